@@ -1,0 +1,39 @@
+"""Restorative Exchange: a secure portal for restorative justice letters and questions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from portal import cli, web
+from portal.config import PROJECT_ROOT
+from portal.extensions import csrf, database, limiter, login_manager
+from portal.runtime import KEYRING, load_keyring
+
+
+def create_app(config: Mapping[str, Any]) -> Flask:
+    """Build an app from a plain settings mapping (see portal.config.load_config)."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    app.config.update(config)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    if app.config.get("ENV") == "production":
+        # Fail at start, not on the first request, if the keys cannot be read.
+        app.extensions[KEYRING] = load_keyring(app.config)
+
+    database.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    # The web layer first: its check for unreadable form bytes must see the raw body
+    # before CSRFProtect parses the form.
+    web.init_app(app)
+    csrf.init_app(app)
+    cli.init_app(app)
+    return app
+

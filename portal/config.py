@@ -1,0 +1,105 @@
+"""Settings: embedded defaults for development, environment variables for production.
+
+The app never reads the environment itself; `load_config` turns an environment
+mapping into a plain dict that `create_app` receives, so tests can pass their own.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Variables a production deployment must set; the app refuses to start without them.
+REQUIRED_IN_PRODUCTION = ("PORTAL_DATABASE_URL", "PORTAL_SECRET_KEY", "PORTAL_RATELIMIT_STORAGE_URI")
+# The keyring comes from a file (PORTAL_KEYS_FILE) or the variable itself (PORTAL_KEYS).
+KEY_SOURCES = ("PORTAL_KEYS_FILE", "PORTAL_KEYS")
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or unusable; the message is one line naming it."""
+
+
+def defaults(env: Mapping[str, str]) -> dict[str, Any]:
+    """Settings shared by every mode; each may be tuned by its PORTAL_ variable."""
+    return {
+        "SESSION_IDLE_MINUTES": int(env.get("PORTAL_SESSION_IDLE_MINUTES", "20")),
+        "SESSION_MAX_HOURS": int(env.get("PORTAL_SESSION_MAX_HOURS", "8")),
+        "MAX_CONTENT_LENGTH": int(env.get("PORTAL_MAX_REQUEST_BYTES", str(512 * 1024))),
+        "INVITATION_DAYS": 7,
+        "LEAVE_SITE_URL": env.get("PORTAL_LEAVE_SITE_URL", "https://www.bbc.co.uk/weather"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_NAME": "rx_session",
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session, which has its own limits
+        "RATELIMIT_HEADERS_ENABLED": False,
+    }
+
+
+def production_config(env: Mapping[str, str]) -> dict[str, Any]:
+    """Every secret and address comes from the environment; nothing is guessed."""
+    missing = [name for name in REQUIRED_IN_PRODUCTION if not env.get(name)]
+    if not any(env.get(name) for name in KEY_SOURCES):
+        missing.append("PORTAL_KEYS_FILE (or PORTAL_KEYS)")
+    if missing:
+        raise ConfigError(f"{missing[0]} is not set (required when PORTAL_ENV=production)")
+    if len(env["PORTAL_SECRET_KEY"]) < 32:
+        raise ConfigError("PORTAL_SECRET_KEY is too short (use at least 32 random characters)")
+    config = defaults(env)
+    config.update(
+        ENV="production",
+        DATABASE_URL=env["PORTAL_DATABASE_URL"],
+        SECRET_KEY=env["PORTAL_SECRET_KEY"],
+        KEYS_FILE=env.get("PORTAL_KEYS_FILE"),
+        KEYS_JSON=env.get("PORTAL_KEYS"),
+        RATELIMIT_STORAGE_URI=env["PORTAL_RATELIMIT_STORAGE_URI"],
+        SESSION_COOKIE_SECURE=True,
+        PREFERRED_URL_SCHEME="https",
+        DEMO_ALLOWED=False,
+    )
+    return config
+
+
+def development_config(env: Mapping[str, str], instance: Path | None = None) -> dict[str, Any]:
+    """Embedded defaults: SQLite and a key file under instance/, served on loopback."""
+    instance = instance or PROJECT_ROOT / "instance"
+    config = defaults(env)
+    config.update(
+        ENV="development",
+        DATABASE_URL=env.get("PORTAL_DATABASE_URL", f"sqlite:///{instance / 'portal.db'}"),
+        SECRET_KEY=env.get("PORTAL_SECRET_KEY") or _instance_secret(instance),
+        KEYS_FILE=env.get("PORTAL_KEYS_FILE", str(instance / "keys.json")),
+        RATELIMIT_STORAGE_URI=env.get("PORTAL_RATELIMIT_STORAGE_URI", "memory://"),
+        # Plain http on 127.0.0.1 in development; production always sets Secure.
+        SESSION_COOKIE_SECURE=False,
+        DEMO_ALLOWED=True,
+    )
+    return config
+
+
+def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Choose settings by PORTAL_ENV; a half-configured production deployment fails loudly."""
+    env = os.environ if env is None else env
+    mode = env.get("PORTAL_ENV")
+    if mode is None and any(env.get(name) for name in REQUIRED_IN_PRODUCTION + KEY_SOURCES):
+        mode = "production"
+    if mode in (None, "development"):
+        return development_config(env)
+    if mode == "production":
+        return production_config(env)
+    raise ConfigError(f"PORTAL_ENV must be 'production' or 'development', not {mode!r}")
+
+
+def _instance_secret(instance: Path) -> str:
+    """A per-machine session-signing secret for development, created once with mode 0600."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()

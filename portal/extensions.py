@@ -1,0 +1,18 @@
+"""Flask extensions, created unbound; `create_app` binds them with `init_app`."""
+
+from flask import request
+from flask_limiter import Limiter
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+
+from portal.storage.db import Database
+
+
+def _client_address() -> str:
+    return request.remote_addr or "unknown"
+
+
+database = Database()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+limiter = Limiter(key_func=_client_address, default_limits=[])

@@ -1,0 +1,304 @@
+"""Accounts: sign-in with progressive delays, TOTP, password changes, sessions that end.
+
+An account is found only through the blind index of its email. Every outcome a
+stranger can observe is the same whether or not an account exists.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+import pyotp
+from sqlalchemy import select
+
+from portal.services import audit, keys, passwords
+from portal.services.uow import UnitOfWork
+from portal.storage.models import SignInDelay, User
+from portal.storage.types import utcnow
+
+
+class Role(StrEnum):
+    PARTICIPANT = "participant"
+    FACILITATOR = "facilitator"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+STAFF_ROLES = frozenset({Role.FACILITATOR, Role.MANAGER, Role.ADMIN})
+
+FREE_ATTEMPTS = 3
+MAX_DELAY = timedelta(minutes=5)
+FAILURE_MEMORY = timedelta(hours=1)
+TOTP_ISSUER = "Restorative Exchange"
+
+
+class AccountError(Exception):
+    """A request about an account that cannot be met; the message is safe to show."""
+
+
+class SignInOutcome(StrEnum):
+    SIGNED_IN = "signed-in"
+    NEEDS_CODE = "needs-code"
+    NEEDS_ENROLMENT = "needs-enrolment"
+    REFUSED = "refused"
+    DELAYED = "delayed"
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    outcome: SignInOutcome
+    user: User | None = None
+    wait_seconds: int = 0
+
+
+@dataclass(frozen=True)
+class AccountDetails:
+    name: str
+    email: str
+
+
+def new_session_token() -> str:
+    return secrets.token_hex(32)
+
+
+def find_by_session_token(uow: UnitOfWork, token: str) -> User | None:
+    return uow.session.scalars(
+        select(User).where(User.session_token == token, User.is_active.is_(True))
+    ).first()
+
+
+def find_by_email(uow: UnitOfWork, email: str) -> User | None:
+    index = keys.directory_vault(uow).email_index(email)
+    return uow.session.scalars(select(User).where(User.email_index == index)).first()
+
+
+def details(uow: UnitOfWork, user: User) -> AccountDetails:
+    vault = keys.directory_vault(uow)
+    return AccountDetails(
+        name=vault.open_account_detail(user.id, "name", user.name_sealed),
+        email=vault.open_account_detail(user.id, "email", user.email_sealed),
+    )
+
+
+def create_account(
+    uow: UnitOfWork, *, role: Role, name: str, email: str, password: str, actor_id: uuid.UUID | None = None
+) -> User:
+    problem = passwords.password_problem(password)
+    if problem:
+        raise AccountError(problem)
+    vault = keys.directory_vault(uow)
+    index = vault.email_index(email)
+    if uow.session.scalars(select(User.id).where(User.email_index == index)).first():
+        raise AccountError("An account with this email address already exists.")
+    user_id = uuid.uuid4()
+    user = User(
+        id=user_id,
+        role=role.value,
+        email_index=index,
+        email_sealed=vault.seal_account_detail(user_id, "email", email.strip()),
+        name_sealed=vault.seal_account_detail(user_id, "name", name.strip()),
+        password_hash=passwords.hash_password(password),
+        session_token=new_session_token(),
+    )
+    uow.session.add(user)
+    uow.session.flush()
+    audit.record(uow, "account.create", actor_id=actor_id or user_id, object_type="user", object_id=user_id)
+    return user
+
+
+# --- Sign-in -----------------------------------------------------------------
+
+
+def _delay_row(uow: UnitOfWork, index: bytes) -> SignInDelay | None:
+    return uow.session.get(SignInDelay, index)
+
+
+def _wait_seconds(row: SignInDelay | None, now: datetime) -> int:
+    if row is None or row.delay_until is None or row.delay_until <= now:
+        return 0
+    return max(1, int((row.delay_until - now).total_seconds() + 0.999))
+
+
+def _record_failure(uow: UnitOfWork, index: bytes, now: datetime) -> None:
+    """Each failure past the free ones doubles the wait, up to a cap: slower, never locked."""
+    row = _delay_row(uow, index)
+    if row is None:
+        row = SignInDelay(email_index=index, failures=0, last_failure_at=now)
+        uow.session.add(row)
+    elif now - row.last_failure_at > FAILURE_MEMORY:
+        row.failures = 0
+    row.failures += 1
+    row.last_failure_at = now
+    if row.failures >= FREE_ATTEMPTS:
+        row.delay_until = now + min(timedelta(seconds=2 ** (row.failures - FREE_ATTEMPTS)), MAX_DELAY)
+
+
+def _clear_failures(uow: UnitOfWork, index: bytes) -> None:
+    row = _delay_row(uow, index)
+    if row is not None:
+        uow.session.delete(row)
+
+
+def sign_in(uow: UnitOfWork, email: str, password: str, now: datetime | None = None) -> SignInResult:
+    """Check a password; the same work and answer whether or not the account exists."""
+    now = now or utcnow()
+    index = keys.directory_vault(uow).email_index(email)
+    wait = _wait_seconds(_delay_row(uow, index), now)
+    if wait:
+        audit.record(uow, "sign-in", outcome="delayed")
+        uow.commit()
+        return SignInResult(SignInOutcome.DELAYED, wait_seconds=wait)
+    user = uow.session.scalars(select(User).where(User.email_index == index)).first()
+    valid = passwords.verify_password(user.password_hash if user else None, password)
+    if not valid or user is None or not user.is_active:
+        _record_failure(uow, index, now)
+        audit.record(uow, "sign-in", outcome="failure", actor_id=user.id if user else None)
+        uow.commit()
+        return SignInResult(SignInOutcome.REFUSED)
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    if user.totp_enabled:
+        outcome = SignInOutcome.NEEDS_CODE
+    elif user.role in STAFF_ROLES:
+        outcome = SignInOutcome.NEEDS_ENROLMENT
+    else:
+        outcome = SignInOutcome.SIGNED_IN
+        _clear_failures(uow, index)
+        audit.record(uow, "sign-in", actor_id=user.id, object_type="user", object_id=user.id)
+    uow.commit()
+    return SignInResult(outcome, user)
+
+
+def record_sign_out(uow: UnitOfWork, user: User) -> None:
+    """Sign-out rotates the session token, so a copied cookie stops working too."""
+    user.session_token = new_session_token()
+    audit.record(uow, "sign-out", actor_id=user.id, object_type="user", object_id=user.id)
+    uow.commit()
+
+
+def sign_out_everywhere(uow: UnitOfWork, user: User) -> None:
+    user.session_token = new_session_token()
+    audit.record(uow, "account.sign-out-everywhere", actor_id=user.id, object_type="user", object_id=user.id)
+    uow.commit()
+
+
+# --- TOTP --------------------------------------------------------------------
+
+
+def _totp(uow: UnitOfWork, user: User) -> pyotp.TOTP:
+    if user.totp_secret_sealed is None:
+        raise AccountError("No authenticator app is set up for this account.")
+    secret = keys.directory_vault(uow).open_account_detail(user.id, "totp_secret", user.totp_secret_sealed)
+    return pyotp.TOTP(secret)
+
+
+def _accept_code(totp: pyotp.TOTP, user: User, code: str, now: datetime) -> bool:
+    """Accept the current step or one either side, and never the same step twice."""
+    code = "".join(code.split())
+    if not (code.isdigit() and len(code) == 6):
+        return False
+    current = totp.timecode(now)
+    for step in (current - 1, current, current + 1):
+        if step > (user.totp_last_step or -1) and hmac.compare_digest(totp.generate_otp(step), code):
+            user.totp_last_step = step
+            return True
+    return False
+
+
+def begin_totp_enrolment(uow: UnitOfWork, user: User) -> tuple[str, str]:
+    """A fresh secret (kept sealed until confirmed); returns the secret and its otpauth URI."""
+    secret = pyotp.random_base32()
+    user.totp_secret_sealed = keys.directory_vault(uow).seal_account_detail(user.id, "totp_secret", secret)
+    user.totp_enabled = False
+    user.totp_last_step = None
+    uow.commit()
+    return secret, totp_uri(uow, user)
+
+
+def totp_uri(uow: UnitOfWork, user: User) -> str:
+    # The account label is the role, not the email: the QR code may be photographed.
+    return _totp(uow, user).provisioning_uri(name=f"{user.role} account", issuer_name=TOTP_ISSUER)
+
+
+def pending_totp_secret(uow: UnitOfWork, user: User) -> str:
+    return _totp(uow, user).secret
+
+
+def confirm_totp_enrolment(uow: UnitOfWork, user: User, code: str, now: datetime | None = None) -> bool:
+    if user.totp_enabled or not _accept_code(_totp(uow, user), user, code, now or utcnow()):
+        return False
+    user.totp_enabled = True
+    audit.record(uow, "account.totp-enrolled", actor_id=user.id, object_type="user", object_id=user.id)
+    uow.commit()
+    return True
+
+
+def verify_sign_in_code(uow: UnitOfWork, user: User, code: str, now: datetime | None = None) -> SignInResult:
+    """The second step of signing in; failures slow the account down like wrong passwords."""
+    now = now or utcnow()
+    wait = _wait_seconds(_delay_row(uow, user.email_index), now)
+    if wait:
+        return SignInResult(SignInOutcome.DELAYED, wait_seconds=wait)
+    if not _accept_code(_totp(uow, user), user, code, now):
+        _record_failure(uow, user.email_index, now)
+        audit.record(uow, "sign-in.code", outcome="failure", actor_id=user.id, object_type="user", object_id=user.id)
+        uow.commit()
+        return SignInResult(SignInOutcome.REFUSED)
+    _clear_failures(uow, user.email_index)
+    audit.record(uow, "sign-in", actor_id=user.id, object_type="user", object_id=user.id)
+    uow.commit()
+    return SignInResult(SignInOutcome.SIGNED_IN, user)
+
+
+def turn_off_totp(uow: UnitOfWork, user: User) -> None:
+    if user.role in STAFF_ROLES:
+        raise AccountError("Staff accounts must use an authenticator app.")
+    user.totp_secret_sealed = None
+    user.totp_enabled = False
+    user.totp_last_step = None
+    audit.record(uow, "account.totp-removed", actor_id=user.id, object_type="user", object_id=user.id)
+    uow.commit()
+
+
+# --- Changes made by the account holder or by staff -------------------------------
+
+
+def change_password(uow: UnitOfWork, user: User, current: str, new: str) -> None:
+    if not passwords.verify_password(user.password_hash, current):
+        audit.record(uow, "account.password-change", outcome="failure", actor_id=user.id, object_type="user", object_id=user.id)
+        uow.commit()
+        raise AccountError("Your current password is not right.")
+    problem = passwords.password_problem(new)
+    if problem:
+        raise AccountError(problem)
+    user.password_hash = passwords.hash_password(new)
+    user.password_changed_at = utcnow()
+    user.session_token = new_session_token()
+    audit.record(uow, "account.password-change", actor_id=user.id, object_type="user", object_id=user.id)
+    uow.commit()
+
+
+def clear_sign_in_delay(uow: UnitOfWork, staff: User, user: User) -> None:
+    _clear_failures(uow, user.email_index)
+    audit.record(uow, "account.delay-cleared", actor_id=staff.id, object_type="user", object_id=user.id)
+    uow.commit()
+
+
+def set_active(uow: UnitOfWork, admin: User, user: User, active: bool) -> None:
+    if user.id == admin.id:
+        raise AccountError("You cannot switch off your own account.")
+    user.is_active = active
+    user.session_token = new_session_token()
+    action = "account.reactivate" if active else "account.deactivate"
+    audit.record(uow, action, actor_id=admin.id, object_type="user", object_id=user.id)
+    uow.commit()
+
+
+def staff_accounts(uow: UnitOfWork) -> list[tuple[User, AccountDetails]]:
+    users = uow.session.scalars(select(User).where(User.role != Role.PARTICIPANT.value).order_by(User.created_at))
+    return [(user, details(uow, user)) for user in users]

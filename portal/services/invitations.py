@@ -1,0 +1,114 @@
+"""Invitations: the only way into the portal for a participant, and the admin's way to add staff.
+
+The link carries a random token; only its SHA-256 is stored. It works once and
+for a limited time, and the person chooses their own password on the page it opens.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+
+from portal.services import accounts, audit, keys, passwords
+from portal.services.accounts import AccountError, Role
+from portal.services.uow import UnitOfWork
+from portal.storage.models import Invitation, User
+from portal.storage.types import utcnow
+
+LIFETIME = timedelta(days=7)
+
+# Who may invite whom: facilitators bring in participants, admins bring in staff.
+MAY_INVITE: dict[Role, frozenset[Role]] = {
+    Role.FACILITATOR: frozenset({Role.PARTICIPANT}),
+    Role.ADMIN: frozenset({Role.FACILITATOR, Role.MANAGER, Role.ADMIN}),
+}
+
+
+class InvitationError(Exception):
+    """The link cannot be used; the message says what to do next."""
+
+
+@dataclass(frozen=True)
+class PendingInvitation:
+    invitation: Invitation
+    name: str
+    role: Role
+
+
+def _token_hash(token: str) -> bytes:
+    return hashlib.sha256(token.encode()).digest()
+
+
+def invite(uow: UnitOfWork, inviter: User, role: Role, name: str, email: str) -> str:
+    """Create an invitation; returns the token, which is shown once and never stored."""
+    if role not in MAY_INVITE.get(Role(inviter.role), frozenset()):
+        raise AccountError("You cannot invite someone to that role.")
+    vault = keys.directory_vault(uow)
+    index = vault.email_index(email)
+    if uow.session.scalars(select(User.id).where(User.email_index == index)).first():
+        raise AccountError("An account with this email address already exists.")
+    token = secrets.token_urlsafe(32)
+    invitation_id = uuid.uuid4()
+    invitation = Invitation(
+        id=invitation_id,
+        token_hash=_token_hash(token),
+        role=role.value,
+        email_index=index,
+        email_sealed=vault.seal_invitation_detail(invitation_id, "email", email.strip()),
+        name_sealed=vault.seal_invitation_detail(invitation_id, "name", name.strip()),
+        invited_by_id=inviter.id,
+        expires_at=utcnow() + LIFETIME,
+    )
+    uow.session.add(invitation)
+    uow.session.flush()
+    audit.record(uow, "invitation.create", actor_id=inviter.id, object_type="invitation", object_id=invitation_id)
+    uow.commit()
+    return token
+
+
+def open_invitation(uow: UnitOfWork, token: str, now: datetime | None = None) -> PendingInvitation:
+    now = now or utcnow()
+    invitation = uow.session.scalars(select(Invitation).where(Invitation.token_hash == _token_hash(token))).first()
+    if invitation is None:
+        raise InvitationError("This link does not work. Please check you have copied all of it, or ask for a new one.")
+    if invitation.accepted_at is not None:
+        raise InvitationError("This link has already been used. If that was you, you can sign in.")
+    if invitation.expires_at <= now:
+        raise InvitationError("This link has expired. Please ask for a new one.")
+    name = keys.directory_vault(uow).open_invitation_detail(invitation.id, "name", invitation.name_sealed)
+    return PendingInvitation(invitation, name, Role(invitation.role))
+
+
+def accept(uow: UnitOfWork, token: str, password: str, now: datetime | None = None) -> User:
+    """Turn a valid invitation into an account; the link cannot be used again."""
+    now = now or utcnow()
+    pending = open_invitation(uow, token, now)
+    problem = passwords.password_problem(password)
+    if problem:
+        raise AccountError(problem)
+    invitation = pending.invitation
+    claimed = uow.session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None))
+        .values(accepted_at=now)
+    )
+    if claimed.rowcount != 1:  # someone used the link a moment ago
+        uow.rollback()
+        raise InvitationError("This link has already been used. If that was you, you can sign in.")
+    email = invitation_email(uow, pending)
+    user = accounts.create_account(uow, role=pending.role, name=pending.name, email=email, password=password)
+    invitation.user_id = user.id
+    audit.record(uow, "invitation.accept", actor_id=user.id, object_type="invitation", object_id=invitation.id)
+    uow.commit()
+    return user
+
+
+def invitation_email(uow: UnitOfWork, pending: PendingInvitation) -> str:
+    """Shown on the join page so the person knows which address to sign in with."""
+    invitation = pending.invitation
+    return keys.directory_vault(uow).open_invitation_detail(invitation.id, "email", invitation.email_sealed)

@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy models and the per-request session. No business rules here."""

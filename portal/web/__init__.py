@@ -1,0 +1,19 @@
+"""The web layer: thin views that parse a request, call a service and render a page."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from portal.web import account, admin, auth, errors, home, identity, invitations, public, security
+from portal.web.access import guard
+
+BLUEPRINTS = (public.bp, home.bp, auth.bp, account.bp, admin.bp, invitations.bp)
+
+
+def init_app(app: Flask) -> None:
+    identity.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    app.before_request(guard)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)

@@ -1,0 +1,89 @@
+"""The signed-in person's own account: details, password, authenticator, sessions."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask_login import current_user, login_user
+
+from portal.runtime import unit_of_work
+from portal.services import accounts
+from portal.services.accounts import AccountError
+from portal.web.access import signed_in
+from portal.web.forms import ChangePasswordForm, CodeForm
+from portal.web.qr import qr_data_uri
+from portal.web.security import start_session_clock
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+
+
+def _keep_this_session() -> None:
+    """After the token rotates, carry on in this browser with the new one."""
+    session.clear()
+    login_user(current_user)
+    start_session_clock()
+
+
+@bp.get("/")
+@signed_in
+def overview():
+    details = accounts.details(unit_of_work(), current_user.record)
+    return render_template("account/overview.html", details=details)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@signed_in
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(unit_of_work(), current_user.record, form.current.data, form.password.data)
+        except AccountError as problem:
+            form.form_errors.append(str(problem))
+        else:
+            _keep_this_session()
+            flash("Your password is changed. Any other device signed in to your account has been signed out.", "success")
+            return redirect(url_for("account.overview"))
+    return render_template("account/password.html", form=form), 400 if form.errors else 200
+
+
+@bp.post("/sign-out-everywhere")
+@signed_in
+def sign_out_everywhere():
+    accounts.sign_out_everywhere(unit_of_work(), current_user.record)
+    _keep_this_session()
+    flash("Every other device signed in to your account has been signed out.", "success")
+    return redirect(url_for("account.overview"))
+
+
+@bp.route("/authenticator", methods=["GET", "POST"])
+@signed_in
+def authenticator():
+    """Participants may choose to add an authenticator app; staff already have one."""
+    uow = unit_of_work()
+    user = current_user.record
+    if user.totp_enabled:
+        return render_template("account/authenticator_on.html")
+    form = CodeForm()
+    if form.validate_on_submit():
+        if accounts.confirm_totp_enrolment(uow, user, form.code.data):
+            flash("Your authenticator app is set up. You will be asked for a code when you sign in.", "success")
+            return redirect(url_for("account.overview"))
+        form.code.errors = ["That code did not work. Check the time on your phone is right and try the newest code."]
+    if user.totp_secret_sealed is None or not form.is_submitted():
+        accounts.begin_totp_enrolment(uow, user)
+    secret = accounts.pending_totp_secret(uow, user)
+    return render_template(
+        "account/authenticator.html", form=form, secret=secret, qr=qr_data_uri(accounts.totp_uri(uow, user))
+    ), 400 if form.errors else 200
+
+
+@bp.post("/authenticator/remove")
+@signed_in
+def remove_authenticator():
+    try:
+        accounts.turn_off_totp(unit_of_work(), current_user.record)
+    except AccountError as problem:
+        flash(str(problem), "error")
+    else:
+        flash("Your authenticator app has been removed from your account.", "success")
+    return redirect(url_for("account.overview"))

@@ -1,0 +1,78 @@
+"""Administrators manage staff accounts. They never see case content."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from portal.runtime import unit_of_work
+from portal.services import accounts, invitations
+from portal.services.accounts import AccountError, Role
+from portal.storage.models import User
+from portal.web.access import roles
+from portal.web.forms import InviteStaffForm
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _staff_member(user_id: uuid.UUID) -> User:
+    user = unit_of_work().session.get(User, user_id)
+    if user is None or user.role == Role.PARTICIPANT:
+        abort(404)
+    return user
+
+
+@bp.get("/staff")
+@roles(Role.ADMIN)
+def staff():
+    return render_template("admin/staff.html", staff=accounts.staff_accounts(unit_of_work()))
+
+
+@bp.route("/staff/invite", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def invite_staff():
+    form = InviteStaffForm()
+    if form.validate_on_submit():
+        try:
+            token = invitations.invite(
+                unit_of_work(), current_user.record, Role(form.role.data), form.name.data, form.email.data
+            )
+        except AccountError as problem:
+            form.email.errors = [str(problem)]
+        else:
+            link = url_for("auth.join", token=token, _external=True)
+            return render_template("invitation_link.html", link=link, name=form.name.data)
+    return render_template("admin/invite.html", form=form), 400 if form.errors else 200
+
+
+@bp.post("/staff/<uuid:user_id>/deactivate")
+@roles(Role.ADMIN)
+def deactivate(user_id: uuid.UUID):
+    _set_active(user_id, False)
+    return redirect(url_for("admin.staff"))
+
+
+@bp.post("/staff/<uuid:user_id>/reactivate")
+@roles(Role.ADMIN)
+def reactivate(user_id: uuid.UUID):
+    _set_active(user_id, True)
+    return redirect(url_for("admin.staff"))
+
+
+def _set_active(user_id: uuid.UUID, active: bool) -> None:
+    try:
+        accounts.set_active(unit_of_work(), current_user.record, _staff_member(user_id), active)
+    except AccountError as problem:
+        flash(str(problem), "error")
+    else:
+        flash("The account is switched on." if active else "The account is switched off and signed out.", "success")
+
+
+@bp.post("/staff/<uuid:user_id>/clear-delay")
+@roles(Role.ADMIN)
+def clear_delay(user_id: uuid.UUID):
+    accounts.clear_sign_in_delay(unit_of_work(), current_user.record, _staff_member(user_id))
+    flash("The sign-in delay is cleared.", "success")
+    return redirect(url_for("admin.staff"))

@@ -1,0 +1,161 @@
+"""Signing in and out, the second step with an authenticator app, and joining by invitation."""
+
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from portal.extensions import limiter
+from portal.runtime import unit_of_work
+from portal.services import accounts, invitations
+from portal.services.accounts import AccountError, SignInOutcome
+from portal.services.invitations import InvitationError
+from portal.storage.models import User
+from portal.web.access import public, signed_in
+from portal.web.forms import ChoosePasswordForm, CodeForm, SignInForm
+from portal.web.identity import SignedInUser
+from portal.web.qr import qr_data_uri
+from portal.web.security import start_session_clock
+
+bp = Blueprint("auth", __name__)
+
+PENDING_SECONDS = 300
+REFUSED = "The email address or password is not right. Please try again."
+SIGN_IN_LIMIT = "10 per minute; 100 per hour"
+
+
+def _wait_message(seconds: int) -> str:
+    return f"Too many tries. Please wait {seconds} second{'s' if seconds != 1 else ''}, then try again."
+
+
+def _begin(user: User) -> None:
+    """A fresh session for a fresh sign-in: nothing from before carries over."""
+    session.clear()
+    login_user(SignedInUser(user))
+    session.permanent = False
+    start_session_clock()
+
+
+def _hold_for_second_step(user: User, step: str) -> None:
+    session.clear()
+    session["pending"] = {"token": user.session_token, "step": step, "since": int(time.time())}
+
+
+def _pending_user(step: str) -> User | None:
+    pending = session.get("pending")
+    if not pending or pending.get("step") != step or time.time() - pending.get("since", 0) > PENDING_SECONDS:
+        return None
+    return accounts.find_by_session_token(unit_of_work(), pending["token"])
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
+@public
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = SignInForm()
+    if not form.validate_on_submit():
+        return render_template("auth/sign_in.html", form=form), 400 if form.errors else 200
+    result = accounts.sign_in(unit_of_work(), form.email.data, form.password.data)
+    if result.outcome is SignInOutcome.DELAYED:
+        form.form_errors.append(_wait_message(result.wait_seconds))
+        return render_template("auth/sign_in.html", form=form), 429
+    if result.outcome is SignInOutcome.REFUSED:
+        form.form_errors.append(REFUSED)
+        return render_template("auth/sign_in.html", form=form), 401
+    if result.outcome is SignInOutcome.NEEDS_CODE:
+        _hold_for_second_step(result.user, "code")
+        return redirect(url_for("auth.sign_in_code"))
+    if result.outcome is SignInOutcome.NEEDS_ENROLMENT:
+        _hold_for_second_step(result.user, "enrol")
+        return redirect(url_for("auth.set_up_authenticator"))
+    _begin(result.user)
+    return redirect(url_for("home.index"))
+
+
+@bp.route("/sign-in/code", methods=["GET", "POST"])
+@limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
+@public
+def sign_in_code():
+    user = _pending_user("code")
+    if user is None:
+        flash("Please sign in again.", "info")
+        return redirect(url_for("auth.sign_in"))
+    form = CodeForm()
+    if not form.validate_on_submit():
+        return render_template("auth/code.html", form=form), 400 if form.errors else 200
+    result = accounts.verify_sign_in_code(unit_of_work(), user, form.code.data)
+    if result.outcome is SignInOutcome.DELAYED:
+        form.form_errors.append(_wait_message(result.wait_seconds))
+        return render_template("auth/code.html", form=form), 429
+    if result.outcome is SignInOutcome.REFUSED:
+        form.form_errors.append("That code did not work. Codes change every 30 seconds and each works once.")
+        return render_template("auth/code.html", form=form), 401
+    _begin(user)
+    return redirect(url_for("home.index"))
+
+
+@bp.route("/sign-in/set-up-authenticator", methods=["GET", "POST"])
+@limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
+@public
+def set_up_authenticator():
+    """Staff enrol at their first sign-in; the page works only right after a correct password."""
+    user = _pending_user("enrol")
+    if user is None:
+        flash("Please sign in again.", "info")
+        return redirect(url_for("auth.sign_in"))
+    uow = unit_of_work()
+    form = CodeForm()
+    if form.validate_on_submit():
+        if accounts.confirm_totp_enrolment(uow, user, form.code.data):
+            _begin(user)
+            flash("Your authenticator app is set up.", "success")
+            return redirect(url_for("home.index"))
+        form.code.errors = ["That code did not work. Check the time on your phone is right and try the newest code."]
+    if user.totp_secret_sealed is None or not form.is_submitted():
+        accounts.begin_totp_enrolment(uow, user)
+    secret = accounts.pending_totp_secret(uow, user)
+    status = 400 if form.errors else 200
+    return render_template(
+        "auth/enrol.html", form=form, secret=secret, qr=qr_data_uri(accounts.totp_uri(uow, user))
+    ), status
+
+
+@bp.route("/sign-out", methods=["POST"])
+@signed_in
+def sign_out():
+    accounts.record_sign_out(unit_of_work(), current_user.record)
+    logout_user()
+    session.clear()
+    flash("You have signed out. If this is a shared computer, close the browser too.", "success")
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/join/<token>", methods=["GET", "POST"])
+@limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
+@public
+def join(token: str):
+    if len(token) > 128:
+        abort(404)
+    uow = unit_of_work()
+    try:
+        pending = invitations.open_invitation(uow, token)
+    except InvitationError as problem:
+        return render_template("auth/join_problem.html", message=str(problem)), 410
+    form = ChoosePasswordForm()
+    if form.validate_on_submit():
+        try:
+            invitations.accept(uow, token, form.password.data)
+        except InvitationError as problem:
+            return render_template("auth/join_problem.html", message=str(problem)), 410
+        except AccountError as problem:
+            form.password.errors = [str(problem)]
+        else:
+            session.clear()
+            flash("Your account is ready. Please sign in with your email address and new password.", "success")
+            return redirect(url_for("auth.sign_in"))
+    email = invitations.invitation_email(uow, pending)
+    return render_template("auth/join.html", form=form, pending=pending, email=email), 400 if form.errors else 200

@@ -1,0 +1,10 @@
+"""Entry point for gunicorn (`gunicorn wsgi:app`) and the flask command (`flask --app wsgi`)."""
+
+import logging
+
+from portal import create_app
+from portal.config import load_config
+
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+app = create_app(load_config())
