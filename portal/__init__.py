@@ -36,4 +36,3 @@ def create_app(config: Mapping[str, Any]) -> Flask:
     csrf.init_app(app)
     cli.init_app(app)
     return app
-

@@ -60,7 +60,9 @@ class Account:
     totp_secret: str | None = None
 
 
-def make_account(app: Flask, role: Role, *, email: str | None = None, name: str = "Test Person", totp: bool | None = None) -> Account:
+def make_account(
+    app: Flask, role: Role, *, email: str | None = None, name: str = "Test Person", totp: bool | None = None
+) -> Account:
     """Create an account through the service; staff get an authenticator app unless totp=False."""
     email = email or f"{role.value}-{uuid.uuid4().hex[:8]}@example.test"
     with app.app_context():

@@ -60,4 +60,3 @@ def status() -> None:
         click.echo(f"{kek_id}: {count} data keys{marker}")
     for kek_id in report.unknown:
         click.echo(f"{kek_id}: MISSING from the keyring; its data keys cannot be opened")
-

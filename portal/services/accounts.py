@@ -67,9 +67,7 @@ def new_session_token() -> str:
 
 
 def find_by_session_token(uow: UnitOfWork, token: str) -> User | None:
-    return uow.session.scalars(
-        select(User).where(User.session_token == token, User.is_active.is_(True))
-    ).first()
+    return uow.session.scalars(select(User).where(User.session_token == token, User.is_active.is_(True))).first()
 
 
 def find_by_email(uow: UnitOfWork, email: str) -> User | None:
@@ -270,7 +268,9 @@ def turn_off_totp(uow: UnitOfWork, user: User) -> None:
 
 def change_password(uow: UnitOfWork, user: User, current: str, new: str) -> None:
     if not passwords.verify_password(user.password_hash, current):
-        audit.record(uow, "account.password-change", outcome="failure", actor_id=user.id, object_type="user", object_id=user.id)
+        audit.record(
+            uow, "account.password-change", outcome="failure", actor_id=user.id, object_type="user", object_id=user.id
+        )
         uow.commit()
         raise AccountError("Your current password is not right.")
     problem = passwords.password_problem(new)

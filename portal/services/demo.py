@@ -10,8 +10,8 @@ from portal.services.uow import UnitOfWork
 from portal.storage.models import User
 
 # Published in the README so anyone trying the demo can sign in; never used outside it.
-PASSWORD = "demo password for trying"
-FACILITATOR_TOTP_SECRET = "OJSXG5DPOJQXI2LWMUWWIZLNN4WWWZLZ"
+PASSWORD = "demo password for trying"  # noqa: S105 - published for the demo only
+FACILITATOR_TOTP_SECRET = "OJSXG5DPOJQXI2LWMUWWIZLNN4WWWZLZ"  # noqa: S105 - published for the demo only
 STAFF = {
     "facilitator@demo.example": (Role.FACILITATOR, "Sam Facilitator"),
     "manager@demo.example": (Role.MANAGER, "Morgan Manager"),

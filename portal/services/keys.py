@@ -61,9 +61,7 @@ class KeyStatus:
 
 
 def status(uow: UnitOfWork) -> KeyStatus:
-    counts = Counter(
-        dict(uow.session.execute(select(DataKey.kek_id, func.count()).group_by(DataKey.kek_id)).all())
-    )
+    counts = Counter(dict(uow.session.execute(select(DataKey.kek_id, func.count()).group_by(DataKey.kek_id)).all()))
     wrapped_by = {kek: counts.get(kek, 0) for kek in uow.keyring.ids}
     unknown = sorted(kek for kek in counts if kek not in wrapped_by)
     return KeyStatus(uow.keyring.current_id, wrapped_by, unknown)

@@ -41,7 +41,9 @@ def change_password():
             form.form_errors.append(str(problem))
         else:
             _keep_this_session()
-            flash("Your password is changed. Any other device signed in to your account has been signed out.", "success")
+            flash(
+                "Your password is changed. Any other device signed in to your account has been signed out.", "success"
+            )
             return redirect(url_for("account.overview"))
     return render_template("account/password.html", form=form), 400 if form.errors else 200
 
@@ -69,7 +71,7 @@ def authenticator():
             flash("Your authenticator app is set up. You will be asked for a code when you sign in.", "success")
             return redirect(url_for("account.overview"))
         form.code.errors = ["That code did not work. Check the time on your phone is right and try the newest code."]
-    if user.totp_secret_sealed is None or not form.is_submitted():
+    if user.totp_secret_sealed is None:
         accounts.begin_totp_enrolment(uow, user)
     secret = accounts.pending_totp_secret(uow, user)
     return render_template(

@@ -115,7 +115,7 @@ def set_up_authenticator():
             flash("Your authenticator app is set up.", "success")
             return redirect(url_for("home.index"))
         form.code.errors = ["That code did not work. Check the time on your phone is right and try the newest code."]
-    if user.totp_secret_sealed is None or not form.is_submitted():
+    if user.totp_secret_sealed is None:
         accounts.begin_totp_enrolment(uow, user)
     secret = accounts.pending_totp_secret(uow, user)
     status = 400 if form.errors else 200

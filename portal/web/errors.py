@@ -20,7 +20,10 @@ MESSAGES: dict[int, tuple[str, str]] = {
     403: ("You cannot open this page", "Your account does not have access to this page."),
     404: ("Page not found", "The page may have moved, or the link may be wrong."),
     405: ("This action is not available", "Please go back and use the buttons on the page."),
-    413: ("That was too much to send at once", "Please make it shorter and try again. Your text is still on the page you came from."),
+    413: (
+        "That was too much to send at once",
+        "Please make it shorter and try again. Your text is still on the page you came from.",
+    ),
     429: ("Too many tries", "Please wait a minute before trying again."),
     500: ("Sorry, something went wrong", "Nothing you wrote has been shared. Please try again in a few minutes."),
 }
@@ -39,7 +42,9 @@ CSRF_EXPIRED = (
 def render_error(status: int, heading: str | None = None, message: str | None = None) -> tuple[str, int]:
     default_heading, default_message = MESSAGES.get(status, MESSAGES[500])
     return (
-        render_template("error.html", status=status, heading=heading or default_heading, message=message or default_message),
+        render_template(
+            "error.html", status=status, heading=heading or default_heading, message=message or default_message
+        ),
         status,
     )
 
@@ -62,7 +67,14 @@ def init_app(app: Flask) -> None:
         uow = unit_of_work()
         uow.rollback()
         actor = current_user.id if current_user.is_authenticated else None
-        audit.record(uow, "crypto.open", outcome="tampered", actor_id=actor, object_type="sealed-value", object_id=str(error)[:64])
+        audit.record(
+            uow,
+            "crypto.open",
+            outcome="tampered",
+            actor_id=actor,
+            object_type="sealed-value",
+            object_id=str(error)[:64],
+        )
         uow.commit()
         return render_error(500)
 

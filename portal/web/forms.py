@@ -6,6 +6,7 @@ import re
 
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from portal.services.passwords import MAX_LENGTH as PASSWORD_MAX
@@ -37,12 +38,17 @@ class ChoosePasswordForm(FlaskForm):
     )
     confirm = PasswordField(
         "Type the same password again",
-        validators=[DataRequired("Type your password again."), EqualTo("password", "The two passwords are not the same.")],
+        validators=[
+            DataRequired("Type your password again."),
+            EqualTo("password", "The two passwords are not the same."),
+        ],
     )
 
 
 class ChangePasswordForm(ChoosePasswordForm):
-    current = PasswordField("Your current password", validators=[DataRequired("Enter your current password."), Length(max=PASSWORD_MAX)])
+    current = PasswordField(
+        "Your current password", validators=[DataRequired("Enter your current password."), Length(max=PASSWORD_MAX)]
+    )
 
 
 class InviteForm(FlaskForm):
@@ -56,5 +62,9 @@ class InviteForm(FlaskForm):
 class InviteStaffForm(InviteForm):
     role = SelectField(
         "Role",
-        choices=[("facilitator", "Facilitator"), ("manager", "Service manager"), ("admin", "Administrator")],
+        choices=[
+            SelectChoice("facilitator", "Facilitator"),
+            SelectChoice("manager", "Service manager"),
+            SelectChoice("admin", "Administrator"),
+        ],
     )

@@ -1,0 +1,41 @@
+# Two commands matter: `make run` (the portal on SQLite with demo data) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+PORT ?= 5000
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: run test test-sqlite test-postgres lint bench screening-score clean
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+## The portal on http://127.0.0.1:$(PORT) with SQLite at instance/portal.db and the demo data.
+run: $(VENV)/.runtime
+	PORTAL_ENV=development $(FLASK) keys init
+	PORTAL_ENV=development $(FLASK) db upgrade
+	PORTAL_ENV=development $(FLASK) demo load
+	PORTAL_ENV=development $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --no-control-socket wsgi:app
+
+## Every test on SQLite, then the database tests again on PostgreSQL ($(PG_TEST_URL)).
+test: test-sqlite test-postgres
+
+test-sqlite: $(VENV)/.dev
+	$(BIN)/python -m pytest
+
+test-postgres: $(VENV)/.dev
+	PORTAL_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest tests/integration tests/web
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

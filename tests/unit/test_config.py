@@ -1,0 +1,62 @@
+"""Production settings come only from the environment, and missing ones stop the start."""
+
+import base64
+import json
+
+import pytest
+
+from portal import create_app
+from portal.config import ConfigError, load_config
+from portal.crypto.envelope import new_key
+
+PRODUCTION = {
+    "PORTAL_ENV": "production",
+    "PORTAL_DATABASE_URL": "sqlite://",
+    "PORTAL_SECRET_KEY": "s" * 40,
+    "PORTAL_KEYS": json.dumps({"k1": base64.b64encode(new_key()).decode()}),
+    "PORTAL_RATELIMIT_STORAGE_URI": "memory://",
+}
+
+
+@pytest.mark.parametrize(
+    "missing", ["PORTAL_DATABASE_URL", "PORTAL_SECRET_KEY", "PORTAL_RATELIMIT_STORAGE_URI", "PORTAL_KEYS"]
+)
+def test_production_refuses_to_start_without_each_setting(missing):
+    env = {k: v for k, v in PRODUCTION.items() if k != missing}
+    with pytest.raises(ConfigError) as error:
+        load_config(env)
+    message = str(error.value)
+    assert "\n" not in message
+    assert missing.replace("PORTAL_KEYS", "PORTAL_KEYS_FILE") in message
+
+
+def test_a_half_configured_deployment_is_treated_as_production():
+    with pytest.raises(ConfigError, match="PORTAL_SECRET_KEY"):
+        load_config({"PORTAL_DATABASE_URL": "postgresql://db/portal"})
+
+
+def test_production_settings_are_strict():
+    config = load_config(PRODUCTION)
+    assert config["SESSION_COOKIE_SECURE"] is True
+    assert config["SESSION_COOKIE_HTTPONLY"] is True
+    assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert config["DEMO_ALLOWED"] is False
+
+
+def test_production_fails_at_start_when_the_key_file_is_missing(tmp_path):
+    env = {**PRODUCTION, "PORTAL_KEYS_FILE": str(tmp_path / "absent.json")}
+    del env["PORTAL_KEYS"]
+    with pytest.raises(Exception, match="does not exist"):
+        create_app(load_config(env))
+
+
+def test_a_short_secret_key_is_refused():
+    with pytest.raises(ConfigError, match="too short"):
+        load_config({**PRODUCTION, "PORTAL_SECRET_KEY": "short"})
+
+
+def test_development_uses_embedded_defaults():
+    config = load_config({"PORTAL_ENV": "development"})
+    assert config["DATABASE_URL"].startswith("sqlite:///")
+    assert config["DATABASE_URL"].endswith("instance/portal.db")
+    assert config["RATELIMIT_STORAGE_URI"] == "memory://"

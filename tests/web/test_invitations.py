@@ -1,0 +1,91 @@
+"""Joining by invitation: a single-use link, stored hashed, that expires after 7 days."""
+
+import hashlib
+import re
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from portal.runtime import unit_of_work
+from portal.services.accounts import Role
+from portal.storage.models import Invitation
+from tests.helpers import Account, Browser, make_account, sign_in
+
+NEW_PASSWORD = "my own choice of passphrase"
+
+
+def _invite(app, browser, name="Jo Participant", email="jo@example.test") -> str:
+    sign_in(app, browser, make_account(app, Role.FACILITATOR))
+    page = browser.submit("/invitations/new", {"name": name, "email": email})
+    assert page.status_code == 200
+    return re.search(r"<code>https?://[^/]+(/join/[^<]+)</code>", page.get_data(as_text=True)).group(1)
+
+
+def test_a_participant_joins_and_signs_in(app, browser, another_browser):
+    link = _invite(app, browser)
+    token = link.rsplit("/", 1)[1]
+    with app.app_context():
+        stored = unit_of_work().session.scalars(select(Invitation)).one()
+        assert stored.token_hash == hashlib.sha256(token.encode()).digest()
+        assert token.encode() not in stored.token_hash
+    page = another_browser.get(link).get_data(as_text=True)
+    assert "Welcome, Jo Participant" in page and "jo@example.test" in page
+    joined = another_browser.submit(link, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert joined.status_code == 302
+    sign_in(app, Browser(app.test_client()), Account(None, "jo@example.test", NEW_PASSWORD, Role.PARTICIPANT))
+
+
+def test_a_used_link_cannot_be_used_again(app, browser, another_browser):
+    link = _invite(app, browser)
+    another_browser.submit(link, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    again = Browser(app.test_client()).get(link)
+    assert again.status_code == 410
+    assert "already been used" in again.get_data(as_text=True)
+
+
+def test_an_expired_link_is_refused(app, browser, another_browser):
+    link = _invite(app, browser)
+    with app.app_context():
+        invitation = unit_of_work().session.scalars(select(Invitation)).one()
+        invitation.expires_at -= timedelta(days=7, seconds=1)
+        unit_of_work().commit()
+    response = another_browser.get(link)
+    assert response.status_code == 410 and "expired" in response.get_data(as_text=True)
+
+
+def test_a_wrong_token_is_refused(app, browser):
+    response = browser.get("/join/not-a-real-token")
+    assert response.status_code == 410 and "does not work" in response.get_data(as_text=True)
+
+
+def test_a_weak_or_mismatched_password_keeps_the_invitation_open(app, browser, another_browser):
+    link = _invite(app, browser)
+    weak = another_browser.submit(link, {"password": "password1234", "confirm": "password1234"})
+    assert weak.status_code == 400 and "too easy to guess" in weak.get_data(as_text=True)
+    mismatch = another_browser.submit(link, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD + "x"})
+    assert mismatch.status_code == 400 and "not the same" in mismatch.get_data(as_text=True)
+    assert another_browser.submit(link, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}).status_code == 302
+
+
+def test_only_facilitators_invite_participants_and_only_admins_invite_staff(app, browser):
+    sign_in(app, browser, make_account(app, Role.PARTICIPANT))
+    assert browser.get("/invitations/new").status_code == 403
+    assert browser.get("/admin/staff/invite").status_code == 403
+
+
+def test_an_admin_invites_staff_who_then_enrol_an_authenticator(app, browser, another_browser):
+    sign_in(app, browser, make_account(app, Role.ADMIN))
+    page = browser.submit(
+        "/admin/staff/invite", {"name": "New Facilitator", "email": "newf@example.test", "role": "facilitator"}
+    )
+    link = re.search(r"<code>https?://[^/]+(/join/[^<]+)</code>", page.get_data(as_text=True)).group(1)
+    another_browser.submit(link, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    response = another_browser.submit("/sign-in", {"email": "newf@example.test", "password": NEW_PASSWORD})
+    assert response.location.endswith("/sign-in/set-up-authenticator")
+
+
+def test_an_email_that_already_has_an_account_cannot_be_invited(app, browser):
+    existing = make_account(app, Role.PARTICIPANT)
+    sign_in(app, browser, make_account(app, Role.FACILITATOR))
+    page = browser.submit("/invitations/new", {"name": "Someone", "email": existing.email.upper()})
+    assert page.status_code == 400 and "already exists" in page.get_data(as_text=True)

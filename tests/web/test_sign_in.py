@@ -1,0 +1,185 @@
+"""Signing in and out: no enumeration, progressive delays, sessions that really end."""
+
+import time
+
+import pytest
+from sqlalchemy import select
+
+from portal.runtime import unit_of_work
+from portal.services.accounts import Role
+from portal.storage.models import AuditEvent, SignInDelay, User
+from tests.helpers import PASSWORD, Browser, make_account, sign_in
+
+
+def _attempt(browser, email, password="wrong password entirely"):
+    return browser.submit("/sign-in", {"email": email, "password": password})
+
+
+def _actions(app):
+    with app.app_context():
+        return (
+            unit_of_work()
+            .session.scalars(select(AuditEvent.action + ":" + AuditEvent.outcome).order_by(AuditEvent.id))
+            .all()
+        )
+
+
+def test_a_participant_signs_in_and_out(app, browser):
+    account = make_account(app, Role.PARTICIPANT)
+    sign_in(app, browser, account)
+    assert browser.get("/account/").status_code == 200
+    browser.submit("/sign-out", from_page="/account/")
+    assert browser.page.location.endswith("/sign-in")
+    assert browser.get("/account/").status_code == 302
+    assert {"sign-in:success", "sign-out:success"} <= set(_actions(app))
+
+
+def test_unknown_and_known_emails_get_the_same_answer(app, browser, another_browser):
+    account = make_account(app, Role.PARTICIPANT)
+    known = _attempt(browser, account.email)
+    unknown = _attempt(another_browser, "nobody@example.test")
+    assert known.status_code == unknown.status_code == 401
+    assert "email address or password is not right" in known.get_data(as_text=True)
+    strip = lambda page: page.get_data(as_text=True).split('name="csrf_token"')[0]  # noqa: E731
+    assert strip(known) == strip(unknown)
+
+
+def test_unknown_emails_take_about_as_long_as_known_ones(app, browser):
+    account = make_account(app, Role.PARTICIPANT)
+    _attempt(browser, account.email)  # warm up
+
+    def timed(email):
+        started = time.perf_counter()
+        _attempt(Browser(app.test_client()), email)
+        return time.perf_counter() - started
+
+    known = min(timed(account.email) for _ in range(2))
+    unknown = min(timed(f"nobody{n}@example.test") for n in range(2))
+    assert unknown > known * 0.5 and known > unknown * 0.5
+
+
+def test_failures_slow_an_email_down_without_locking_it(app, browser):
+    account = make_account(app, Role.PARTICIPANT)
+    for _ in range(3):
+        _attempt(browser, account.email)
+    delayed = _attempt(browser, account.email, PASSWORD)
+    assert delayed.status_code == 429
+    assert "Please wait" in delayed.get_data(as_text=True)
+    with app.app_context():
+        row = unit_of_work().session.scalars(select(SignInDelay)).one()
+        assert 0 < (row.delay_until - row.last_failure_at).total_seconds() <= 300
+        row.delay_until = row.last_failure_at  # the wait has passed
+        unit_of_work().commit()
+    sign_in(app, browser, account)
+
+
+def test_the_delay_is_the_same_for_an_email_with_no_account(app, browser):
+    for _ in range(3):
+        _attempt(browser, "nobody@example.test")
+    assert _attempt(browser, "nobody@example.test").status_code == 429
+
+
+def test_an_admin_can_clear_a_staff_members_delay(app, browser, another_browser):
+    admin = make_account(app, Role.ADMIN)
+    facilitator = make_account(app, Role.FACILITATOR)
+    for _ in range(3):
+        _attempt(another_browser, facilitator.email)
+    assert _attempt(another_browser, facilitator.email, PASSWORD).status_code == 429
+    sign_in(app, browser, admin)
+    browser.submit(f"/admin/staff/{facilitator.id}/clear-delay", from_page="/admin/staff")
+    assert "sign-in delay is cleared" in browser.get("/admin/staff").get_data(as_text=True)
+    sign_in(app, another_browser, facilitator)
+
+
+def test_each_address_is_rate_limited(app, browser):
+    for number in range(10):
+        _attempt(browser, f"person{number}@example.test")
+    assert _attempt(browser, "person11@example.test").status_code == 429
+
+
+def test_sign_out_kills_a_copied_cookie(app, browser):
+    account = make_account(app, Role.PARTICIPANT)
+    sign_in(app, browser, account)
+    thief = app.test_client()
+    cookie = browser.client.get_cookie("rx_session", domain="portal.test")
+    thief.set_cookie("rx_session", cookie.value, domain="portal.test")
+    assert thief.get("/account/").status_code == 200
+    browser.submit("/sign-out", from_page="/account/")
+    assert thief.get("/account/").status_code == 302
+
+
+def test_sign_out_everywhere_keeps_this_device_only(app, browser, another_browser):
+    account = make_account(app, Role.PARTICIPANT)
+    sign_in(app, browser, account)
+    sign_in(app, another_browser, account)
+    browser.submit("/account/sign-out-everywhere", from_page="/account/")
+    assert browser.get("/account/").status_code == 200
+    assert another_browser.get("/account/").status_code == 302
+
+
+def test_changing_the_password_ends_other_sessions(app, browser, another_browser):
+    account = make_account(app, Role.PARTICIPANT)
+    sign_in(app, browser, account)
+    sign_in(app, another_browser, account)
+    new = "a brand new passphrase for me"
+    browser.submit("/account/password", {"current": PASSWORD, "password": new, "confirm": new})
+    assert browser.page.status_code == 302
+    assert browser.get("/account/").status_code == 200
+    assert another_browser.get("/account/").status_code == 302
+    account.password = new
+    sign_in(app, Browser(app.test_client()), account)
+
+
+def test_a_wrong_current_password_changes_nothing(app, browser):
+    account = make_account(app, Role.PARTICIPANT)
+    sign_in(app, browser, account)
+    page = browser.submit(
+        "/account/password",
+        {"current": "not my password", "password": "another passphrase here", "confirm": "another passphrase here"},
+    )
+    assert page.status_code == 400
+    assert "current password is not right" in page.get_data(as_text=True)
+    sign_in(app, Browser(app.test_client()), account)
+
+
+@pytest.mark.parametrize(("setting", "elapsed_minutes"), [("idle", 21), ("absolute", 8 * 60 + 1)])
+def test_sessions_time_out(app, browser, setting, elapsed_minutes):
+    account = make_account(app, Role.PARTICIPANT)
+    sign_in(app, browser, account)
+    with browser.client.session_transaction() as session:
+        if setting == "idle":
+            session["last_seen"] -= elapsed_minutes * 60
+        else:
+            session["signed_in_at"] -= elapsed_minutes * 60
+    response = browser.get("/account/")
+    assert response.status_code == 302 and response.location.endswith("/sign-in")
+    assert browser.get("/account/").status_code == 302
+
+
+def test_activity_keeps_a_session_alive(app, browser):
+    sign_in(app, browser, make_account(app, Role.PARTICIPANT))
+    with browser.client.session_transaction() as session:
+        session["last_seen"] -= 19 * 60
+    assert browser.get("/account/").status_code == 200
+
+
+def test_signing_in_starts_a_new_session(app, browser):
+    account = make_account(app, Role.PARTICIPANT)
+    browser.get("/sign-in")
+    with browser.client.session_transaction() as session:
+        session["planted"] = "by someone else"
+    sign_in(app, browser, account)
+    with browser.client.session_transaction() as session:
+        assert "planted" not in session
+
+
+def test_a_switched_off_account_cannot_sign_in_and_is_signed_out(app, browser, another_browser):
+    admin = make_account(app, Role.ADMIN)
+    facilitator = make_account(app, Role.FACILITATOR)
+    sign_in(app, another_browser, facilitator)
+    sign_in(app, browser, admin)
+    browser.submit(f"/admin/staff/{facilitator.id}/deactivate", from_page="/admin/staff")
+    assert another_browser.get("/account/").status_code == 302
+    assert _attempt(Browser(app.test_client()), facilitator.email, PASSWORD).status_code == 401
+    with app.app_context():
+        assert unit_of_work().session.get(User, facilitator.id).is_active is False

@@ -1,0 +1,121 @@
+"""Headers, cache rules, error pages, the health check and the leave button."""
+
+import pytest
+from sqlalchemy import select
+
+from portal import create_app
+from portal.runtime import unit_of_work
+from portal.services.accounts import Role
+from portal.storage.db import EXTENSION_KEY
+from portal.storage.models import AuditEvent, User
+from portal.web.access import public
+from tests.helpers import make_account, sign_in
+
+
+def test_every_page_carries_strict_security_headers(browser):
+    response = browser.get("/sign-in")
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "script-src 'self'" in csp and "style-src 'self'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert "Strict-Transport-Security" not in response.headers
+
+
+def test_hsts_is_sent_over_https(app):
+    response = app.test_client().get("/sign-in", base_url="https://portal.test")
+    assert "max-age=" in response.headers["Strict-Transport-Security"]
+
+
+def test_signed_in_pages_are_never_stored(app, browser):
+    sign_in(app, browser, make_account(app, Role.PARTICIPANT))
+    for path in ("/", "/account/", "/account/password"):
+        assert browser.get(path).headers["Cache-Control"] == "no-store", path
+
+
+def test_pages_have_no_inline_script_or_style(app, browser):
+    sign_in(app, browser, make_account(app, Role.ADMIN))
+    for path in ("/", "/account/", "/admin/staff", "/admin/staff/invite", "/sign-in"):
+        html = browser.get(path).get_data(as_text=True)
+        assert "<script>" not in html and "style=" not in html and "<style" not in html, path
+        assert " on" + "click=" not in html
+
+
+def test_session_cookie_is_httponly_and_samesite(app, browser):
+    account = make_account(app, Role.PARTICIPANT)
+    response = browser.submit("/sign-in", {"email": account.email, "password": account.password})
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_production_cookies_are_secure(settings):
+    app = create_app({**settings, "SESSION_COOKIE_SECURE": True})
+    response = app.test_client().get("/sign-in", base_url="https://portal.test")
+    assert "Secure" in response.headers["Set-Cookie"]
+    app.extensions[EXTENSION_KEY].kw["bind"].dispose()
+
+
+def test_every_page_has_a_leave_this_site_link(app, browser):
+    for path in ("/sign-in", "/join/unknown", "/no-such-page"):
+        html = browser.get(path).get_data(as_text=True)
+        assert 'id="leave-site" href="https://www.bbc.co.uk/weather"' in html, path
+        assert "Leave this site" in html
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "words"), [("/no-such-page", 404, "Page not found"), ("/healthz", 405, "not available")]
+)
+def test_error_pages_are_generic(browser, path, status, words):
+    response = browser.client.post(path) if status == 405 else browser.get(path)
+    assert response.status_code == status
+    html = response.get_data(as_text=True)
+    assert words in html and "Traceback" not in html
+
+
+def test_an_unexpected_error_shows_a_generic_page(app):
+    @app.get("/boom")
+    @public
+    def boom():
+        raise RuntimeError("secret letter text must not appear")
+
+    response = app.test_client().get("/boom")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "something went wrong" in html and "secret letter text" not in html and "RuntimeError" not in html
+
+
+def test_requests_over_the_size_limit_are_refused(app, browser):
+    browser.get("/sign-in")
+    response = browser.client.post("/sign-in", data={"csrf_token": browser.csrf_token(), "email": "x" * (600 * 1024)})
+    assert response.status_code == 413
+    assert "too much to send" in response.get_data(as_text=True)
+
+
+def test_healthz_reports_ok(browser):
+    response = browser.get("/healthz")
+    assert response.status_code == 200 and response.get_json() == {"status": "ok"}
+
+
+def test_healthz_reports_503_when_the_database_is_unreachable(settings):
+    app = create_app({**settings, "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503 and response.get_json() == {"status": "unavailable"}
+
+
+def test_a_tampered_account_detail_gives_a_generic_page_and_an_audit_event(app, browser):
+    account = make_account(app, Role.PARTICIPANT)
+    other = make_account(app, Role.PARTICIPANT, name="Someone Else")
+    sign_in(app, browser, account)
+    with app.app_context():
+        session = unit_of_work().session
+        mine, theirs = session.get(User, account.id), session.get(User, other.id)
+        mine.name_sealed = theirs.name_sealed  # a ciphertext swapped in from another row
+        unit_of_work().commit()
+    response = browser.get("/account/")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Someone Else" not in html and "Traceback" not in html
+    with app.app_context():
+        event = unit_of_work().session.scalars(select(AuditEvent).where(AuditEvent.action == "crypto.open")).one()
+    assert event.outcome == "tampered" and event.actor_id == account.id
