@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import unicodedata
 from uuid import UUID
 
@@ -35,17 +36,61 @@ class CaseVault:
     def _open(self, table: str, row_id: UUID, field: str, sealed: bytes) -> str:
         return unseal(self._key, sealed, Binding(table, row_id, field, self.case_id)).decode()
 
-    def seal_letter(self, item_id: UUID, text: str) -> bytes:
-        return self._seal("items", item_id, "body", text)
+    def _seal_json(self, table: str, row_id: UUID, field: str, value: object) -> bytes:
+        return self._seal(table, row_id, field, json.dumps(value))
 
-    def open_letter(self, item_id: UUID, sealed: bytes) -> str:
-        return self._open("items", item_id, "body", sealed)
+    def _open_json(self, table: str, row_id: UUID, field: str, sealed: bytes) -> object:
+        return json.loads(self._open(table, row_id, field, sealed))
+
+    def seal_letter(self, item_id: UUID, parts: list[str]) -> bytes:
+        """An item's words: one text, or the questions, or one answer per question."""
+        return self._seal_json("items", item_id, "parts", parts)
+
+    def open_letter(self, item_id: UUID, sealed: bytes) -> list[str]:
+        return self._open_json("items", item_id, "parts", sealed)  # type: ignore[return-value]
+
+    def seal_redactions(self, item_id: UUID, redactions: list[dict[str, object]]) -> bytes:
+        return self._seal_json("items", item_id, "redactions", redactions)
+
+    def open_redactions(self, item_id: UUID, sealed: bytes) -> list[dict[str, object]]:
+        return self._open_json("items", item_id, "redactions", sealed)  # type: ignore[return-value]
+
+    def seal_review_message(self, item_id: UUID, text: str) -> bytes:
+        return self._seal("items", item_id, "message", text)
+
+    def open_review_message(self, item_id: UUID, sealed: bytes) -> str:
+        return self._open("items", item_id, "message", sealed)
 
     def seal_case_detail(self, field: str, text: str) -> bytes:
         return self._seal("cases", self.case_id, field, text)
 
     def open_case_detail(self, field: str, sealed: bytes) -> str:
         return self._open("cases", self.case_id, field, sealed)
+
+    def seal_participant_detail(self, participant_id: UUID, field: str, text: str) -> bytes:
+        """Names, relationships and display names of the people in a case."""
+        return self._seal("participants", participant_id, field, text)
+
+    def open_participant_detail(self, participant_id: UUID, field: str, sealed: bytes) -> str:
+        return self._open("participants", participant_id, field, sealed)
+
+    def seal_sensitive_terms(self, participant_id: UUID, terms: list[str]) -> bytes:
+        return self._seal_json("participants", participant_id, "sensitive_terms", terms)
+
+    def open_sensitive_terms(self, participant_id: UUID, sealed: bytes) -> list[str]:
+        return self._open_json("participants", participant_id, "sensitive_terms", sealed)  # type: ignore[return-value]
+
+    def seal_agreement_detail(self, action_id: UUID, text: str) -> bytes:
+        return self._seal("agreement_actions", action_id, "details", text)
+
+    def open_agreement_detail(self, action_id: UUID, sealed: bytes) -> str:
+        return self._open("agreement_actions", action_id, "details", sealed)
+
+    def seal_satisfaction_comment(self, answer_id: UUID, text: str) -> bytes:
+        return self._seal("satisfaction_answers", answer_id, "comment", text)
+
+    def open_satisfaction_comment(self, answer_id: UUID, sealed: bytes) -> str:
+        return self._open("satisfaction_answers", answer_id, "comment", sealed)
 
 
 class DirectoryVault:

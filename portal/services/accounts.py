@@ -16,17 +16,11 @@ from enum import StrEnum
 import pyotp
 from sqlalchemy import select
 
+from portal.domain.enums import Role
 from portal.services import audit, keys, passwords
 from portal.services.uow import UnitOfWork
 from portal.storage.models import SignInDelay, User
 from portal.storage.types import utcnow
-
-
-class Role(StrEnum):
-    PARTICIPANT = "participant"
-    FACILITATOR = "facilitator"
-    MANAGER = "manager"
-    ADMIN = "admin"
 
 
 STAFF_ROLES = frozenset({Role.FACILITATOR, Role.MANAGER, Role.ADMIN})

@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from portal.services import accounts, audit, keys, passwords
 from portal.services.accounts import AccountError, Role
 from portal.services.uow import UnitOfWork
-from portal.storage.models import Invitation, User
+from portal.storage.models import Invitation, Participant, User
 from portal.storage.types import utcnow
 
 LIFETIME = timedelta(days=7)
@@ -44,8 +44,21 @@ def _token_hash(token: str) -> bytes:
     return hashlib.sha256(token.encode()).digest()
 
 
-def invite(uow: UnitOfWork, inviter: User, role: Role, name: str, email: str) -> str:
-    """Create an invitation; returns the token, which is shown once and never stored."""
+def invite(
+    uow: UnitOfWork,
+    inviter: User,
+    role: Role,
+    name: str,
+    email: str,
+    *,
+    participant_id: uuid.UUID | None = None,
+    case_id: uuid.UUID | None = None,
+) -> str:
+    """Create an invitation; returns the token, which is shown once and never stored.
+
+    A participant's invitation names the participant of a case it is for; accepting it
+    links the new account to them.
+    """
     if role not in MAY_INVITE.get(Role(inviter.role), frozenset()):
         raise AccountError("You cannot invite someone to that role.")
     vault = keys.directory_vault(uow)
@@ -63,10 +76,13 @@ def invite(uow: UnitOfWork, inviter: User, role: Role, name: str, email: str) ->
         name_sealed=vault.seal_invitation_detail(invitation_id, "name", name.strip()),
         invited_by_id=inviter.id,
         expires_at=utcnow() + LIFETIME,
+        participant_id=participant_id,
     )
     uow.session.add(invitation)
     uow.session.flush()
-    audit.record(uow, "invitation.create", actor_id=inviter.id, object_type="invitation", object_id=invitation_id)
+    audit.record(
+        uow, "invitation.create", actor_id=inviter.id, case_id=case_id, object_type="invitation", object_id=invitation_id
+    )
     uow.commit()
     return token
 
@@ -103,6 +119,9 @@ def accept(uow: UnitOfWork, token: str, password: str, now: datetime | None = No
     email = invitation_email(uow, pending)
     user = accounts.create_account(uow, role=pending.role, name=pending.name, email=email, password=password)
     invitation.user_id = user.id
+    if invitation.participant_id is not None:
+        participant = uow.session.get(Participant, invitation.participant_id)
+        participant.user_id = user.id
     audit.record(uow, "invitation.accept", actor_id=user.id, object_type="invitation", object_id=invitation.id)
     uow.commit()
     return user

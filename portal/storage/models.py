@@ -7,10 +7,10 @@ a person wrote or is called is stored in the clear.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, LargeBinary, MetaData, String, Uuid
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Integer, LargeBinary, MetaData, String, Uuid
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from portal.storage.types import UTCDateTime, utcnow
 
@@ -87,6 +87,172 @@ class Invitation(Base):
     expires_at: Mapped[datetime]
     accepted_at: Mapped[datetime | None]
     user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    # Set when a facilitator invites a participant of a case: accepting links the account.
+    participant_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("participants.id"))
+
+
+class Case(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    # A random, non-identifying code for staff lists and printed letters. The referral's own
+    # reference (often a crime number) and the offence are sealed.
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    data_key_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("data_keys.id"))
+    stage: Mapped[str] = mapped_column(String(16), index=True)
+    paused_from: Mapped[str | None] = mapped_column(String(16))
+    risk_level: Mapped[str] = mapped_column(String(8))
+    risk_assessed_at: Mapped[datetime | None]
+    risk_assessed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    referral_source: Mapped[str] = mapped_column(String(24))
+    referral_reference_sealed: Mapped[bytes]
+    offence_type_sealed: Mapped[bytes]
+    referred_on: Mapped[date] = mapped_column(Date)
+    offence_on: Mapped[date | None] = mapped_column(Date)
+    created_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    closed_at: Mapped[datetime | None]
+
+    data_key: Mapped[DataKey] = relationship(lazy="joined")
+    facilitators: Mapped[list[CaseFacilitator]] = relationship(lazy="selectin", cascade="all, delete-orphan")
+    participants: Mapped[list[Participant]] = relationship(
+        lazy="selectin", order_by="Participant.created_at", cascade="all, delete-orphan"
+    )
+    consents: Mapped[list[Consent]] = relationship(
+        lazy="selectin", order_by="Consent.recorded_at", cascade="all, delete-orphan"
+    )
+
+
+class CaseFacilitator(Base):
+    __tablename__ = "case_facilitators"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+    assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Participant(Base):
+    __tablename__ = "participants"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
+    side: Mapped[str] = mapped_column(String(16))
+    role: Mapped[str] = mapped_column(String(16))
+    taking_part: Mapped[str] = mapped_column(String(8))
+    name_sealed: Mapped[bytes]  # their real name, for the facilitators only
+    display_name_sealed: Mapped[bytes | None]  # what the other side sees, if not "the person harmed"
+    relationship_sealed: Mapped[bytes | None]  # "her son", for proxies and supporters
+    sensitive_terms_sealed: Mapped[bytes | None]  # JSON list of names and places never to pass on
+    may_write: Mapped[bool] = mapped_column(default=False)
+    withdrawn_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Consent(Base):
+    """One record in a participant's consent history; the latest per format decides."""
+
+    __tablename__ = "consents"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    participant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("participants.id"))
+    format: Mapped[str] = mapped_column(String(16))
+    given: Mapped[bool]
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    recorded_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    by_facilitator: Mapped[bool]
+
+
+class Item(Base):
+    """A letter, question set, answer set or shuttle note. Every text is sealed to its case."""
+
+    __tablename__ = "items"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(32), index=True)
+    author_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("participants.id"))
+    answers_to_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("items.id"))
+    entered_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    parts_sealed: Mapped[bytes]  # JSON list: one text, or the questions, or one answer each
+    redactions_sealed: Mapped[bytes | None]
+    message_sealed: Mapped[bytes | None]  # to the writer, when returned or withheld
+    approved_by: Mapped[list[str]] = mapped_column(JSON, default=list)
+    confirmed_at: Mapped[datetime | None]
+    confirmed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    confirmed_by_facilitator: Mapped[bool] = mapped_column(default=False)
+    submitted_at: Mapped[datetime | None] = mapped_column(index=True)
+    release_at: Mapped[datetime | None]
+    released_at: Mapped[datetime | None]
+    opened_at: Mapped[datetime | None]
+    read_receipt: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Agreement(Base):
+    """The outcome agreement of a case: what was agreed, and each side's agreement to it."""
+
+    __tablename__ = "agreements"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), unique=True)
+    follow_up_on: Mapped[date] = mapped_column(Date)
+    harmed_agreed_at: Mapped[datetime | None]
+    harmed_recorded_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    harmed_by_facilitator: Mapped[bool] = mapped_column(default=False)
+    responsible_agreed_at: Mapped[datetime | None]
+    responsible_recorded_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    responsible_by_facilitator: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    actions: Mapped[list[AgreementAction]] = relationship(
+        lazy="selectin", order_by="AgreementAction.created_at", cascade="all, delete-orphan"
+    )
+
+
+class AgreementAction(Base):
+    __tablename__ = "agreement_actions"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    agreement_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agreements.id"), index=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    owner_side: Mapped[str] = mapped_column(String(16))
+    details_sealed: Mapped[bytes]
+    due_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(8))
+    done_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SatisfactionAnswer(Base):
+    __tablename__ = "satisfaction_answers"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    participant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("participants.id"), unique=True)
+    score: Mapped[int]
+    comment_sealed: Mapped[bytes | None]
+    recorded_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    by_facilitator: Mapped[bool] = mapped_column(default=False)
+    answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Notification(Base):
+    """Something a person should look at; never content, only what kind and which case."""
+
+    __tablename__ = "notifications"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    seen_at: Mapped[datetime | None]
 
 
 class AuditEvent(Base):

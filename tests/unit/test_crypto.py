@@ -66,8 +66,8 @@ def test_a_truncated_value_fails_to_open():
 
 def test_case_vaults_keep_cases_apart():
     first, second = CaseVault(CASE, new_key()), CaseVault(uuid.uuid4(), new_key())
-    sealed = first.seal_letter(ROW, "I want you to know")
-    assert first.open_letter(ROW, sealed) == "I want you to know"
+    sealed = first.seal_letter(ROW, ["I want you to know"])
+    assert first.open_letter(ROW, sealed) == ["I want you to know"]
     with pytest.raises(TamperedCiphertext):
         second.open_letter(ROW, sealed)
 

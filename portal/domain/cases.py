@@ -1,0 +1,179 @@
+"""Cases, their participants, and how a case moves through its stages.
+
+Only a facilitator assigned to the case moves it (``move_case``). The moves:
+
+    from          to
+    referral      assessment, paused, closed
+    assessment    preparation, paused, closed
+    preparation   exchange (1), paused, closed
+    exchange      agreement, follow_up (2), paused, closed
+    agreement     follow_up, paused, closed
+    follow_up     closed, paused
+    paused        the stage it was paused from (1), closed
+    withdrawn     the stage it was paused from (1)(3), closed
+    closed        nothing: closing is final
+
+(1) Entering the exchange, by moving on or by resuming, needs a recorded risk assessment
+    and both sides' consent to a common format: see ``exchange_blockers``.
+(2) Not every exchange ends in an outcome agreement.
+(3) Only once every principal and proxy who stopped taking part has rejoined.
+
+No facilitator moves a case to withdrawn: it goes there by itself when a principal or
+proxy stops taking part, and to paused when a supporter does (see ``withdrawal.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from uuid import UUID
+
+from portal.domain.actors import Actor
+from portal.domain.consent import ConsentRecord, side_formats
+from portal.domain.enums import ParticipantRole, ReferralSource, RiskLevel, Role, Side, Stage, TakingPart
+from portal.domain.errors import DomainError, NotAllowed
+from portal.domain.permissions import require_case_facilitator
+from portal.domain.presentation import SIDE_NAMES
+
+TRANSITIONS: dict[Stage, frozenset[Stage]] = {
+    Stage.REFERRAL: frozenset({Stage.ASSESSMENT, Stage.PAUSED, Stage.CLOSED}),
+    Stage.ASSESSMENT: frozenset({Stage.PREPARATION, Stage.PAUSED, Stage.CLOSED}),
+    Stage.PREPARATION: frozenset({Stage.EXCHANGE, Stage.PAUSED, Stage.CLOSED}),
+    Stage.EXCHANGE: frozenset({Stage.AGREEMENT, Stage.FOLLOW_UP, Stage.PAUSED, Stage.CLOSED}),
+    Stage.AGREEMENT: frozenset({Stage.FOLLOW_UP, Stage.PAUSED, Stage.CLOSED}),
+    Stage.FOLLOW_UP: frozenset({Stage.CLOSED, Stage.PAUSED}),
+    Stage.PAUSED: frozenset({Stage.CLOSED}),  # and back to paused_from
+    Stage.WITHDRAWN: frozenset({Stage.CLOSED}),  # and back to paused_from
+    Stage.CLOSED: frozenset(),
+}
+
+# Stages in which nothing moves between the sides until a facilitator resumes the case.
+HALTED = frozenset({Stage.PAUSED, Stage.WITHDRAWN})
+# Stages in which items may be passed on.
+ITEMS_FLOW = frozenset({Stage.EXCHANGE, Stage.AGREEMENT, Stage.FOLLOW_UP})
+
+
+@dataclass(frozen=True)
+class Referral:
+    """How a case arrives; checked here, stored by the service."""
+
+    reference: str
+    offence_type: str
+    source: ReferralSource
+    referred_on: date
+    offence_on: date | None = None
+
+    def __post_init__(self) -> None:
+        if not self.reference.strip():
+            raise DomainError("Please enter the referral reference.")
+        if not self.offence_type.strip():
+            raise DomainError("Please enter the type of offence.")
+        if self.offence_on is not None and self.offence_on > self.referred_on:
+            raise DomainError("The offence can't have happened after the referral.")
+
+
+@dataclass(frozen=True)
+class Participant:
+    id: UUID
+    side: Side
+    role: ParticipantRole
+    user_id: UUID | None = None  # their portal account, once they accept the invitation
+    taking_part: TakingPart = TakingPart.PORTAL
+    display_name: str = ""  # set by the facilitator; otherwise the other side sees "the person harmed"
+    relationship: str = ""  # who a proxy (required) or supporter is, as the other side reads it: "her son"
+    may_write: bool = False  # supporters write only when the facilitator allows it
+    sensitive_terms: tuple[str, ...] = ()  # names, places, workplaces, schools the other side must never see
+    withdrawn: bool = False
+
+    def __post_init__(self) -> None:
+        if self.role == ParticipantRole.PROXY and not self.relationship.strip():
+            raise DomainError("Please say who the proxy is, as the other side will read it, for example 'her son'.")
+
+    @property
+    def speaks_for_side(self) -> bool:
+        """Principals and proxies speak for their side; supporters don't."""
+        return self.role != ParticipantRole.SUPPORTER
+
+    @property
+    def can_write(self) -> bool:
+        return self.speaks_for_side or self.may_write
+
+    @property
+    def shown_name(self) -> str:
+        return self.display_name.strip() or SIDE_NAMES[self.side]
+
+
+@dataclass(frozen=True)
+class Case:
+    id: UUID
+    stage: Stage
+    risk_level: RiskLevel
+    facilitator_ids: frozenset[UUID]
+    participants: tuple[Participant, ...] = ()
+    consents: tuple[ConsentRecord, ...] = ()
+    risk_assessed: bool = False
+    paused_from: Stage | None = None  # set while paused or withdrawn
+
+    def participant(self, participant_id: UUID) -> Participant:
+        for participant in self.participants:
+            if participant.id == participant_id:
+                return participant
+        raise DomainError("This person isn't part of this case.")
+
+    def sensitive_terms(self, side: Side) -> tuple[str, ...]:
+        return tuple(term for p in self.participants if p.side == side for term in p.sensitive_terms)
+
+
+def open_case(
+    case_id: UUID, actor: Actor, risk_level: RiskLevel, co_facilitators: frozenset[UUID] = frozenset()
+) -> Case:
+    """A facilitator opens a case from a (checked) ``Referral``; they are assigned to it."""
+    if actor.role != Role.FACILITATOR:
+        raise NotAllowed("Only a facilitator can open a case.")
+    return Case(case_id, Stage.REFERRAL, risk_level, frozenset({actor.user_id}) | co_facilitators)
+
+
+def record_risk_assessment(case: Case, actor: Actor, risk_level: RiskLevel) -> Case:
+    require_case_facilitator(case, actor)
+    if case.stage == Stage.CLOSED:
+        raise DomainError("This case is closed.")
+    return replace(case, risk_level=risk_level, risk_assessed=True)
+
+
+def exchange_blockers(case: Case) -> tuple[str, ...]:
+    """What still stands between this case and the exchange, for the facilitator; empty when ready."""
+    blockers = []
+    if not case.risk_assessed:
+        blockers.append("The risk assessment hasn't been recorded yet.")
+    harmed, responsible = side_formats(case, Side.HARMED), side_formats(case, Side.RESPONSIBLE)
+    if not harmed:
+        blockers.append("The person harmed (or their proxy) hasn't given consent yet.")
+    if not responsible:
+        blockers.append("The person responsible (or their proxy) hasn't given consent yet.")
+    if harmed and responsible and not harmed & responsible:
+        blockers.append("The two sides haven't yet agreed to the same way of communicating.")
+    return tuple(blockers)
+
+
+def next_stages(case: Case) -> frozenset[Stage]:
+    """Where the case may move next, before the entry checks."""
+    if case.stage in HALTED and case.paused_from is not None:
+        return TRANSITIONS[case.stage] | {case.paused_from}
+    return TRANSITIONS[case.stage]
+
+
+def move_case(case: Case, actor: Actor, to: Stage) -> Case:
+    """The case in its new stage; pausing remembers the stage to resume to."""
+    require_case_facilitator(case, actor)
+    if to not in next_stages(case):
+        raise DomainError(f"A case can't move from {_name(case.stage)} to {_name(to)}.")
+    if to == Stage.EXCHANGE and (blockers := exchange_blockers(case)):
+        raise DomainError(" ".join(blockers))
+    still_out = any(p.withdrawn and p.speaks_for_side for p in case.participants)
+    if case.stage == Stage.WITHDRAWN and to != Stage.CLOSED and still_out:
+        raise DomainError("Someone who stopped taking part must rejoin before the case can carry on.")
+    return replace(case, stage=to, paused_from=case.stage if to == Stage.PAUSED else None)
+
+
+def _name(stage: Stage) -> str:
+    return stage.value.replace("_", "-")

@@ -1,0 +1,307 @@
+"""Items (letters, question sets, answers, shuttle notes) and their journey to the other side.
+
+The item state machine. Each step first asks ``permissions.require`` (who may, and in which
+state), then checks the rules of the step itself. "Sent" below means submitted,
+awaiting_second_approval, approved or scheduled: with the facilitators, not yet delivered.
+The writer is the author in the portal, or a facilitator for shuttle notes and for authors
+taking part offline.
+
+    from                      step (who)                                  to
+    (new)                     start_item (the writer)                     draft
+    draft, returned           save_draft (the writer)                     the same state
+    draft, returned           confirm_shuttle_note (its author, or a      the same state, confirmed
+                                facilitator who read it back to them)
+    draft, returned           submit (the writer)                         submitted; on_hold if the case is halted
+    sent                      review: approve or redact (a facilitator    approved; awaiting_second_approval
+                                who hasn't approved it yet)                 until it has enough approvals
+    sent                      review: return, with a message              returned
+    sent                      review: withhold, with an explanation       withheld (final)
+    sent, on_hold             take_back (the writer, or its author)       draft
+    on_hold                   lift_hold (a facilitator; case running)     submitted
+    approved, scheduled,      release (a facilitator)                     released
+      held_for_recipient      schedule_release (a facilitator)            scheduled
+    scheduled                 deliver_scheduled (the clock, when due)     released
+    released                  open_item (the recipient)                   released, marked opened
+    released                  ask_to_hold (the recipient)                 held_for_recipient
+    released                  ask_to_destroy (the recipient)              destroyed (final)
+    sent                      anyone in the case stops taking part        on_hold, approvals cleared
+    draft, returned, sent,    its author stops taking part                withdrawn (final)
+      on_hold
+
+Enough approvals: one facilitator; two different ones in a high-risk case; and a shuttle
+note always needs a facilitator other than the one who wrote it. Any review decision
+cancels a scheduled release; taking back or returning clears approvals and redactions.
+
+Victim-led: the responsible side can't start (or send) a letter or a shuttle note until the
+harmed side has consented to that format, which is how the facilitator records that the
+person harmed has agreed to receive it; only the harmed side writes questions, and only
+the responsible side answers them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from uuid import UUID
+
+from portal.domain import redaction
+from portal.domain.actors import Actor
+from portal.domain.cases import HALTED, ITEMS_FLOW, Case, Participant
+from portal.domain.consent import FORMAT_FOR_KIND, FORMAT_NAMES, side_formats
+from portal.domain.enums import ItemKind, ItemState, ReviewDecision, RiskLevel, Role, Side, Stage
+from portal.domain.errors import DomainError, NotAllowed
+from portal.domain.permissions import ItemAction, ItemRelation, may_write_for, require
+from portal.domain.presentation import NOUNS, SIDE_NAMES
+from portal.domain.redaction import Redaction
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """The person a shuttle note speaks for agreed that it says what they meant."""
+
+    at: datetime
+    recorded_by: UUID
+    by_facilitator: bool  # read back to them and agreed, recorded by the facilitator
+
+
+@dataclass(frozen=True)
+class Item:
+    id: UUID
+    case_id: UUID
+    kind: ItemKind
+    author_id: UUID  # the participant whose words these are
+    state: ItemState = ItemState.DRAFT
+    parts: tuple[str, ...] = ("",)  # one text; or the questions; or one answer per question
+    answers_to: UUID | None = None  # for answers: the question set
+    entered_by: UUID | None = None  # the facilitator who wrote a shuttle note or transcribed a handwritten item
+    confirmation: Confirmation | None = None  # shuttle notes only
+    redactions: tuple[Redaction, ...] = ()
+    approved_by: tuple[UUID, ...] = ()
+    message: str = ""  # the facilitator's message to the writer when returned or withheld
+    release_at: datetime | None = None
+    released_at: datetime | None = None
+    opened_at: datetime | None = None
+    read_receipt: bool = False  # the recipient lets the writer know it was read
+
+    @property
+    def release_copy(self) -> tuple[str, ...]:
+        """What the other side reads: the original with each redaction replaced by the marker."""
+        return redaction.release_copy(self.parts, self.redactions)
+
+
+def start_item(
+    item_id: UUID, case: Case, actor: Actor, kind: ItemKind, author_id: UUID, question_set: Item | None = None
+) -> Item:
+    """A new draft in the author's name; answers start with one empty answer per question."""
+    author = case.participant(author_id)
+    _require_open(case)
+    if not may_write_for(case, actor, author, kind):
+        raise NotAllowed(f"You can't write a {NOUNS[kind]} here.")
+    if kind == ItemKind.QUESTION_SET and author.side != Side.HARMED:
+        raise DomainError("Questions are written by the person harmed. You can answer them when they arrive.")
+    parts = ("",) * _question_count(question_set, case, author) if kind == ItemKind.ANSWERS else ("",)
+    _check_victim_led(case, author, kind)
+    return Item(
+        id=item_id,
+        case_id=case.id,
+        kind=kind,
+        author_id=author.id,
+        parts=parts,
+        answers_to=question_set.id if question_set is not None and kind == ItemKind.ANSWERS else None,
+        entered_by=actor.user_id if actor.role == Role.FACILITATOR else None,
+    )
+
+
+def save_draft(item: Item, case: Case, actor: Actor, parts: Sequence[str]) -> Item:
+    """The item with new words; a changed shuttle note must be confirmed again."""
+    require(ItemAction.EDIT, item, case, actor)
+    _require_open(case)
+    parts = tuple(parts)
+    if item.kind in (ItemKind.LETTER, ItemKind.SHUTTLE_NOTE) and len(parts) != 1:
+        raise DomainError(f"A {NOUNS[item.kind]} is one piece of writing.")
+    if item.kind == ItemKind.ANSWERS and len(parts) != len(item.parts):
+        raise DomainError("Please write one answer under each question.")
+    if parts == item.parts:
+        return item
+    return replace(item, parts=parts, confirmation=None)
+
+
+def confirm_shuttle_note(item: Item, case: Case, actor: Actor, at: datetime) -> Item:
+    """Record that the author agreed the note says what they meant (in the portal, or read back)."""
+    relation = require(ItemAction.CONFIRM, item, case, actor)
+    if not item.parts[0].strip():
+        raise DomainError("There is nothing to confirm yet.")
+    return replace(item, confirmation=Confirmation(at, actor.user_id, relation == ItemRelation.ASSIGNED_FACILITATOR))
+
+
+def submit(item: Item, case: Case, actor: Actor) -> Item:
+    """Send for review; while the case is halted it waits on hold like everything else."""
+    require(ItemAction.SUBMIT, item, case, actor)
+    _require_open(case)
+    _check_complete(item)
+    if item.kind == ItemKind.SHUTTLE_NOTE and item.confirmation is None:
+        raise DomainError("The person this note speaks for must confirm it says what they meant before review.")
+    _check_victim_led(case, case.participant(item.author_id), item.kind)
+    return replace(item, state=ItemState.ON_HOLD if case.stage in HALTED else ItemState.SUBMITTED, message="")
+
+
+def take_back(item: Item, case: Case, actor: Actor) -> Item:
+    """Back to a draft, any time before it is passed on; approvals and redactions go."""
+    require(ItemAction.TAKE_BACK, item, case, actor)
+    return replace(item, state=ItemState.DRAFT, redactions=(), approved_by=(), release_at=None)
+
+
+def review(
+    item: Item,
+    case: Case,
+    actor: Actor,
+    decision: ReviewDecision,
+    *,
+    redactions: Sequence[Redaction] = (),
+    message: str = "",
+) -> Item:
+    """A facilitator's decision; approving (with or without redactions) counts once per facilitator."""
+    require(ItemAction.REVIEW, item, case, actor)
+    if decision in (ReviewDecision.RETURN, ReviewDecision.WITHHOLD):
+        if not message.strip():
+            raise DomainError("Please write a message to the writer explaining why.")
+        if decision == ReviewDecision.RETURN:
+            return replace(
+                item, state=ItemState.RETURNED, message=message.strip(), redactions=(), approved_by=(), release_at=None
+            )
+        return replace(item, state=ItemState.WITHHELD, message=message.strip(), release_at=None)
+    if actor.user_id in item.approved_by:
+        raise NotAllowed(f"You have already approved this {NOUNS[item.kind]}. Another facilitator must approve it too.")
+    if decision == ReviewDecision.REDACT and not redactions:
+        raise DomainError("Please mark at least one passage to remove.")
+    if decision == ReviewDecision.APPROVE and redactions:
+        raise DomainError("To remove passages, choose to redact rather than approve as it is.")
+    merged = redaction.validate_redactions(item.parts, (*item.redactions, *redactions))
+    _check_sensitive_terms(item.parts, merged, case, case.participant(item.author_id))
+    approved = replace(item, redactions=merged, approved_by=(*item.approved_by, actor.user_id), release_at=None)
+    state = ItemState.APPROVED if approvals_complete(approved, case) else ItemState.AWAITING_SECOND_APPROVAL
+    return replace(approved, state=state)
+
+
+def approvals_complete(item: Item, case: Case) -> bool:
+    """One approval; two different facilitators in a high-risk case; never only a note's writer."""
+    approvers = set(item.approved_by)
+    if len(approvers) < (2 if case.risk_level == RiskLevel.HIGH else 1):
+        return False
+    return item.kind != ItemKind.SHUTTLE_NOTE or bool(approvers - {item.entered_by})
+
+
+def release(item: Item, case: Case, actor: Actor, now: datetime) -> Item:
+    """Pass the release copy on now (also gives back an item the recipient asked to be held)."""
+    require(ItemAction.RELEASE, item, case, actor)
+    _check_can_pass_on(item, case)
+    return replace(item, state=ItemState.RELEASED, released_at=now, release_at=None)
+
+
+def schedule_release(item: Item, case: Case, actor: Actor, at: datetime, now: datetime) -> Item:
+    """Pass it on at a set time; every check runs again when the time comes."""
+    require(ItemAction.RELEASE, item, case, actor)
+    if at <= now:
+        raise DomainError("Please choose a time in the future.")
+    _check_can_pass_on(item, case)
+    return replace(item, state=ItemState.SCHEDULED, release_at=at)
+
+
+def deliver_scheduled(item: Item, case: Case, now: datetime) -> Item:
+    """For the scheduler: pass on a scheduled item once due, if everything still allows it."""
+    if item.state != ItemState.SCHEDULED or item.release_at is None or now < item.release_at:
+        raise DomainError(f"This {NOUNS[item.kind]} isn't due to be passed on.")
+    _check_can_pass_on(item, case)
+    return replace(item, state=ItemState.RELEASED, released_at=now, release_at=None)
+
+
+def open_item(item: Item, case: Case, actor: Actor, now: datetime, *, tell_writer: bool = False) -> Item:
+    """The recipient opens it when ready; the writer learns it was read only if they say so."""
+    require(ItemAction.OPEN, item, case, actor)
+    return replace(item, opened_at=item.opened_at or now, read_receipt=item.read_receipt or tell_writer)
+
+
+def ask_to_hold(item: Item, case: Case, actor: Actor) -> Item:
+    """The recipient asks the facilitator to keep it until they ask for it (see ``release``)."""
+    require(ItemAction.OPEN, item, case, actor)
+    return replace(item, state=ItemState.HELD_FOR_RECIPIENT)
+
+
+def ask_to_destroy(item: Item, case: Case, actor: Actor) -> Item:
+    """The recipient's side never sees it again; the writer's record is kept."""
+    require(ItemAction.OPEN, item, case, actor)
+    return replace(item, state=ItemState.DESTROYED)
+
+
+def lift_hold(item: Item, case: Case, actor: Actor) -> Item:
+    """Once the case is running again, a held item goes back for a fresh review."""
+    require(ItemAction.LIFT_HOLD, item, case, actor)
+    if case.stage in HALTED:
+        raise DomainError("Resume the case before lifting holds.")
+    _require_open(case)
+    return replace(item, state=ItemState.SUBMITTED)
+
+
+def _require_open(case: Case) -> None:
+    if case.stage == Stage.CLOSED:
+        raise DomainError("This case is closed.")
+
+
+def _question_count(question_set: Item | None, case: Case, author: Participant) -> int:
+    if question_set is None or question_set.kind != ItemKind.QUESTION_SET or question_set.case_id != case.id:
+        raise DomainError("Answers must answer a set of questions from this case.")
+    if author.side != Side.RESPONSIBLE:
+        raise DomainError("Answers are written by the person responsible.")
+    if question_set.state != ItemState.RELEASED:
+        raise DomainError("These questions haven't been passed on yet.")
+    return len(question_set.parts)
+
+
+def _check_victim_led(case: Case, author: Participant, kind: ItemKind) -> None:
+    if author.side != Side.RESPONSIBLE or kind not in (ItemKind.LETTER, ItemKind.SHUTTLE_NOTE):
+        return
+    if FORMAT_FOR_KIND[kind] not in side_formats(case, Side.HARMED):
+        raise DomainError(
+            f"You can't start a {NOUNS[kind]} yet. The person harmed decides when this can begin, "
+            "and your facilitator will tell you."
+        )
+
+
+def _check_complete(item: Item) -> None:
+    if item.kind == ItemKind.QUESTION_SET:
+        if not item.parts or not all(question.strip() for question in item.parts):
+            raise DomainError("Please write at least one question, and take out any empty ones.")
+    elif item.kind == ItemKind.ANSWERS:
+        if not any(answer.strip() for answer in item.parts):
+            raise DomainError("Please answer at least one question before sending.")
+    elif not item.parts[0].strip():
+        raise DomainError(f"Please write your {NOUNS[item.kind]} before sending it.")
+
+
+def _check_sensitive_terms(
+    parts: Sequence[str], redactions: Sequence[Redaction], case: Case, author: Participant
+) -> None:
+    left = redaction.uncovered_terms(parts, redactions, case.sensitive_terms(author.side))
+    if left:
+        listed = ", ".join(f'"{term}"' for term in left)
+        raise DomainError(f"These must never reach the other side, so please remove them first: {listed}.")
+
+
+def _check_can_pass_on(item: Item, case: Case) -> None:
+    if case.stage in HALTED:
+        raise DomainError("This case is paused, so nothing can be passed on just now.")
+    if case.stage not in ITEMS_FLOW:
+        raise DomainError("Items are passed on only during the exchange, the agreement and the follow-up.")
+    author = case.participant(item.author_id)
+    if author.withdrawn:
+        raise DomainError("Nothing written by someone who has stopped taking part is ever passed on.")
+    if not approvals_complete(item, case):
+        if item.kind == ItemKind.SHUTTLE_NOTE and set(item.approved_by) <= {item.entered_by}:
+            raise DomainError("A facilitator who didn't write this note must approve it too.")
+        raise DomainError("This case is high risk, so a second facilitator must approve this first.")
+    consent_format = FORMAT_FOR_KIND[item.kind]
+    for side in (author.side, author.side.other):
+        if consent_format not in side_formats(case, side):
+            raise DomainError(f"{SIDE_NAMES[side].capitalize()} hasn't consented to {FORMAT_NAMES[consent_format]}.")
+    _check_sensitive_terms(item.parts, item.redactions, case, author)

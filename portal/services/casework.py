@@ -1,0 +1,468 @@
+"""Casework: opening cases, the people in them, consent, risk, stages, stopping and rejoining.
+
+Every use case loads the case for the actor (a case they may not see is "not found", the
+same as one that does not exist), asks the domain, stores the answer and audits it.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Generic, TypeVar
+
+from sqlalchemy import ColumnElement, func, select
+
+from portal.crypto import CaseVault
+from portal.domain import cases as case_rules
+from portal.domain import consent as consent_rules
+from portal.domain import withdrawal as withdrawal_rules
+from portal.domain.actors import Actor, CaseAccess, case_access
+from portal.domain.cases import Case, Participant, Referral
+from portal.domain.enums import ConsentFormat, ItemState, ParticipantRole, RiskLevel, Role, Side, Stage, TakingPart
+from portal.domain.errors import DomainError, NotAllowed
+from portal.domain.permissions import can_see_case, require_case_facilitator
+from portal.services import audit, invitations, keys, records
+from portal.services.uow import UnitOfWork
+from portal.storage import models
+from portal.storage.types import utcnow
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on paper
+PAGE_SIZE = 20
+
+
+class CaseNotFound(Exception):
+    """No such case, or not one this person may see: the two look the same from outside."""
+
+
+@dataclass
+class CaseContext:
+    """A case as one actor may see it: the stored row, the domain value, and their access."""
+
+    row: models.Case
+    case: Case
+    actor: Actor
+    access: CaseAccess
+
+    @property
+    def manages(self) -> bool:
+        return self.actor.user_id in self.case.facilitator_ids
+
+    @property
+    def me(self) -> Participant | None:
+        return self.access.participant
+
+
+def actor_for(user: models.User) -> Actor:
+    return Actor(user.id, Role(user.role))
+
+
+def new_case_code() -> str:
+    return "RX-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+
+
+def _may_look(row: models.Case, actor: Actor) -> bool:
+    """A cheap check before anything is unsealed; the domain has the final word."""
+    if actor.role == Role.MANAGER:
+        return True
+    if actor.role == Role.FACILITATOR:
+        return any(link.user_id == actor.user_id for link in row.facilitators)
+    if actor.role == Role.PARTICIPANT:
+        return any(p.user_id == actor.user_id for p in row.participants)
+    return False
+
+
+def load(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID) -> CaseContext:
+    row = uow.session.get(models.Case, case_id)
+    if row is None or not _may_look(row, actor):
+        raise CaseNotFound
+    case = records.case_from_row(uow, row)
+    if not can_see_case(case, actor):
+        raise CaseNotFound
+    return CaseContext(row, case, actor, case_access(case, actor))
+
+
+def _record(uow: UnitOfWork, context: CaseContext, action: str, obj: str, obj_id: object) -> None:
+    audit.record(
+        uow, action, actor_id=context.actor.user_id, case_id=context.row.id, object_type=obj, object_id=str(obj_id)
+    )
+
+
+def _refresh(uow: UnitOfWork, context: CaseContext) -> CaseContext:
+    uow.session.flush()
+    uow.session.expire(context.row)
+    return load(uow, context.actor, context.row.id)
+
+
+# --- Opening a case and its people --------------------------------------------------------
+
+
+def open_case(uow: UnitOfWork, actor: Actor, referral: Referral, risk_level: RiskLevel) -> models.Case:
+    case_id = uuid.uuid4()
+    case = case_rules.open_case(case_id, actor, risk_level)
+    key_row, plain = keys.create_data_key(uow, keys.CASE)
+    row = models.Case(
+        id=case_id,
+        code=new_case_code(),
+        data_key_id=key_row.id,
+        stage=case.stage.value,
+        risk_level=case.risk_level.value,
+        referral_source=referral.source.value,
+        referral_reference_sealed=b"",
+        offence_type_sealed=b"",
+        referred_on=referral.referred_on,
+        offence_on=referral.offence_on,
+        created_by_id=actor.user_id,
+    )
+    row.data_key = key_row
+    vault = CaseVault(case_id, plain)
+    uow.case_vaults[case_id] = vault
+    row.referral_reference_sealed = vault.seal_case_detail("referral_reference", referral.reference.strip())
+    row.offence_type_sealed = vault.seal_case_detail("offence_type", referral.offence_type.strip())
+    row.facilitators.append(models.CaseFacilitator(case_id=case_id, user_id=actor.user_id))
+    uow.session.add(row)
+    uow.session.flush()
+    audit.record(uow, "case.open", actor_id=actor.user_id, case_id=case_id, object_type="case", object_id=case_id)
+    uow.commit()
+    return row
+
+
+@dataclass(frozen=True)
+class ReferralDetails:
+    reference: str
+    offence_type: str
+
+
+def referral_details(uow: UnitOfWork, context: CaseContext) -> ReferralDetails:
+    vault = records.vault_for(uow, context.row)
+    return ReferralDetails(
+        vault.open_case_detail("referral_reference", context.row.referral_reference_sealed),
+        vault.open_case_detail("offence_type", context.row.offence_type_sealed),
+    )
+
+
+def assign_facilitator(uow: UnitOfWork, context: CaseContext, user: models.User) -> None:
+    require_case_facilitator(context.case, context.actor)
+    if user.role != Role.FACILITATOR or not user.is_active:
+        raise DomainError("Only an active facilitator can be assigned to a case.")
+    if user.id in context.case.facilitator_ids:
+        raise DomainError("They are already assigned to this case.")
+    context.row.facilitators.append(models.CaseFacilitator(case_id=context.row.id, user_id=user.id))
+    _record(uow, context, "case.assign", "user", user.id)
+    uow.commit()
+
+
+@dataclass(frozen=True)
+class ParticipantDetails:
+    """What a facilitator enters about a person; names and terms are sealed when stored."""
+
+    side: Side
+    role: ParticipantRole
+    name: str
+    taking_part: TakingPart
+    relationship: str = ""
+    display_name: str = ""
+    may_write: bool = False
+    sensitive_terms: tuple[str, ...] = ()
+
+
+def _seal_participant(vault: CaseVault, row: models.Participant, details: ParticipantDetails) -> None:
+    row.name_sealed = vault.seal_participant_detail(row.id, "name", details.name.strip())
+    row.display_name_sealed = (
+        vault.seal_participant_detail(row.id, "display_name", details.display_name.strip())
+        if details.display_name.strip()
+        else None
+    )
+    row.relationship_sealed = (
+        vault.seal_participant_detail(row.id, "relationship", details.relationship.strip())
+        if details.relationship.strip()
+        else None
+    )
+    terms = [term.strip() for term in details.sensitive_terms if term.strip()]
+    row.sensitive_terms_sealed = vault.seal_sensitive_terms(row.id, terms) if terms else None
+
+
+def add_participant(uow: UnitOfWork, context: CaseContext, details: ParticipantDetails) -> models.Participant:
+    require_case_facilitator(context.case, context.actor)
+    if not details.name.strip():
+        raise DomainError("Please enter the person's name. Only facilitators see it.")
+    participant_id = uuid.uuid4()
+    # The domain checks the person (a proxy must have a relationship, for example).
+    Participant(
+        id=participant_id,
+        side=details.side,
+        role=details.role,
+        taking_part=details.taking_part,
+        relationship=details.relationship,
+        may_write=details.may_write,
+    )
+    row = models.Participant(
+        id=participant_id,
+        case_id=context.row.id,
+        side=details.side.value,
+        role=details.role.value,
+        taking_part=details.taking_part.value,
+        name_sealed=b"",
+        may_write=details.may_write,
+    )
+    _seal_participant(records.vault_for(uow, context.row), row, details)
+    context.row.participants.append(row)
+    _record(uow, context, "participant.add", "participant", participant_id)
+    uow.commit()
+    return row
+
+
+def participant_name(uow: UnitOfWork, context: CaseContext, participant_id: uuid.UUID) -> str:
+    """A participant's real name: for the case's facilitators and managers only."""
+    if context.me is not None:
+        raise NotAllowed("Only facilitators see the names of the people in a case.")
+    row = _participant_row(context, participant_id)
+    return records.vault_for(uow, context.row).open_participant_detail(row.id, "name", row.name_sealed)
+
+
+def _participant_row(context: CaseContext, participant_id: uuid.UUID) -> models.Participant:
+    for row in context.row.participants:
+        if row.id == participant_id:
+            return row
+    raise CaseNotFound
+
+
+def invite_participant(uow: UnitOfWork, context: CaseContext, participant_id: uuid.UUID, email: str) -> str:
+    """A single-use link for this participant; accepting it links their new account."""
+    require_case_facilitator(context.case, context.actor)
+    row = _participant_row(context, participant_id)
+    if row.user_id is not None:
+        raise DomainError("This person already has an account for this case.")
+    if row.taking_part == TakingPart.OFFLINE:
+        raise DomainError("This person takes part offline. Change that first if they now want to use the portal.")
+    inviter = uow.session.get(models.User, context.actor.user_id)
+    name = participant_name(uow, context, participant_id)
+    return invitations.invite(uow, inviter, Role.PARTICIPANT, name, email, participant_id=row.id, case_id=row.case_id)
+
+
+# --- Risk, stages, consent -------------------------------------------------------------------
+
+
+def record_risk_assessment(uow: UnitOfWork, context: CaseContext, risk_level: RiskLevel) -> None:
+    case = case_rules.record_risk_assessment(context.case, context.actor, risk_level)
+    records.write_case(context.row, case)
+    context.row.risk_assessed_at = utcnow()
+    context.row.risk_assessed_by_id = context.actor.user_id
+    _record(uow, context, "case.risk-assessed", "case", context.row.id)
+    uow.commit()
+
+
+def move(uow: UnitOfWork, context: CaseContext, to: Stage) -> None:
+    case = case_rules.move_case(context.case, context.actor, to)
+    records.write_case(context.row, case)
+    _record(uow, context, f"case.stage.{to.value}", "case", context.row.id)
+    uow.commit()
+
+
+def record_consent(
+    uow: UnitOfWork, context: CaseContext, participant_id: uuid.UUID, consent_format: ConsentFormat, given: bool
+) -> None:
+    record = consent_rules.record_consent(context.case, context.actor, participant_id, consent_format, given, utcnow())
+    context.row.consents.append(
+        models.Consent(
+            case_id=context.row.id,
+            participant_id=record.participant_id,
+            format=record.format.value,
+            given=record.given,
+            recorded_at=record.at,
+            recorded_by_id=record.recorded_by,
+            by_facilitator=record.by_facilitator,
+        )
+    )
+    action = "consent.give" if given else "consent.withdraw"
+    _record(uow, context, f"{action}.{consent_format.value}", "participant", participant_id)
+    uow.commit()
+
+
+def consents_of(context: CaseContext, participant_id: uuid.UUID) -> dict[ConsentFormat, bool]:
+    return {f: consent_rules.has_consent(context.case.consents, participant_id, f) for f in ConsentFormat}
+
+
+# --- Stopping and rejoining ------------------------------------------------------------------------
+
+
+def withdraw(uow: UnitOfWork, context: CaseContext, participant_id: uuid.UUID) -> None:
+    """Someone stops: everything undelivered is held, the case halts, only facilitators are told."""
+    item_rows = list(uow.session.scalars(select(models.Item).where(models.Item.case_id == context.row.id)))
+    items = {row.id: (row, records.item_from_row(None, row)) for row in item_rows}
+    now = utcnow()
+    result = withdrawal_rules.withdraw(
+        context.case, [item for _, item in items.values()], participant_id, context.actor, now
+    )
+    for changed in result.items:
+        row, before = items[changed.id]
+        records.write_item(None, row, before, changed)
+    for record in result.consents:
+        context.row.consents.append(
+            models.Consent(
+                case_id=context.row.id,
+                participant_id=record.participant_id,
+                format=record.format.value,
+                given=False,
+                recorded_at=record.at,
+                recorded_by_id=record.recorded_by,
+                by_facilitator=record.by_facilitator,
+            )
+        )
+    _participant_row(context, participant_id).withdrawn_at = now
+    context.row.stage = result.stage.value
+    context.row.paused_from = result.paused_from.value if result.paused_from else None
+    context.row.updated_at = now
+    for user_id in result.tell:
+        uow.session.add(models.Notification(user_id=user_id, case_id=context.row.id, kind="participant-stopped"))
+    _record(uow, context, "participant.withdraw", "participant", participant_id)
+    uow.commit()
+
+
+def rejoin(uow: UnitOfWork, context: CaseContext, participant_id: uuid.UUID) -> None:
+    withdrawal_rules.rejoin(context.case, participant_id, context.actor)
+    _participant_row(context, participant_id).withdrawn_at = None
+    _record(uow, context, "participant.rejoin", "participant", participant_id)
+    uow.commit()
+
+
+# --- Lists for staff -----------------------------------------------------------------------------------
+
+WAITING = (ItemState.SUBMITTED.value, ItemState.AWAITING_SECOND_APPROVAL.value)
+RELEASABLE = (ItemState.APPROVED.value, ItemState.SCHEDULED.value, ItemState.HELD_FOR_RECIPIENT.value)
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    id: uuid.UUID
+    code: str
+    stage: Stage
+    risk_level: RiskLevel
+    waiting_for_review: int
+    to_confirm: int
+    ready_to_release: int
+    on_hold: int
+    updated_at: datetime
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):  # noqa: UP046 - Python 3.11 has no PEP 695 syntax
+    entries: list[T]
+    number: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // PAGE_SIZE))
+
+
+def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.count(models.Item.id).filter(condition)
+
+
+def case_list(uow: UnitOfWork, actor: Actor, page: int = 1) -> Page[CaseSummary]:
+    """My cases (every case for a manager), newest activity first, with what needs action.
+
+    Two queries whatever the number of cases: the page with its counts, and the total.
+    """
+    if actor.role not in (Role.FACILITATOR, Role.MANAGER):
+        raise NotAllowed("Only facilitators and managers have a case list.")
+    scope = select(models.Case.id)
+    if actor.role == Role.FACILITATOR:
+        scope = scope.join(models.CaseFacilitator).where(models.CaseFacilitator.user_id == actor.user_id)
+    total = uow.session.scalar(select(func.count()).select_from(scope.subquery())) or 0
+    page = max(1, min(page, max(1, -(-total // PAGE_SIZE))))
+    shuttle_unconfirmed = (models.Item.kind == "shuttle_note") & models.Item.state.in_(("draft", "returned")) & (
+        models.Item.confirmed_at.is_(None)
+    )
+    rows = uow.session.execute(
+        select(
+            models.Case.id,
+            models.Case.code,
+            models.Case.stage,
+            models.Case.risk_level,
+            models.Case.updated_at,
+            _count(models.Item.state.in_(WAITING)),
+            _count(shuttle_unconfirmed),
+            _count(models.Item.state.in_(RELEASABLE)),
+            _count(models.Item.state == ItemState.ON_HOLD.value),
+        )
+        .outerjoin(models.Item, models.Item.case_id == models.Case.id)
+        .where(models.Case.id.in_(scope))
+        .group_by(models.Case.id)
+        .order_by(models.Case.updated_at.desc(), models.Case.id)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    ).all()
+    entries = [
+        CaseSummary(r[0], r[1], Stage(r[2]), RiskLevel(r[3]), r[5], r[6], r[7], r[8], r[4]) for r in rows
+    ]
+    return Page(entries, page, total)
+
+
+def unseen_notifications(uow: UnitOfWork, actor: Actor) -> list[models.Notification]:
+    return list(
+        uow.session.scalars(
+            select(models.Notification)
+            .where(models.Notification.user_id == actor.user_id, models.Notification.seen_at.is_(None))
+            .order_by(models.Notification.created_at.desc())
+        )
+    )
+
+
+def mark_notifications_seen(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID) -> None:
+    for note in uow.session.scalars(
+        select(models.Notification).where(
+            models.Notification.user_id == actor.user_id,
+            models.Notification.case_id == case_id,
+            models.Notification.seen_at.is_(None),
+        )
+    ):
+        note.seen_at = utcnow()
+    uow.commit()
+
+
+def participant_cases(uow: UnitOfWork, actor: Actor) -> list[models.Case]:
+    """The cases a participant takes part in (usually one)."""
+    return list(
+        uow.session.scalars(
+            select(models.Case)
+            .join(models.Participant)
+            .where(models.Participant.user_id == actor.user_id)
+            .order_by(models.Case.created_at)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    action: str
+    actor_id: uuid.UUID | None
+    object_type: str | None
+    object_id: str | None
+    outcome: str
+
+
+def timeline(uow: UnitOfWork, context: CaseContext, page: int = 1) -> Page[TimelineEntry]:
+    """Every item and decision of the case, from the audit trail itself (so it cannot disagree)."""
+    if context.me is not None:
+        raise NotAllowed("The case history is for facilitators.")
+    where = models.AuditEvent.case_id == context.row.id
+    total = uow.session.scalar(select(func.count(models.AuditEvent.id)).where(where)) or 0
+    events = uow.session.scalars(
+        select(models.AuditEvent)
+        .where(where)
+        .order_by(models.AuditEvent.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((max(1, page) - 1) * PAGE_SIZE)
+    )
+    return Page(
+        [TimelineEntry(e.occurred_at, e.action, e.actor_id, e.object_type, e.object_id, e.outcome) for e in events],
+        max(1, page),
+        total,
+    )
