@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-
-from portal import cli, web
-from portal.config import PROJECT_ROOT
-from portal.extensions import csrf, database, limiter, login_manager
-from portal.runtime import KEYRING, load_keyring
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(config: Mapping[str, Any]) -> Flask:
-    """Build an app from a plain settings mapping (see portal.config.load_config)."""
+    """Build an app from a plain settings mapping (see portal.config.load_config).
+
+    The web stack is imported here, not at the top, so that `portal.domain` and
+    `portal.screening` stay importable without Flask or SQLAlchemy.
+    """
+    from flask import Flask
+
+    from portal import cli, web
+    from portal.config import PROJECT_ROOT
+    from portal.extensions import csrf, database, limiter, login_manager
+    from portal.runtime import KEYRING, load_keyring
+
     app = Flask(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),

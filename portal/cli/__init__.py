@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from portal.cli import audit, db, demo, keys, users
+from portal.cli import audit, db, demo, items, keys, users
+from portal.cli.screen import screen_command
 
 
 def init_app(app: Flask) -> None:
-    for group in (db.group, keys.group, users.group, audit.group, demo.group):
+    for group in (db.group, keys.group, users.group, audit.group, demo.group, items.group):
         app.cli.add_command(group)
-    try:
-        from portal.cli.screen import screen_command
-    except ImportError:  # the screening module arrives with its own issue
-        return
     app.cli.add_command(screen_command)

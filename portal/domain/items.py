@@ -113,6 +113,22 @@ def start_item(
     )
 
 
+def may_start(case: Case, actor: Actor, author: Participant, kind: ItemKind) -> bool:
+    """Whether ``start_item`` would let this actor start this kind now, so pages offer only that.
+
+    Answers also need a released question set, which the caller offers separately.
+    """
+    if case.stage == Stage.CLOSED or not may_write_for(case, actor, author, kind):
+        return False
+    if kind == ItemKind.QUESTION_SET and author.side != Side.HARMED:
+        return False
+    try:
+        _check_victim_led(case, author, kind)
+    except DomainError:
+        return False
+    return True
+
+
 def save_draft(item: Item, case: Case, actor: Actor, parts: Sequence[str]) -> Item:
     """The item with new words; a changed shuttle note must be confirmed again."""
     require(ItemAction.EDIT, item, case, actor)

@@ -136,12 +136,11 @@ class Suggestion:
     concern: bool
 
 
-def suggestions(uow: UnitOfWork, context: CaseContext, loaded: Loaded) -> list[Suggestion]:
+def suggestions(context: CaseContext, item: Item) -> list[Suggestion]:
     """What screening finds in the original, using the sensitive terms of the writer's side."""
-    author = context.case.participant(loaded.item.author_id)
-    terms = context.case.sensitive_terms(author.side)
+    terms = context.case.sensitive_terms(context.case.participant(item.author_id).side)
     found = []
-    for index, part in enumerate(loaded.item.parts):
+    for index, part in enumerate(item.parts):
         for finding in screening.screen(part, terms):
             found.append(
                 Suggestion(
@@ -190,7 +189,7 @@ def review(uow: UnitOfWork, context: CaseContext, item_id: uuid.UUID, request: R
     redactions: list[Redaction] = []
     unticked: list[Suggestion] = []
     if request.decision in (ReviewDecision.APPROVE, ReviewDecision.REDACT):
-        for suggestion in suggestions(uow, context, loaded):
+        for suggestion in suggestions(context, loaded.item):
             if suggestion.key in request.ticked:
                 redactions.append(Redaction(suggestion.start, suggestion.end, _reason(suggestion), suggestion.part))
             else:
@@ -325,6 +324,26 @@ def read(uow: UnitOfWork, context: CaseContext, item_id: uuid.UUID) -> Reading:
         may=may,
         received=received,
     )
+
+
+@dataclass(frozen=True)
+class Summary:
+    """An item without its words: enough to ask the recipient whether they are ready to open it."""
+
+    item_id: uuid.UUID
+    kind: ItemKind
+    noun: str
+    notice: str
+    attribution: tuple[str, ...]
+    awaits_opening: bool
+
+
+def summary(uow: UnitOfWork, context: CaseContext, item_id: uuid.UUID) -> Summary:
+    item = _load(uow, context, item_id, with_text=False).item
+    author = context.case.participant(item.author_id)
+    received = context.me is not None and context.me.id != author.id
+    awaits = received and item.opened_at is None and allowed(ItemAction.OPEN, item, context.case, context.actor)
+    return Summary(item.id, item.kind, NOUNS[item.kind], reader_label(item), attribution(item, author), awaits)
 
 
 def open_item(uow: UnitOfWork, context: CaseContext, item_id: uuid.UUID, tell_writer: bool) -> None:

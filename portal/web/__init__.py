@@ -4,10 +4,35 @@ from __future__ import annotations
 
 from flask import Flask
 
-from portal.web import account, admin, auth, errors, home, identity, invitations, public, security
+from portal.web import (
+    account,
+    admin,
+    agreement,
+    auth,
+    cases,
+    errors,
+    home,
+    identity,
+    items,
+    participation,
+    public,
+    review,
+    security,
+)
 from portal.web.access import guard
 
-BLUEPRINTS = (public.bp, home.bp, auth.bp, account.bp, admin.bp, invitations.bp)
+BLUEPRINTS = (
+    public.bp,
+    home.bp,
+    auth.bp,
+    account.bp,
+    admin.bp,
+    cases.bp,
+    items.bp,
+    review.bp,
+    participation.bp,
+    agreement.bp,
+)
 
 
 def init_app(app: Flask) -> None:

@@ -64,5 +64,6 @@ def guard() -> Any:
         flash("Please sign in to continue.", "info")
         return redirect(url_for("auth.sign_in"))
     if current_user.role not in rule.roles:
-        abort(403)
+        # A route naming a case, item or person answers as if it did not exist.
+        abort(404 if request.view_args else 403)
     return None

@@ -6,18 +6,27 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from portal.domain.enums import Role, Side
 from portal.runtime import unit_of_work
-from portal.services.accounts import Role
-from portal.storage.models import Invitation
+from portal.storage.models import Invitation, Participant
+from tests.factories import add_person, new_case
 from tests.helpers import Account, Browser, make_account, sign_in
 
 NEW_PASSWORD = "my own choice of passphrase"
 
 
 def _invite(app, browser, name="Jo Participant", email="jo@example.test") -> str:
-    sign_in(app, browser, make_account(app, Role.FACILITATOR))
-    page = browser.submit("/invitations/new", {"name": name, "email": email})
-    assert page.status_code == 200
+    """A facilitator adds a person to a case and invites them to the portal."""
+    world = new_case(app)
+    person = add_person(app, world, name, Side.HARMED, offline=True)
+    with app.app_context():
+        unit_of_work().session.get(Participant, person.participant_id).taking_part = "portal"
+        unit_of_work().commit()
+    sign_in(app, browser, world.facilitator)
+    url = f"/cases/{world.case_id}/participants/{person.participant_id}/invite"
+    page = browser.submit(url, {"email": email})
+    assert page.status_code == 200, page.get_data(as_text=True)[:300]
+    _invite.participant_id = person.participant_id
     return re.search(r"<code>https?://[^/]+(/join/[^<]+)</code>", page.get_data(as_text=True)).group(1)
 
 
@@ -32,7 +41,12 @@ def test_a_participant_joins_and_signs_in(app, browser, another_browser):
     assert "Welcome, Jo Participant" in page and "jo@example.test" in page
     joined = another_browser.submit(link, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert joined.status_code == 302
-    sign_in(app, Browser(app.test_client()), Account(None, "jo@example.test", NEW_PASSWORD, Role.PARTICIPANT))
+    with app.app_context():
+        participant = unit_of_work().session.get(Participant, _invite.participant_id)
+        assert participant.user_id is not None  # the new account is linked to the person in the case
+    fresh = Browser(app.test_client())
+    sign_in(app, fresh, Account(None, "jo@example.test", NEW_PASSWORD, Role.PARTICIPANT))
+    assert fresh.get("/my-cases").status_code == 302  # one case: straight to its letters
 
 
 def test_a_used_link_cannot_be_used_again(app, browser, another_browser):
@@ -67,9 +81,8 @@ def test_a_weak_or_mismatched_password_keeps_the_invitation_open(app, browser, a
     assert another_browser.submit(link, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}).status_code == 302
 
 
-def test_only_facilitators_invite_participants_and_only_admins_invite_staff(app, browser):
-    sign_in(app, browser, make_account(app, Role.PARTICIPANT))
-    assert browser.get("/invitations/new").status_code == 403
+def test_only_admins_invite_staff(app, browser):
+    sign_in(app, browser, make_account(app, Role.FACILITATOR))
     assert browser.get("/admin/staff/invite").status_code == 403
 
 
@@ -86,6 +99,6 @@ def test_an_admin_invites_staff_who_then_enrol_an_authenticator(app, browser, an
 
 def test_an_email_that_already_has_an_account_cannot_be_invited(app, browser):
     existing = make_account(app, Role.PARTICIPANT)
-    sign_in(app, browser, make_account(app, Role.FACILITATOR))
-    page = browser.submit("/invitations/new", {"name": "Someone", "email": existing.email.upper()})
+    sign_in(app, browser, make_account(app, Role.ADMIN))
+    page = browser.submit("/admin/staff/invite", {"name": "Someone", "email": existing.email.upper(), "role": "manager"})
     assert page.status_code == 400 and "already exists" in page.get_data(as_text=True)

@@ -1,0 +1,402 @@
+"""Rules for details that identify or locate a person.
+
+Each rule is a format (what a postcode or a number plate looks like) or a phrasing (a date
+*given as* a date of birth), never the words of a particular letter. Formats that ordinary
+numbers share (an 8-digit run, a dd-mm-yy date, a lower-case plate) only count with a context
+word nearby. Patterns run on the folded (lower-cased) letter unless capitals are the evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from portal.screening.letter import Letter, NumberCluster, find_all, windows
+
+Span = tuple[str, int, int]
+
+# --- email ---------------------------------------------------------------------------------
+
+_EMAIL = re.compile(
+    r"(?<![a-z0-9._%+-])[a-z0-9][a-z0-9._%+-]*@"
+    r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}(?![a-z0-9-])"
+)
+# Written out to get past a filter: "jo.smith (at) gmail (dot) com", "jo at gmail dot com".
+_SPELLED_EMAIL = re.compile(
+    r"(?<![a-z0-9._%+-])[a-z0-9._%+-]+[^\S\n]*(?:[\[(][^\S\n]*at[^\S\n]*[\])]|[^\S\n]at[^\S\n])"
+    r"[^\S\n]*[a-z0-9-]+(?:[^\S\n]*(?:[\[(][^\S\n]*dot[^\S\n]*[\])]|[^\S\n]dot[^\S\n])[^\S\n]*"
+    r"(?:com|net|org|uk|co|io|me|info))+(?![a-z0-9])"
+)
+_EMAIL_LOCAL_MAX = 64
+_EMAIL_DOMAIN_MAX = 255
+
+
+def find_emails(letter: Letter) -> Iterator[Span]:
+    folded = letter.folded
+    for window in windows(find_all(folded, "@"), _EMAIL_LOCAL_MAX, _EMAIL_DOMAIN_MAX):
+        for m in _EMAIL.finditer(folded, *window):
+            yield "email", m.start(), m.end()
+    for window in windows(find_all(folded, "dot"), 90, 30):
+        for m in _SPELLED_EMAIL.finditer(folded, *window):
+            yield "email", m.start(), m.end()
+
+
+# --- url -----------------------------------------------------------------------------------
+
+# Top-level domains that are not also everyday words, so "I did it.It was" is no web address.
+_TLD = r"(?:com|org|net|edu|gov|info|biz|io|tv|gg|ly|xyz|uk|ie|eu|scot|wales|cymru|co|fm|app)"
+_DOT_TLD = re.compile(r"\." + _TLD + r"(?![a-z0-9-])")
+_URL = re.compile(
+    r"(?<![a-z0-9@.-])(?:https?://[^\s<>\"]+|www\.[^\s<>\"]+"
+    r"|(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+" + _TLD + r"(?![a-z0-9-])(?:[/?#][^\s<>\"]*)?)"
+)
+_TRAILING_PUNCTUATION = ".,;:!?)]}'\"\u201d"
+_URL_REACH = (100, 300)  # characters before and after an anchor that one address can span
+
+
+def find_urls(letter: Letter) -> Iterator[Span]:
+    folded = letter.folded
+    anchors = sorted(
+        [*find_all(folded, "://"), *find_all(folded, "www."), *(m.start() for m in _DOT_TLD.finditer(folded))]
+    )
+    for window in windows(anchors, *_URL_REACH):
+        for m in _URL.finditer(folded, *window):
+            url = m.group().rstrip(_TRAILING_PUNCTUATION)
+            yield "url", m.start(), m.start() + len(url)
+
+
+# --- social handles ------------------------------------------------------------------------
+
+_HANDLE = r"[a-z0-9_](?:[a-z0-9_.]{0,28}[a-z0-9_])?"
+# "@jo_b99" but not the "@" of an email, "@ 3pm" or "@3pm".
+_AT_HANDLE = re.compile(r"@(?!\d{1,2}(?::\d\d)?[^\S\n]?(?:am|pm)\b)(?!\d+\b)" + _HANDLE)
+_DISCORD_TAG = re.compile(r"(?<![a-z0-9_#.])[a-z0-9_.]{2,32}#\d{4}(?![a-z0-9_])")
+# Each platform's name starts with one of these; str.find jumps to them far faster than re.
+_PLATFORM_STARTS = (
+    "snap",
+    "insta",
+    "ig",
+    "tik",
+    "twitter",
+    "discord",
+    "facebook",
+    "fb",
+    "telegram",
+    "kik",
+    "threads",
+    "youtube",
+    "twitch",
+    "xbox",
+    "psn",
+    "playstation",
+    "steam",
+    "reddit",
+    "signal",
+    "user",
+    "gamertag",
+    "handle",
+)
+_PLATFORM = (
+    r"(?:snap(?:chat)?|insta(?:gram)?|ig|tik[^\S\n]?tok|twitter|discord|facebook|fb|telegram"
+    r"|kik|threads|youtube|twitch|xbox|psn|playstation|steam|reddit|signal|user[^\S\n]?name"
+    r"|gamertag|handle)"
+)
+# "my snap is kayla_x", "on insta as jay.b", "Snapchat: kayla_x", "snapchat - kayla_x".
+_NAMED_HANDLE = re.compile(
+    _PLATFORM + r"(?:\s+(?:name|handle|user[^\S\n]?name|id|tag|account))?"
+    r"(?:\s*(?P<colon>[:=-])|\s+is|'s|\s+as)\s*@?(?P<handle>" + _HANDLE + ")"
+)
+_MY_OR_ON = re.compile(r"\b(?:my|on)\s+\Z")
+# Words that follow "my insta is" without being a handle: "my insta is private now".
+_NOT_A_HANDLE = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "not",
+        "now",
+        "still",
+        "just",
+        "also",
+        "gone",
+        "down",
+        "private",
+        "public",
+        "deleted",
+        "blocked",
+        "closed",
+        "locked",
+        "banned",
+        "same",
+        "different",
+        "new",
+        "old",
+        "and",
+        "but",
+        "so",
+        "there",
+        "here",
+        "that",
+        "this",
+        "it",
+        "my",
+        "your",
+        "his",
+        "her",
+        "their",
+        "where",
+        "what",
+        "how",
+        "why",
+        "when",
+        "full",
+        "off",
+        "on",
+    }
+)
+
+
+def find_social_handles(letter: Letter) -> Iterator[Span]:
+    folded = letter.folded
+    for at in find_all(folded, "@"):
+        m = _AT_HANDLE.match(folded, at)
+        if m and letter.starts_word(at):  # not the "@" inside an email address
+            yield "social_handle", m.start(), m.end()
+    for window in windows(find_all(folded, "#"), 33, 6):
+        for m in _DISCORD_TAG.finditer(folded, *window):
+            yield "social_handle", m.start(), m.end()
+    for platform_start in _PLATFORM_STARTS:
+        for i in find_all(folded, platform_start):
+            m = _NAMED_HANDLE.match(folded, i) if letter.starts_word(i) else None
+            if not m or m.group("handle") in _NOT_A_HANDLE:
+                continue
+            # "Discord: wolf99" names a handle; "discord is fun" only does after "my" or "on".
+            if m.group("colon") or _MY_OR_ON.search(folded, max(0, i - 8), i):
+                yield "social_handle", m.start("handle"), m.end("handle")
+
+
+# --- codes inside number clusters: postcode, NI number, prison number, number plate --------
+
+# Postcode: area letters never use Q, V, X first or I, J, Z second; inward letters skip CIKMOV.
+_POSTCODE = r"[a-pr-uwyz][a-hk-y]?\d[a-z\d]?[^\S\n]?\d[abd-hjlnp-uw-z]{2}"
+# NI number: two prefix letters (a few pairs are never issued), three pairs of digits, A-D.
+_NI_NUMBER = (
+    r"(?!bg|gb|kn|nk|nt|tn|zz)[a-ceghj-pr-tw-z][a-ceghj-npr-tw-z]"
+    r"(?:[^\S\n]?-?[^\S\n]?\d{2}){3}[^\S\n]?-?[^\S\n]?[a-d]"
+)
+_PRISON_NUMBER = r"[a-z]\d{4}[a-z]{2}"
+# Current (AB12 CDE), prefix (A123 BCD) and suffix (ABC 123D) plates; no I or Q in the letters.
+_PLATE = (
+    r"[a-hj-pr-y]{2}[^\S\n]?\d{2}[^\S\n]?[a-hj-pr-z]{3}"
+    r"|[a-hj-np-y]\d{1,3}[^\S\n]?[a-hj-pr-y]{3}"
+    r"|[a-hj-pr-y]{3}[^\S\n]?\d{1,3}[a-hj-np-y]"
+)
+# Older dateless plates ("A 1", "ABC 123") look like anything, so they need a "reg" before them.
+_DATELESS_PLATE = r"[a-z]{1,3}[^\S\n]?\d{1,4}|\d{1,4}[^\S\n]?[a-z]{1,3}"
+_CODES = re.compile(
+    rf"(?<![a-z0-9])(?:(?P<postcode>{_POSTCODE})|(?P<ni_number>{_NI_NUMBER})"
+    rf"|(?P<prison_number>{_PRISON_NUMBER})|(?P<plate>{_PLATE})|(?P<dateless_plate>{_DATELESS_PLATE}))"
+    r"(?![a-z0-9])"
+)
+_PLATE_CONTEXT = re.compile(
+    r"\b(?:reg(?:istration)?(?:\s+(?:number|no\.?|plate|mark))?|(?:number\s*)?plate)\b"
+    r"\s*(?:is|was|:|-)?\s*\Z"
+)
+_ORDINAL_SUFFIXES = frozenset({"st", "nd", "rd", "th"})
+_CODE_REACH = (6, 12)  # letters before a cluster ("AB 12") and after it ("56 C", "12 CDE")
+
+
+def _after_plate_word(letter: Letter, start: int) -> bool:
+    """Whether "reg", "registration" or "number plate" comes just before `start`."""
+    window_start = max(0, start - 40)
+    folded = letter.folded
+    if folded.find("reg", window_start, start) < 0 and folded.find("plate", window_start, start) < 0:
+        return False
+    return _PLATE_CONTEXT.search(folded, window_start, start) is not None
+
+
+def _could_hold_code(letter: Letter, cluster: NumberCluster) -> bool:
+    """Codes have a letter against their digits (DE14, G7731PL, 123D) or six digits (an NI
+    number), or follow "reg" (dateless plates). Most numbers in prose fail this cheap test."""
+    folded = letter.folded
+    return (
+        folded[cluster.start - 1 : cluster.start].isalpha()
+        or folded[cluster.end : cluster.end + 1].isalpha()
+        or cluster.digits == 6
+        or _after_plate_word(letter, cluster.start)
+    )
+
+
+def find_codes(letter: Letter) -> Iterator[Span]:
+    text, folded = letter.text, letter.folded
+    for cluster in letter.number_clusters:
+        if not _could_hold_code(letter, cluster):
+            continue
+        window = (max(0, cluster.start - _CODE_REACH[0]), cluster.end + _CODE_REACH[1])
+        for m in _CODES.finditer(folded, *window):
+            kind, start, end = m.lastgroup, m.start(), m.end()
+            capitals = text[start:end].isupper()
+            if kind == "postcode":
+                # "b4 2nd" in lower case is an ordinal; "SW1A 2ND" in capitals is a postcode.
+                if capitals or text[end - 2 : end] not in _ORDINAL_SUFFIXES:
+                    yield "postcode", start, end
+            elif kind in ("ni_number", "prison_number"):
+                yield kind, start, end
+            elif kind == "plate":
+                if capitals or _after_plate_word(letter, start):
+                    yield "vehicle_reg", start, end
+            elif capitals and _after_plate_word(letter, start):
+                yield "vehicle_reg", start, end
+
+
+# --- address -------------------------------------------------------------------------------
+
+# Full words, or abbreviations that may carry a dot ("Church St.").
+_STREET_TYPE = (
+    r"(?:Road|Street|Lane|Avenue|Close|Way|Drive|Court|Crescent|Place|Gardens|Terrace|Grove|Hill"
+    r"|Park|Row|Walk|Square|Mews|Green|Rise|View|Vale|Wharf|Yard|Parade|Side|Bank|Brow|Chase"
+    r"|Croft|Dale|End|Fields?|Gate|Heights|Meadows?|Mount|Quay|Ridge|Approach|Boulevard|Circus"
+    r"|Embankment|Esplanade|Grange|Broadway|Causeway|Wynd|Cottages|Villas|Buildings|Passage"
+    r"|Promenade|Hollow|Orchard|Paddock|Wood|Precinct|Estate"
+    r"|(?:Rd|St|Ln|Ave|Cl|Dr|Ct|Cres|Pl|Gdns|Tce|Gr|Sq)\.?)"
+)
+# "at 3 Mrs Green", "on 3 May Hill": a time or a date before a name, not a house number.
+_NOT_A_STREET_NAME = (
+    r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Sir|Jan(?:uary)?|Feb(?:ruary)?|March|Apr(?:il)?|May|June?|July?"
+    r"|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?|Monday|Tuesday"
+    r"|Wednesday|Thursday|Friday|Saturday|Sunday)"
+)
+# House numbers stay within three digits: "2019 Mark Wood" is a year and a name.
+_ADDRESS = re.compile(
+    r"\d{1,3}[A-Za-z]?(?:[^\S\n]*-[^\S\n]*\d{1,3}[A-Za-z]?)?,?[^\S\n]+"
+    r"(?!" + _NOT_A_STREET_NAME + r"\b)"
+    r"(?:[A-Z][A-Za-z'\u2019-]*[^\S\n]+){1,3}" + _STREET_TYPE + r"(?![\w'\u2019])"
+)
+_NOT_BEFORE_HOUSE_NUMBER = frozenset("\u00a3$\u20ac.,/:-")  # £3 Park, 1.5, 12/3, 10:30
+_FLAT_BEFORE = re.compile(r"\b(?:flat|apartment|apt\.?|unit|room|maisonette)[^\S\n]+\d{1,4}[a-z]?[^\S\n]*,?[^\S\n]*\Z")
+_ADDRESS_REACH = 120
+
+
+def find_addresses(letter: Letter) -> Iterator[Span]:
+    text = letter.text
+    for start, end in letter.digit_runs:
+        if end - start > 3 or not letter.starts_word(start) or text[start - 1 : start] in _NOT_BEFORE_HOUSE_NUMBER:
+            continue
+        m = _ADDRESS.match(text, start, start + _ADDRESS_REACH)
+        if m and letter.ends_word(m.end()):
+            flat = _FLAT_BEFORE.search(letter.folded, max(0, start - 30), start)
+            yield "address", flat.start() if flat else start, m.end()
+
+
+# --- bank ----------------------------------------------------------------------------------
+
+_BANK_NUMBERS = re.compile(
+    r"(?<![\w/.-])(?:(?P<card>\d{4}(?:[^\S\n]?-?[^\S\n]?\d{4}){3})"
+    r"|(?P<sort_code>(?P<day>\d{2})(?P<sep>[-\s])(?P<month>\d{2})(?P=sep)\d{2})"
+    r"|(?P<account>\d{4}[^\S\n]?\d{4})|(?P<six>\d{6}))"
+    r"(?![\w/-]|[.,]\d|[^\S\n]\d)"
+)
+_IBAN = re.compile(r"gb\d{2}[^\S\n]?[a-z]{4}(?:[^\S\n]?\d){14}(?!\d)")
+_BANK_WORDS = re.compile(r"\b(?:sort[\s-]*code|account|acct|acc\b|a/c|bank|iban)")
+_SORT_CODE_WORDS = re.compile(r"\bsort[\s-]*code")
+_FEWEST_BANK_DIGITS = 6  # a sort code
+_CONTEXT_BEFORE = 60
+_CONTEXT_AFTER = 30
+
+
+def _near(words: re.Pattern[str], letter: Letter, start: int, end: int) -> bool:
+    return words.search(letter.folded, max(0, start - _CONTEXT_BEFORE), end + _CONTEXT_AFTER) is not None
+
+
+def _could_be_date(day: str, month: str) -> bool:
+    return 1 <= int(day) <= 31 and 1 <= int(month) <= 12
+
+
+def find_bank_details(letter: Letter) -> Iterator[Span]:
+    text = letter.text
+    for cluster in letter.number_clusters:
+        if cluster.digits < _FEWEST_BANK_DIGITS:
+            continue
+        for m in _BANK_NUMBERS.finditer(text, cluster.start, cluster.end + 3):
+            kind, start, end = m.lastgroup, m.start(), m.end()
+            if kind == "card":
+                believable = True
+            elif kind == "sort_code":
+                # "40-12-76" can only be a sort code; "14-03-23" is usually a date and
+                # "12 34 56" a list, so those need the words "sort code" or "account" nearby.
+                if m.group("sep") == "-" and not _could_be_date(m.group("day"), m.group("month")):
+                    believable = True
+                else:
+                    believable = _near(_SORT_CODE_WORDS if m.group("sep") == "-" else _BANK_WORDS, letter, start, end)
+            elif kind == "account":
+                believable = _near(_BANK_WORDS, letter, start, end)
+            else:
+                believable = _near(_SORT_CODE_WORDS, letter, start, end)
+            if believable:
+                yield "bank", start, end
+    for gb in find_all(letter.folded, "gb"):
+        m = _IBAN.match(letter.folded, gb)
+        if m and letter.starts_word(gb):
+            yield "bank", m.start(), m.end()
+
+
+# --- date of birth -------------------------------------------------------------------------
+
+_MONTH = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b\.?)"
+)
+_DATE = (
+    r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})"
+    r"|\d{4}-\d{2}-\d{2}"
+    r"|\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?\s+" + _MONTH + r"(?:,?\s+\d{4})?"
+    r"|" + _MONTH + r"\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?"
+    r")(?![\w/])"
+)
+# "birthday" only as "my birthday is ...": "on my birthday, 14 March 2023" is usually the offence.
+_DOB_TRIGGER = re.compile(r"date\s+of\s+birth|d\.?o\.?b\b\.?|birth\s*date|birthday(?=\s*(?:is|was|:))|born")
+# Every trigger contains one of these; str.find reaches them far faster than re.
+_DOB_ANCHORS = ("birth", "born", "dob", "d.o.b")
+_DOB_TRIGGER_REACH = 16  # "date of " before "birth"
+_DOB_TRIGGER_AFTER = 13  # "birthday was" after "birth"
+# Words allowed between the trigger and the date: "date of birth, which is the 3rd of ..."
+_DOB_GAP = r"(?:[\s:,=()-]|\b(?:is|was|on|the|of|as|being|it|it's|namely|given|listed|written)\b){0,10}"
+_DATE_AFTER_TRIGGER = re.compile(_DOB_GAP + r"(?P<date>" + _DATE + ")")
+# "17/08/1958 (my date of birth)": the date just before the trigger.
+_DATE_BEFORE_TRIGGER = re.compile(
+    r"(?<![\w/.-])(?P<date>" + _DATE + r")[\s,(-]*(?:(?:which|that)\s+(?:is|was)\s+)?"
+    r"(?:(?:my|his|her|their|your|our)\s+)?\Z"
+)
+_LOOK_BACK = 45
+_LOOK_AHEAD = 60
+
+
+def find_dates_of_birth(letter: Letter) -> Iterator[Span]:
+    folded = letter.folded
+    if not letter.digit_runs:  # every date pattern has a digit
+        return
+    anchors = sorted(i for anchor in _DOB_ANCHORS for i in find_all(folded, anchor))
+    for window in windows(anchors, _DOB_TRIGGER_REACH, _DOB_TRIGGER_AFTER):
+        for trigger in _DOB_TRIGGER.finditer(folded, *window):
+            start, end = trigger.span()
+            if not letter.starts_word(start):  # "stubborn"
+                continue
+            if letter.has_digit(end, end + _LOOK_AHEAD):
+                after = _DATE_AFTER_TRIGGER.match(folded, end)
+                if after:
+                    yield "date_of_birth", after.start("date"), after.end("date")
+            if letter.has_digit(max(0, start - _LOOK_BACK), start):
+                before = _DATE_BEFORE_TRIGGER.search(folded, max(0, start - _LOOK_BACK), start)
+                if before:
+                    yield "date_of_birth", before.start("date"), before.end("date")
+
+
+DETECTORS = (
+    find_emails,
+    find_urls,
+    find_social_handles,
+    find_codes,
+    find_addresses,
+    find_bank_details,
+    find_dates_of_birth,
+)

@@ -1,0 +1,359 @@
+"""The outcome agreement and the satisfaction question: thin views over `services.agreements`.
+
+A case the person may not see is a 404, the same as one that does not exist. A rule of the
+exchange that stops an action shows its own message on the page, with everything typed kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+from wtforms import DateField, Field, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
+
+from portal.domain.agreement import SATISFACTION_QUESTION, Agreement, AgreementAction
+from portal.domain.enums import ActionKind, Role, Side
+from portal.domain.errors import DomainError, NotAllowed
+from portal.domain.presentation import SIDE_NAMES
+from portal.runtime import unit_of_work
+from portal.services import agreements, casework
+from portal.services.casework import CaseContext
+from portal.services.uow import UnitOfWork
+from portal.web.access import roles
+from portal.web.exchange_context import case_or_404
+
+bp = Blueprint("agreement", __name__)
+
+LONDON = ZoneInfo("Europe/London")
+ROWS = 5  # action rows on the drafting form; blank ones are ignored
+ACTION_LABELS = {
+    ActionKind.APOLOGY: "Apology",
+    ActionKind.REPAIR: "Repair the damage",
+    ActionKind.PAYMENT: "Payment",
+    ActionKind.UNPAID_WORK: "Unpaid work",
+    ActionKind.NO_CONTACT: "No contact",
+}
+DATE_MESSAGE = "Enter a real date, for example 2025-03-27."
+SCORE_MESSAGE = "Please choose a number from 1 to 5."
+SCORES = {"1": "1 (not happy at all)", "2": "2", "3": "3", "4": "4", "5": "5 (very happy)"}
+KIND_CHOICES = [SelectChoice("", "Choose an action"), *(SelectChoice(k.value, v) for k, v in ACTION_LABELS.items())]
+OWNER_CHOICES = [SelectChoice("", "Choose who"), *(SelectChoice(s.value, SIDE_NAMES[s].capitalize()) for s in Side)]
+
+
+def today() -> date:
+    """The date in the UK, where the service runs, whatever the server's clock zone."""
+    return datetime.now(LONDON).date()
+
+
+def long_date(value: date | datetime) -> str:
+    """'3 March 2025': plain to read, and the same for everyone."""
+    if isinstance(value, datetime):
+        value = value.astimezone(LONDON).date()
+    return f"{value.day} {value:%B %Y}"
+
+
+# --- Forms (kept here, beside the only views that use them) -------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """One numbered row of the drafting form."""
+
+    number: int
+    kind: Field
+    owner: Field
+    details: Field
+    due_on: Field
+
+    @property
+    def blank(self) -> bool:
+        typed_date = (self.due_on.raw_data or [""])[0].strip()
+        return not (self.kind.data or self.owner.data or (self.details.data or "").strip() or typed_date)
+
+
+class DraftForm(FlaskForm):
+    follow_up_on = DateField(
+        "Follow-up date", validators=[DataRequired("Enter the follow-up date.")], invalid_value_message=DATE_MESSAGE
+    )
+
+    def rows(self) -> list[ActionRow]:
+        return [
+            ActionRow(n, self[f"kind_{n}"], self[f"owner_{n}"], self[f"details_{n}"], self[f"due_on_{n}"])
+            for n in range(1, ROWS + 1)
+        ]
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """A row that is started must say what, who and by when; empty rows are left out."""
+        valid = super().validate(extra_validators)
+        for row in self.rows():
+            if row.blank:
+                continue
+            for field, message in (
+                (row.kind, f"Choose what action {row.number} is."),
+                (row.owner, f"Choose who does action {row.number}."),
+                (row.due_on, f"Enter the date action {row.number} is due by."),
+            ):
+                if not field.data and not field.errors:
+                    field.errors.append(message)
+                    valid = False
+        return valid
+
+    def actions(self) -> list[AgreementAction]:
+        return [
+            AgreementAction(ActionKind(r.kind.data), Side(r.owner.data), r.due_on.data, r.details.data or "")
+            for r in self.rows()
+            if not r.blank
+        ]
+
+    @staticmethod
+    def data_for(agreement: Agreement | None) -> dict[str, object]:
+        """The current agreement as form data, so drafting again starts from it."""
+        if agreement is None:
+            return {}
+        data: dict[str, object] = {"follow_up_on": agreement.follow_up_on}
+        for n, action in enumerate(agreement.actions[:ROWS], start=1):
+            data |= {
+                f"kind_{n}": action.kind.value,
+                f"owner_{n}": action.owner.value,
+                f"details_{n}": action.details,
+                f"due_on_{n}": action.due_on,
+            }
+        return data
+
+
+# The numbered rows, as plain fields so the error summary can link to each one.
+for _n in range(1, ROWS + 1):
+    setattr(DraftForm, f"kind_{_n}", SelectField("What the action is", choices=KIND_CHOICES, default=""))
+    setattr(DraftForm, f"owner_{_n}", SelectField("Who does it", choices=OWNER_CHOICES, default=""))
+    setattr(
+        DraftForm,
+        f"details_{_n}",
+        StringField(
+            "Details (optional)",
+            validators=[Length(max=300, message=f"Please keep the details of action {_n} to 300 characters.")],
+        ),
+    )
+    setattr(DraftForm, f"due_on_{_n}", DateField("Due by", validators=[Optional()], invalid_value_message=DATE_MESSAGE))
+
+
+class AgreeForm(FlaskForm):
+    side = HiddenField(validators=[AnyOf([s.value for s in Side], message="Choose which side agrees.")])
+
+
+class DoneForm(FlaskForm):
+    done_on = DateField(
+        "Date it was done", validators=[DataRequired("Enter the date it was done.")], invalid_value_message=DATE_MESSAGE
+    )
+
+    def validate_done_on(self, field: DateField) -> None:
+        if field.data and field.data > today():
+            raise ValidationError("The date it was done can't be in the future.")
+
+
+class SatisfactionForm(FlaskForm):
+    score = RadioField(
+        SATISFACTION_QUESTION,
+        choices=[SelectChoice(value, label) for value, label in SCORES.items()],
+        validate_choice=False,  # AnyOf gives the plain message instead of "Not a valid choice"
+        validators=[InputRequired(SCORE_MESSAGE), AnyOf(list(SCORES), message=SCORE_MESSAGE)],
+    )
+    comment = TextAreaField(
+        "Anything else you would like to tell us? (optional)",
+        validators=[Length(max=2000, message="Please keep your comment to 2,000 characters.")],
+    )
+
+
+class RecordSatisfactionForm(SatisfactionForm):
+    """A facilitator records the answer of someone taking part offline."""
+
+    participant = SelectField("Whose answer this is", choices=[])
+
+
+# --- Helpers ---------------------------------------------------------------------------------------
+
+
+def _load(case_id: UUID) -> tuple[UnitOfWork, CaseContext]:
+    return unit_of_work(), case_or_404(case_id)
+
+
+def _refuse(form: FlaskForm, problem: DomainError) -> int:
+    """Show the rule's message above the form; 403 for someone who may never do it."""
+    form.form_errors.append(str(problem))
+    return 403 if isinstance(problem, NotAllowed) else 400
+
+
+def _render(template: str, **context: object) -> str:
+    return render_template(template, action_labels=ACTION_LABELS, side_names=SIDE_NAMES, long_date=long_date, **context)
+
+
+def _show_page(
+    uow: UnitOfWork, context: CaseContext, failed: FlaskForm | None = None, failed_index: int | None = None
+) -> str:
+    agreement = agreements.current(uow, context)
+    allowed = agreements.options(context, agreement)
+    done_forms = {}
+    for index in sorted(allowed.may_mark_done):
+        form = failed if index == failed_index and isinstance(failed, DoneForm) else DoneForm(None, done_on=today())
+        form.done_on.id = f"done-on-{index}"  # one date box per action, each with its own label
+        done_forms[index] = form
+    ask_satisfaction = context.me is None or context.me.id in agreements.may_answer_for(uow, context)
+    return _render(
+        "agreement/show.html",
+        case_id=context.row.id,
+        agreement=agreement,
+        options=allowed,
+        agreed={a.side: a for a in agreement.agreed} if agreement else {},
+        done_forms=done_forms,
+        failed=failed,
+        staff=context.me is None,
+        ask_satisfaction=ask_satisfaction,
+    )
+
+
+# --- The agreement ----------------------------------------------------------------------------------
+
+
+@bp.get("/cases/<uuid:case_id>/agreement")
+@roles(Role.PARTICIPANT, Role.FACILITATOR, Role.MANAGER)
+def show(case_id: UUID) -> str:
+    uow, context = _load(case_id)
+    return _show_page(uow, context)
+
+
+@bp.route("/cases/<uuid:case_id>/agreement/draft", methods=["GET", "POST"])
+@roles(Role.FACILITATOR)
+def draft(case_id: UUID) -> Response | tuple[str, int]:
+    uow, context = _load(case_id)
+    existing = agreements.current(uow, context)
+    form = DraftForm() if request.method == "POST" else DraftForm(data=DraftForm.data_for(existing))
+    status = 400
+    if form.validate_on_submit():
+        try:
+            agreements.draft(uow, context, form.actions(), form.follow_up_on.data)
+        except DomainError as problem:
+            status = _refuse(form, problem)
+        else:
+            flash("The agreement is saved. Each side now needs to agree to it.", "success")
+            return redirect(url_for(".show", case_id=case_id))
+    page = _render("agreement/draft.html", case_id=case_id, form=form, redrafting=existing is not None)
+    return page, status if form.errors else 200
+
+
+@bp.post("/cases/<uuid:case_id>/agreement/agree")
+@roles(Role.PARTICIPANT, Role.FACILITATOR)
+def agree(case_id: UUID) -> Response | tuple[str, int]:
+    """Participants agree for their own side; a facilitator records it for a side (offline, say)."""
+    uow, context = _load(case_id)
+    form = AgreeForm()
+    status = 400
+    if form.validate_on_submit():
+        side = Side(form.side.data)
+        try:
+            agreements.agree(uow, context, side)
+        except DomainError as problem:
+            status = _refuse(form, problem)
+        else:
+            if context.me is None:
+                flash(f"You recorded that {SIDE_NAMES[side]} agrees.", "success")
+            else:
+                flash("Thank you. Your facilitator can see that you agreed.", "success")
+            return redirect(url_for(".show", case_id=case_id))
+    return _show_page(uow, context, failed=form), status
+
+
+@bp.post("/cases/<uuid:case_id>/agreement/actions/<int:index>/done")
+@roles(Role.FACILITATOR)
+def mark_done(case_id: UUID, index: int) -> Response | tuple[str, int]:
+    uow, context = _load(case_id)
+    form = DoneForm()
+    form.done_on.id = f"done-on-{index}"
+    status = 400
+    if form.validate_on_submit():
+        try:
+            agreements.mark_done(uow, context, index, form.done_on.data)
+        except DomainError as problem:
+            status = _refuse(form, problem)
+        else:
+            flash(f"Action {index + 1} is marked as done.", "success")
+            return redirect(url_for(".show", case_id=case_id))
+    return _show_page(uow, context, failed=form, failed_index=index), status
+
+
+# --- Satisfaction -------------------------------------------------------------------------------------
+
+
+def _satisfaction_form(uow: UnitOfWork, context: CaseContext) -> SatisfactionForm:
+    if context.me is not None:
+        return SatisfactionForm()
+    form = RecordSatisfactionForm()
+    people = {p.id: p for p in context.case.participants}
+    form.participant.choices = [
+        SelectChoice(str(pid), f"{casework.participant_name(uow, context, pid)} ({SIDE_NAMES[people[pid].side]})")
+        for pid in agreements.may_answer_for(uow, context)
+    ]
+    return form
+
+
+def _satisfaction_page(uow: UnitOfWork, context: CaseContext, form: SatisfactionForm) -> str:
+    if context.me is not None:
+        may_answer = context.me.id in agreements.may_answer_for(uow, context)
+        return _render(
+            "agreement/satisfaction.html",
+            case_id=context.row.id,
+            form=form,
+            show_form=may_answer or bool(form.errors),
+            answered=agreements.has_answered(uow, context, context.me.id),
+            staff=False,
+            answers=[],
+        )
+    people = {p.id: p for p in context.case.participants}
+    answers = [
+        (casework.participant_name(uow, context, a.participant_id), people[a.participant_id].side, a)
+        for a in agreements.satisfaction_answers(uow, context)
+    ]
+    show_form = isinstance(form, RecordSatisfactionForm) and bool(form.participant.choices or form.errors)
+    return _render(
+        "agreement/satisfaction.html",
+        case_id=context.row.id,
+        form=form,
+        show_form=show_form,
+        answered=False,
+        staff=True,
+        answers=answers,
+    )
+
+
+@bp.get("/cases/<uuid:case_id>/satisfaction")
+@roles(Role.PARTICIPANT, Role.FACILITATOR, Role.MANAGER)
+def satisfaction(case_id: UUID) -> str:
+    uow, context = _load(case_id)
+    return _satisfaction_page(uow, context, _satisfaction_form(uow, context))
+
+
+@bp.post("/cases/<uuid:case_id>/satisfaction")
+@roles(Role.PARTICIPANT, Role.FACILITATOR)
+def answer_satisfaction(case_id: UUID) -> Response | tuple[str, int]:
+    """A participant answers for themself; a facilitator for someone taking part offline."""
+    uow, context = _load(case_id)
+    form = _satisfaction_form(uow, context)
+    status = 400
+    if form.validate_on_submit():
+        # Staff get the form with a choice of person; a participant's form is always about themself.
+        me = context.me
+        participant_id = me.id if me is not None else UUID(form.participant.data)
+        try:
+            agreements.answer_satisfaction(uow, context, participant_id, int(form.score.data), form.comment.data or "")
+        except DomainError as problem:
+            status = _refuse(form, problem)
+        else:
+            flash("Thank you for your answer.", "success")
+            return redirect(url_for(".satisfaction", case_id=case_id))
+    return _satisfaction_page(uow, context, form), status

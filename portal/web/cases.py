@@ -1,0 +1,255 @@
+"""Staff screens for a case: the list, opening a case, its people, consent, risk and stage."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from portal.domain import cases as case_rules
+from portal.domain.cases import Referral
+from portal.domain.consent import EXPLANATIONS
+from portal.domain.enums import (
+    ConsentFormat,
+    ParticipantRole,
+    ReferralSource,
+    RiskLevel,
+    Role,
+    Side,
+    Stage,
+    TakingPart,
+)
+from portal.domain.errors import DomainError
+from portal.domain.presentation import NOUNS, SIDE_NAMES
+from portal.runtime import unit_of_work
+from portal.services import accounts, casework, letters
+from portal.web.access import roles
+from portal.web.exchange_context import actor, case_or_404
+from portal.web.forms import (
+    STAGES,
+    AssignForm,
+    InviteParticipantForm,
+    OpenCaseForm,
+    ParticipantForm,
+    RiskForm,
+    StageForm,
+)
+
+bp = Blueprint("cases", __name__, url_prefix="/cases")
+STAFF_READERS = (Role.FACILITATOR, Role.MANAGER)
+
+
+def _page_number() -> int:
+    try:
+        return max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+@bp.get("/")
+@roles(*STAFF_READERS)
+def index():
+    uow = unit_of_work()
+    page = casework.case_list(uow, actor(), _page_number())
+    notices = casework.unseen_notifications(uow, actor())
+    return render_template("cases/index.html", page=page, notices=notices, stages=STAGES)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles(Role.FACILITATOR)
+def new():
+    form = OpenCaseForm()
+    if form.validate_on_submit():
+        try:
+            referral = Referral(
+                reference=form.reference.data,
+                offence_type=form.offence_type.data,
+                source=ReferralSource(form.source.data),
+                referred_on=form.referred_on.data,
+                offence_on=form.offence_on.data,
+            )
+            row = casework.open_case(unit_of_work(), actor(), referral, RiskLevel(form.risk_level.data))
+        except DomainError as problem:
+            form.form_errors.append(str(problem))
+        else:
+            flash(f"Case {row.code} is open. Add the people taking part next.", "success")
+            return redirect(url_for("cases.show", case_id=row.id))
+    return render_template("cases/new.html", form=form), 400 if form.errors or form.form_errors else 200
+
+
+@bp.get("/<uuid:case_id>")
+@roles(*STAFF_READERS)
+def show(case_id: uuid.UUID):
+    context = case_or_404(case_id)
+    uow = unit_of_work()
+    letters.deliver_due(uow)
+    casework.mark_notifications_seen(uow, context.actor, case_id)
+    people = [
+        (participant, casework.participant_name(uow, context, participant.id), casework.consents_of(context, participant.id))
+        for participant in context.case.participants
+    ]
+    stage_form = StageForm()
+    stage_form.stage.choices = [
+        choice for choice in stage_form.stage.choices if Stage(choice.value) in case_rules.next_stages(context.case)
+    ]
+    return render_template(
+        "cases/show.html",
+        context=context,
+        referral=casework.referral_details(uow, context),
+        people=people,
+        items=letters.case_items(uow, context),
+        blockers=case_rules.exchange_blockers(context.case),
+        stage_form=stage_form,
+        risk_form=RiskForm(risk_level=context.case.risk_level.value),
+        assign_form=AssignForm(),
+        formats=list(ConsentFormat),
+        side_names=SIDE_NAMES,
+        nouns=NOUNS,
+        stages=STAGES,
+    )
+
+
+@bp.post("/<uuid:case_id>/risk")
+@roles(Role.FACILITATOR)
+def risk(case_id: uuid.UUID):
+    context = case_or_404(case_id)
+    form = RiskForm()
+    if form.validate_on_submit():
+        _attempt(lambda: casework.record_risk_assessment(unit_of_work(), context, RiskLevel(form.risk_level.data)), "The risk assessment is recorded.")
+    return redirect(url_for("cases.show", case_id=case_id))
+
+
+@bp.post("/<uuid:case_id>/stage")
+@roles(Role.FACILITATOR)
+def stage(case_id: uuid.UUID):
+    context = case_or_404(case_id)
+    try:
+        to = Stage(request.form.get("stage", ""))
+    except ValueError:
+        abort(400)
+    _attempt(lambda: casework.move(unit_of_work(), context, to), f"The case is now at: {STAGES[to.value]}.")
+    return redirect(url_for("cases.show", case_id=case_id))
+
+
+@bp.post("/<uuid:case_id>/facilitators")
+@roles(Role.FACILITATOR)
+def assign(case_id: uuid.UUID):
+    context = case_or_404(case_id)
+    form = AssignForm()
+    if form.validate_on_submit():
+        user = accounts.find_by_email(unit_of_work(), form.email.data)
+        if user is None:
+            flash("No facilitator has that email address.", "error")
+        else:
+            _attempt(lambda: casework.assign_facilitator(unit_of_work(), context, user), "The facilitator is added to this case.")
+    return redirect(url_for("cases.show", case_id=case_id))
+
+
+@bp.route("/<uuid:case_id>/participants/new", methods=["GET", "POST"])
+@roles(Role.FACILITATOR)
+def add_participant(case_id: uuid.UUID):
+    context = case_or_404(case_id)
+    form = ParticipantForm()
+    if form.validate_on_submit():
+        details = casework.ParticipantDetails(
+            side=Side(form.side.data),
+            role=ParticipantRole(form.role.data),
+            name=form.name.data,
+            taking_part=TakingPart(form.taking_part.data),
+            relationship=form.relationship.data or "",
+            display_name=form.display_name.data or "",
+            may_write=form.may_write.data,
+            sensitive_terms=tuple((form.sensitive_terms.data or "").splitlines()),
+        )
+        try:
+            casework.add_participant(unit_of_work(), context, details)
+        except DomainError as problem:
+            form.form_errors.append(str(problem))
+        else:
+            flash("The person is added to the case.", "success")
+            return redirect(url_for("cases.show", case_id=case_id))
+    return render_template("cases/participant_new.html", form=form, context=context), 400 if form.errors or form.form_errors else 200
+
+
+@bp.route("/<uuid:case_id>/participants/<uuid:participant_id>/invite", methods=["GET", "POST"])
+@roles(Role.FACILITATOR)
+def invite(case_id: uuid.UUID, participant_id: uuid.UUID):
+    context = case_or_404(case_id)
+    uow = unit_of_work()
+    try:
+        name = casework.participant_name(uow, context, participant_id)
+    except casework.CaseNotFound:
+        abort(404)
+    form = InviteParticipantForm()
+    if form.validate_on_submit():
+        try:
+            token = casework.invite_participant(uow, context, participant_id, form.email.data)
+        except (DomainError, accounts.AccountError) as problem:
+            form.email.errors = [str(problem)]
+        else:
+            link = url_for("auth.join", token=token, _external=True)
+            return render_template("invitation_link.html", link=link, name=name)
+    return render_template("cases/invite.html", form=form, context=context, name=name), 400 if form.errors else 200
+
+
+@bp.post("/<uuid:case_id>/participants/<uuid:participant_id>/consent")
+@roles(Role.FACILITATOR)
+def record_consent(case_id: uuid.UUID, participant_id: uuid.UUID):
+    """For someone taking part offline, after explaining each format to them."""
+    context = case_or_404(case_id)
+    try:
+        consent_format = ConsentFormat(request.form.get("format", ""))
+    except ValueError:
+        abort(400)
+    given = request.form.get("given") == "yes"
+    _attempt(
+        lambda: casework.record_consent(unit_of_work(), context, participant_id, consent_format, given),
+        "Consent is recorded." if given else "The withdrawal of consent is recorded.",
+    )
+    return redirect(url_for("cases.show", case_id=case_id))
+
+
+@bp.post("/<uuid:case_id>/participants/<uuid:participant_id>/withdraw")
+@roles(Role.FACILITATOR)
+def withdraw(case_id: uuid.UUID, participant_id: uuid.UUID):
+    """Record that someone told their facilitator they are stopping."""
+    context = case_or_404(case_id)
+    _attempt(
+        lambda: casework.withdraw(unit_of_work(), context, participant_id),
+        "They have stopped taking part. Everything not yet passed on is held.",
+    )
+    return redirect(url_for("cases.show", case_id=case_id))
+
+
+@bp.post("/<uuid:case_id>/participants/<uuid:participant_id>/rejoin")
+@roles(Role.FACILITATOR)
+def rejoin(case_id: uuid.UUID, participant_id: uuid.UUID):
+    context = case_or_404(case_id)
+    _attempt(lambda: casework.rejoin(unit_of_work(), context, participant_id), "They are taking part again. They will need to give consent again.")
+    return redirect(url_for("cases.show", case_id=case_id))
+
+
+@bp.get("/<uuid:case_id>/timeline")
+@roles(*STAFF_READERS)
+def timeline(case_id: uuid.UUID):
+    context = case_or_404(case_id)
+    page = casework.timeline(unit_of_work(), context, _page_number())
+    return render_template("cases/timeline.html", context=context, page=page)
+
+
+@bp.get("/consent-explained")
+@roles(*STAFF_READERS)
+def consent_explained():
+    return render_template("cases/consent_explained.html", explanations=EXPLANATIONS)
+
+
+def _attempt(action, success: str) -> bool:
+    """Run a use case; a rule that stops it is shown to the person, nothing is half-done."""
+    try:
+        action()
+    except DomainError as problem:
+        unit_of_work().rollback()
+        flash(str(problem), "error")
+        return False
+    flash(success, "success")
+    return True

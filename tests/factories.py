@@ -1,0 +1,128 @@
+"""Build cases through the real services, so tests start from states the portal can reach."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import Flask
+
+from portal.domain.cases import Referral
+from portal.domain.enums import ConsentFormat, ParticipantRole, ReferralSource, RiskLevel, Role, Side, Stage, TakingPart
+from portal.runtime import unit_of_work
+from portal.services import casework
+from portal.services.casework import ParticipantDetails
+from portal.storage import models
+from tests.helpers import Account, make_account
+
+ROUTE_TO = {
+    Stage.REFERRAL: (),
+    Stage.ASSESSMENT: (Stage.ASSESSMENT,),
+    Stage.PREPARATION: (Stage.ASSESSMENT, Stage.PREPARATION),
+    Stage.EXCHANGE: (Stage.ASSESSMENT, Stage.PREPARATION, Stage.EXCHANGE),
+    Stage.AGREEMENT: (Stage.ASSESSMENT, Stage.PREPARATION, Stage.EXCHANGE, Stage.AGREEMENT),
+}
+
+
+@dataclass
+class Person:
+    participant_id: uuid.UUID
+    account: Account | None  # None for someone taking part offline
+
+
+@dataclass
+class CaseWorld:
+    case_id: uuid.UUID
+    code: str
+    facilitator: Account
+    people: dict[str, Person] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> Person:
+        return self.people[name]
+
+
+def _as(app: Flask, account: Account, case_id: uuid.UUID):
+    uow = unit_of_work()
+    actor = casework.actor_for(uow.session.get(models.User, account.id))
+    return uow, casework.load(uow, actor, case_id)
+
+
+def add_person(
+    app: Flask,
+    world: CaseWorld,
+    name: str,
+    side: Side,
+    role: ParticipantRole = ParticipantRole.PRINCIPAL,
+    *,
+    offline: bool = False,
+    relationship: str = "",
+    terms: tuple[str, ...] = (),
+    consents: tuple[ConsentFormat, ...] = (),
+) -> Person:
+    """Add a participant; a portal one gets an account linked as an accepted invitation would."""
+    account = None if offline else make_account(app, Role.PARTICIPANT, name=name)
+    with app.app_context():
+        uow, context = _as(app, world.facilitator, world.case_id)
+        details = ParticipantDetails(
+            side=side,
+            role=role,
+            name=name,
+            taking_part=TakingPart.OFFLINE if offline else TakingPart.PORTAL,
+            relationship=relationship,
+            sensitive_terms=terms,
+        )
+        row = casework.add_participant(uow, context, details)
+        if account is not None:
+            row.user_id = account.id
+            uow.commit()
+        person = Person(row.id, account)
+    for consent_format in consents:
+        give_consent(app, world, person, consent_format)
+    world.people[name] = person
+    return person
+
+
+def give_consent(app: Flask, world: CaseWorld, person: Person, consent_format: ConsentFormat, given: bool = True) -> None:
+    """In the portal by the person themself; by the facilitator for someone offline."""
+    with app.app_context():
+        uow, context = _as(app, person.account or world.facilitator, world.case_id)
+        casework.record_consent(uow, context, person.participant_id, consent_format, given)
+
+
+def move_to(app: Flask, world: CaseWorld, *stages: Stage) -> None:
+    with app.app_context():
+        for stage in stages:
+            uow, context = _as(app, world.facilitator, world.case_id)
+            casework.move(uow, context, stage)
+
+
+def new_case(app: Flask, *, risk: RiskLevel = RiskLevel.LOW, facilitator: Account | None = None) -> CaseWorld:
+    facilitator = facilitator or make_account(app, Role.FACILITATOR)
+    with app.app_context():
+        uow = unit_of_work()
+        actor = casework.actor_for(uow.session.get(models.User, facilitator.id))
+        referral = Referral("CR/0001/26", "Burglary", ReferralSource.POLICE, date(2026, 9, 1), date(2026, 3, 14))
+        row = casework.open_case(uow, actor, referral, risk)
+        return CaseWorld(row.id, row.code, facilitator)
+
+
+def exchange_case(
+    app: Flask,
+    *,
+    risk: RiskLevel = RiskLevel.LOW,
+    stage: Stage = Stage.EXCHANGE,
+    harmed_offline: bool = False,
+    responsible_offline: bool = False,
+    formats: tuple[ConsentFormat, ...] = (ConsentFormat.LETTERS, ConsentFormat.QUESTIONS, ConsentFormat.SHUTTLE),
+    harmed_terms: tuple[str, ...] = ("Hannah", "Elm Street"),
+) -> CaseWorld:
+    """A case with both principals consenting and the risk assessed, moved to `stage`."""
+    world = new_case(app, risk=risk)
+    add_person(app, world, "harmed", Side.HARMED, offline=harmed_offline, terms=harmed_terms, consents=formats)
+    add_person(app, world, "responsible", Side.RESPONSIBLE, offline=responsible_offline, consents=formats)
+    with app.app_context():
+        uow, context = _as(app, world.facilitator, world.case_id)
+        casework.record_risk_assessment(uow, context, risk)
+    move_to(app, world, *ROUTE_TO[stage])
+    return world
