@@ -23,7 +23,7 @@ from portal.domain.cases import Case, Participant, Referral
 from portal.domain.enums import ConsentFormat, ItemState, ParticipantRole, RiskLevel, Role, Side, Stage, TakingPart
 from portal.domain.errors import DomainError, NotAllowed
 from portal.domain.permissions import can_see_case, require_case_facilitator
-from portal.services import audit, invitations, keys, records
+from portal.services import accounts, audit, invitations, keys, records
 from portal.services.uow import UnitOfWork
 from portal.storage import models
 from portal.storage.types import utcnow
@@ -466,3 +466,13 @@ def timeline(uow: UnitOfWork, context: CaseContext, page: int = 1) -> Page[Timel
         max(1, page),
         total,
     )
+
+
+def clear_sign_in_delay(uow: UnitOfWork, context: CaseContext, participant_id: uuid.UUID) -> None:
+    """A facilitator lets one of their case's participants try signing in again straight away."""
+    require_case_facilitator(context.case, context.actor)
+    row = _participant_row(context, participant_id)
+    if row.user_id is None:
+        raise DomainError("This person has no portal account.")
+    staff = uow.session.get(models.User, context.actor.user_id)
+    accounts.clear_sign_in_delay(uow, staff, uow.session.get(models.User, row.user_id))

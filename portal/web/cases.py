@@ -229,6 +229,17 @@ def rejoin(case_id: uuid.UUID, participant_id: uuid.UUID):
     return redirect(url_for("cases.show", case_id=case_id))
 
 
+@bp.post("/<uuid:case_id>/participants/<uuid:participant_id>/clear-delay")
+@roles(Role.FACILITATOR)
+def clear_delay(case_id: uuid.UUID, participant_id: uuid.UUID):
+    context = case_or_404(case_id)
+    _attempt(
+        lambda: casework.clear_sign_in_delay(unit_of_work(), context, participant_id),
+        "They can try signing in again straight away.",
+    )
+    return redirect(url_for("cases.show", case_id=case_id))
+
+
 @bp.get("/<uuid:case_id>/timeline")
 @roles(*STAFF_READERS)
 def timeline(case_id: uuid.UUID):

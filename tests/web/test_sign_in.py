@@ -183,3 +183,17 @@ def test_a_switched_off_account_cannot_sign_in_and_is_signed_out(app, browser, a
     assert _attempt(Browser(app.test_client()), facilitator.email, PASSWORD).status_code == 401
     with app.app_context():
         assert unit_of_work().session.get(User, facilitator.id).is_active is False
+
+
+def test_a_facilitator_can_clear_a_participants_delay_in_their_case(app, browser, another_browser):
+    from tests.factories import exchange_case
+
+    world = exchange_case(app)
+    participant = world["harmed"].account
+    for _ in range(3):
+        _attempt(another_browser, participant.email)
+    assert _attempt(another_browser, participant.email, PASSWORD).status_code == 429
+    sign_in(app, browser, world.facilitator)
+    url = f"/cases/{world.case_id}/participants/{world['harmed'].participant_id}/clear-delay"
+    browser.submit(url, from_page=f"/cases/{world.case_id}")
+    sign_in(app, another_browser, participant)
