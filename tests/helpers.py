@@ -81,7 +81,9 @@ def fresh_code(app: Flask, account: Account) -> str:
     """A code for a time step this account has not used yet (each code works once)."""
     totp = pyotp.TOTP(account.totp_secret)
     with app.app_context():
-        last = unit_of_work().session.get(User, account.id).totp_last_step or -1
+        uow = unit_of_work()
+        user = uow.session.get(User, account.id) if account.id else accounts.find_by_email(uow, account.email)
+        last = user.totp_last_step or -1
     current = totp.timecode(datetime.now(UTC))
     for step in (current - 1, current, current + 1):
         if step > last:

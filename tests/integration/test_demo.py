@@ -1,0 +1,38 @@
+"""The demo data: loaded once, only when asked, with cases at the interesting points."""
+
+from collections import Counter
+
+from sqlalchemy import select
+
+from portal import create_app
+from portal.runtime import unit_of_work
+from portal.storage import models
+from portal.storage.db import EXTENSION_KEY
+
+
+def test_demo_data_has_every_interesting_point_and_loads_once(app):
+    runner = app.test_cli_runner()
+    assert "Demo data loaded" in runner.invoke(args=["demo", "load"]).output
+    assert "already there" in runner.invoke(args=["demo", "load"]).output
+    with app.app_context():
+        session = unit_of_work().session
+        states = Counter(session.scalars(select(models.Item.kind + ":" + models.Item.state)))
+        stages = Counter(session.scalars(select(models.Case.stage)))
+        withdrawn = session.scalars(select(models.Participant).where(models.Participant.withdrawn_at.is_not(None))).all()
+        released = session.scalars(select(models.Item).where(models.Item.state == "released")).one()
+    assert states["letter:submitted"] == 1  # waiting for review
+    assert states["letter:released"] == 1 and released.redactions_sealed is not None  # passed on with a redaction
+    assert states["shuttle_note:draft"] == 1  # waiting for confirmation
+    assert states["letter:on_hold"] == 1  # held when someone stopped
+    assert len(withdrawn) == 1 and stages["withdrawn"] == 1
+    assert stages["exchange"] == 1 and stages["referral"] == 1
+    assert "intact" in runner.invoke(args=["audit", "verify"]).output
+
+
+def test_demo_data_is_refused_under_production_settings(settings):
+    app = create_app({**settings, "ENV": "production", "DEMO_ALLOWED": False})
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert result.exit_code != 0 and "never loaded under production" in result.output
+    with app.app_context():
+        assert unit_of_work().session.scalars(select(models.User)).all() == []
+    app.extensions[EXTENSION_KEY].kw["bind"].dispose()

@@ -1,0 +1,80 @@
+"""The review screen: screening's findings arrive ticked; leaving one in takes a recorded check."""
+
+from sqlalchemy import select
+
+from portal.domain.enums import ItemState
+from portal.runtime import unit_of_work
+from portal.storage import models
+from tests.factories import exchange_case
+from tests.helpers import Browser, sign_in
+from tests.web.exchange_steps import decide, release_now, review_keys, start, write
+
+PHONE = "07700 900123"
+
+
+def _setup(app, text):
+    world = exchange_case(app)
+    harmed = Browser(app.test_client())
+    sign_in(app, harmed, world["harmed"].account)
+    letter = start(harmed, world.case_id, "letter")
+    write(harmed, world.case_id, letter, text, send=True)
+    facilitator = Browser(app.test_client())
+    sign_in(app, facilitator, world.facilitator)
+    return world, letter, facilitator
+
+
+def _state(app, item_id):
+    with app.app_context():
+        return unit_of_work().session.get(models.Item, item_id).state
+
+
+def test_a_phone_number_is_a_ticked_suggestion_and_the_recipient_never_sees_it(app):
+    world, letter, facilitator = _setup(app, f"You can call me on {PHONE} any time.")
+    page = facilitator.get(f"/cases/{world.case_id}/items/{letter}/review").get_data(as_text=True)
+    assert f"“{PHONE}”: phone" in page
+    assert 'name="suggestion" value="0:' in page and "checked" in page.split('name="suggestion"')[1].split(">")[0]
+    decide(facilitator, world.case_id, letter, "approve")
+    release_now(facilitator, world.case_id, letter)
+    reader = Browser(app.test_client())
+    sign_in(app, reader, world["responsible"].account)
+    reader.submit(f"/cases/{world.case_id}/items/{letter}/open", from_page=f"/cases/{world.case_id}/items/{letter}")
+    copy = reader.get(f"/cases/{world.case_id}/items/{letter}").get_data(as_text=True)
+    assert PHONE not in copy and "900123" not in copy and "[removed by your facilitator]" in copy
+
+
+def test_leaving_a_finding_in_needs_an_explicit_check_which_is_audited(app):
+    world, letter, facilitator = _setup(app, f"You can call me on {PHONE} any time.")
+    refused = decide(facilitator, world.case_id, letter, "approve", suggestion=[])
+    assert refused.status_code == 400 and "I have checked this" in refused.get_data(as_text=True)
+    assert _state(app, letter) == ItemState.SUBMITTED
+    decide(facilitator, world.case_id, letter, "approve", suggestion=[], checked="yes")
+    assert _state(app, letter) == ItemState.APPROVED
+    with app.app_context():
+        actions = unit_of_work().session.scalars(select(models.AuditEvent.action)).all()
+    assert "item.review.findings-left-in" in actions
+
+
+def test_a_sensitive_term_can_never_be_left_in(app):
+    world, letter, facilitator = _setup(app, "Hannah is my name and I live on Elm Street.")
+    page = facilitator.get(f"/cases/{world.case_id}/items/{letter}/review").get_data(as_text=True)
+    assert "sensitive term" in page
+    refused = decide(facilitator, world.case_id, letter, "approve", suggestion=[], checked="yes")
+    assert refused.status_code == 400 and "must never reach the other side" in refused.get_data(as_text=True)
+    assert _state(app, letter) == ItemState.SUBMITTED
+
+
+def test_a_threat_is_highlighted_as_a_concern(app):
+    world, letter, facilitator = _setup(app, "I know where you live. Watch your back.")
+    page = facilitator.get(f"/cases/{world.case_id}/items/{letter}/review").get_data(as_text=True)
+    assert 'class="finding finding--concern"' in page
+    assert len(review_keys(facilitator, world.case_id, letter)) >= 1
+
+
+def test_the_facilitator_can_add_their_own_passages(app):
+    world, letter, facilitator = _setup(app, "We met at the bus stop on the corner near the chip shop.")
+    decide(facilitator, world.case_id, letter, "approve", passages="near the chip shop", passage_reason="A place")
+    preview = facilitator.get(f"/cases/{world.case_id}/items/{letter}/release").get_data(as_text=True)
+    assert "chip shop" not in preview and "[removed by your facilitator]" in preview
+    wrong = _setup(app, "Another letter entirely.")
+    refused = decide(wrong[2], wrong[0].case_id, wrong[1], "approve", passages="not in the letter")
+    assert refused.status_code == 400 and "is not in the text" in refused.get_data(as_text=True)
