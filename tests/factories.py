@@ -83,7 +83,9 @@ def add_person(
     return person
 
 
-def give_consent(app: Flask, world: CaseWorld, person: Person, consent_format: ConsentFormat, given: bool = True) -> None:
+def give_consent(
+    app: Flask, world: CaseWorld, person: Person, consent_format: ConsentFormat, given: bool = True
+) -> None:
     """In the portal by the person themself; by the facilitator for someone offline."""
     with app.app_context():
         uow, context = _as(app, person.account or world.facilitator, world.case_id)

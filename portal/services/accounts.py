@@ -22,7 +22,6 @@ from portal.services.uow import UnitOfWork
 from portal.storage.models import SignInDelay, User
 from portal.storage.types import utcnow
 
-
 STAFF_ROLES = frozenset({Role.FACILITATOR, Role.MANAGER, Role.ADMIN})
 
 FREE_ATTEMPTS = 3

@@ -350,7 +350,7 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True)
-class Page(Generic[T]):  # noqa: UP046 - Python 3.11 has no PEP 695 syntax
+class Page(Generic[T]):
     entries: list[T]
     number: int
     total: int
@@ -376,8 +376,10 @@ def case_list(uow: UnitOfWork, actor: Actor, page: int = 1) -> Page[CaseSummary]
         scope = scope.join(models.CaseFacilitator).where(models.CaseFacilitator.user_id == actor.user_id)
     total = uow.session.scalar(select(func.count()).select_from(scope.subquery())) or 0
     page = max(1, min(page, max(1, -(-total // PAGE_SIZE))))
-    shuttle_unconfirmed = (models.Item.kind == "shuttle_note") & models.Item.state.in_(("draft", "returned")) & (
-        models.Item.confirmed_at.is_(None)
+    shuttle_unconfirmed = (
+        (models.Item.kind == "shuttle_note")
+        & models.Item.state.in_(("draft", "returned"))
+        & (models.Item.confirmed_at.is_(None))
     )
     rows = uow.session.execute(
         select(
@@ -398,9 +400,7 @@ def case_list(uow: UnitOfWork, actor: Actor, page: int = 1) -> Page[CaseSummary]
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     ).all()
-    entries = [
-        CaseSummary(r[0], r[1], Stage(r[2]), RiskLevel(r[3]), r[5], r[6], r[7], r[8], r[4]) for r in rows
-    ]
+    entries = [CaseSummary(r[0], r[1], Stage(r[2]), RiskLevel(r[3]), r[5], r[6], r[7], r[8], r[4]) for r in rows]
     return Page(entries, page, total)
 
 

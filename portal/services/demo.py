@@ -13,7 +13,18 @@ from datetime import date
 from sqlalchemy import select
 
 from portal.domain.cases import Referral
-from portal.domain.enums import ConsentFormat, ItemKind, ParticipantRole, ReferralSource, ReviewDecision, RiskLevel, Role, Side, Stage, TakingPart
+from portal.domain.enums import (
+    ConsentFormat,
+    ItemKind,
+    ParticipantRole,
+    ReferralSource,
+    ReviewDecision,
+    RiskLevel,
+    Role,
+    Side,
+    Stage,
+    TakingPart,
+)
 from portal.services import accounts, casework, keys, letters
 from portal.services.casework import ParticipantDetails
 from portal.services.uow import UnitOfWork
@@ -54,7 +65,10 @@ def load(uow: UnitOfWork) -> bool:
     _case_mid_exchange(uow, facilitator, users["harmed@demo.example"], users["responsible@demo.example"])
     _case_with_a_withdrawal(uow, facilitator)
     casework.open_case(
-        uow, facilitator, Referral("VS-2026-311", "Criminal damage", ReferralSource.VICTIM_SERVICE, date(2026, 11, 2)), RiskLevel.LOW
+        uow,
+        facilitator,
+        Referral("VS-2026-311", "Criminal damage", ReferralSource.VICTIM_SERVICE, date(2026, 11, 2)),
+        RiskLevel.LOW,
     )
     return True
 
@@ -95,33 +109,57 @@ def _write(uow, context, kind, author_id, text) -> object:
 def _case_mid_exchange(uow: UnitOfWork, facilitator, harmed_user: User, responsible_user: User) -> None:
     context = _open(uow, facilitator, "CR/2026/04417", "Burglary (dwelling)", RiskLevel.LOW)
     case_id = context.row.id
-    harmed = _person(uow, context, "Hannah Harmed", Side.HARMED, TakingPart.PORTAL, harmed_user, ("Hannah", "Larch Close"))
-    responsible = _person(uow, casework.load(uow, facilitator, case_id), "Robin Responsible", Side.RESPONSIBLE, TakingPart.PORTAL, responsible_user)
+    harmed = _person(
+        uow, context, "Hannah Harmed", Side.HARMED, TakingPart.PORTAL, harmed_user, ("Hannah", "Larch Close")
+    )
+    responsible = _person(
+        uow,
+        casework.load(uow, facilitator, case_id),
+        "Robin Responsible",
+        Side.RESPONSIBLE,
+        TakingPart.PORTAL,
+        responsible_user,
+    )
     for user, participant in ((harmed_user, harmed), (responsible_user, responsible)):
         for consent_format in FORMATS:
             casework.record_consent(uow, _as(uow, user, case_id), participant.id, consent_format, True)
     _to_exchange(uow, facilitator, case_id)
 
     released = _write(
-        uow, _as(uow, harmed_user, case_id), ItemKind.LETTER, harmed.id,
+        uow,
+        _as(uow, harmed_user, case_id),
+        ItemKind.LETTER,
+        harmed.id,
         "I came home from my shift to find the back door open. For weeks I could not sleep.\n\n"
         "My name is Hannah and I still check the locks three times every night.\n\n"
         "I want you to know how it felt, and I want to know why you chose our house.",
     )
     letters.submit(uow, _as(uow, harmed_user, case_id), released)
-    letters.review(uow, casework.load(uow, facilitator, case_id), released, letters.ReviewRequest(
-        ReviewDecision.APPROVE, ticked=frozenset(s.key for s in _suggestions(uow, facilitator, case_id, released))))
+    letters.review(
+        uow,
+        casework.load(uow, facilitator, case_id),
+        released,
+        letters.ReviewRequest(
+            ReviewDecision.APPROVE, ticked=frozenset(s.key for s in _suggestions(uow, facilitator, case_id, released))
+        ),
+    )
     letters.release(uow, casework.load(uow, facilitator, case_id), released)
 
     waiting = _write(
-        uow, _as(uow, harmed_user, case_id), ItemKind.LETTER, harmed.id,
+        uow,
+        _as(uow, harmed_user, case_id),
+        ItemKind.LETTER,
+        harmed.id,
         "Thank you for reading my first letter. If you want to talk, ring me on 07700 900461.\n\n"
         "I am not angry any more, but I need to know it will not happen to anyone else.",
     )
     letters.submit(uow, _as(uow, harmed_user, case_id), waiting)
 
     _write(
-        uow, casework.load(uow, facilitator, case_id), ItemKind.SHUTTLE_NOTE, harmed.id,
+        uow,
+        casework.load(uow, facilitator, case_id),
+        ItemKind.SHUTTLE_NOTE,
+        harmed.id,
         "Hannah said on the phone that her children are sleeping better now, and that she would like "
         "an answer to her question about why you chose the house.",
     )
@@ -136,13 +174,18 @@ def _case_with_a_withdrawal(uow: UnitOfWork, facilitator) -> None:
     context = _open(uow, facilitator, "CR/2026/05120", "Assault (ABH)", RiskLevel.MEDIUM)
     case_id = context.row.id
     harmed = _person(uow, context, "Dee Offline", Side.HARMED, TakingPart.OFFLINE)
-    responsible = _person(uow, casework.load(uow, facilitator, case_id), "Jay Offline", Side.RESPONSIBLE, TakingPart.OFFLINE)
+    responsible = _person(
+        uow, casework.load(uow, facilitator, case_id), "Jay Offline", Side.RESPONSIBLE, TakingPart.OFFLINE
+    )
     for participant in (harmed, responsible):
         for consent_format in FORMATS:
             casework.record_consent(uow, casework.load(uow, facilitator, case_id), participant.id, consent_format, True)
     _to_exchange(uow, facilitator, case_id)
     letter = _write(
-        uow, casework.load(uow, facilitator, case_id), ItemKind.LETTER, harmed.id,
+        uow,
+        casework.load(uow, facilitator, case_id),
+        ItemKind.LETTER,
+        harmed.id,
         "I have thought about what happened every day. I would like you to understand what it did to me.",
     )
     letters.submit(uow, casework.load(uow, facilitator, case_id), letter)

@@ -81,7 +81,12 @@ def invite(
     uow.session.add(invitation)
     uow.session.flush()
     audit.record(
-        uow, "invitation.create", actor_id=inviter.id, case_id=case_id, object_type="invitation", object_id=invitation_id
+        uow,
+        "invitation.create",
+        actor_id=inviter.id,
+        case_id=case_id,
+        object_type="invitation",
+        object_id=invitation_id,
     )
     uow.commit()
     return token

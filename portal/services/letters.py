@@ -50,7 +50,9 @@ def _load(uow: UnitOfWork, context: CaseContext, item_id: uuid.UUID, *, with_tex
     return Loaded(row, item)
 
 
-def _store(uow: UnitOfWork, context: CaseContext, loaded: Loaded, after: Item, action: str, outcome: str = "success") -> None:
+def _store(
+    uow: UnitOfWork, context: CaseContext, loaded: Loaded, after: Item, action: str, outcome: str = "success"
+) -> None:
     records.write_item(records.vault_for(uow, context.row), loaded.row, loaded.item, after)
     context.row.updated_at = utcnow()
     audit.record(
@@ -90,7 +92,12 @@ def start(
     uow.session.add(records.new_item_row(vault, item))
     uow.session.flush()
     audit.record(
-        uow, "item.start", actor_id=context.actor.user_id, case_id=context.row.id, object_type=kind.value, object_id=item.id
+        uow,
+        "item.start",
+        actor_id=context.actor.user_id,
+        case_id=context.row.id,
+        object_type=kind.value,
+        object_id=item.id,
     )
     uow.commit()
     return item.id
@@ -267,7 +274,9 @@ def deliver_due(uow: UnitOfWork, now: datetime | None = None) -> int:
         try:
             after = item_rules.deliver_scheduled(before, case, now)
         except DomainError:
-            audit.record(uow, "item.release", outcome="blocked", case_id=case.id, object_type=row.kind, object_id=row.id)
+            audit.record(
+                uow, "item.release", outcome="blocked", case_id=case.id, object_type=row.kind, object_id=row.id
+            )
             continue
         records.write_item(None, row, before, after)
         audit.record(uow, "item.release", case_id=case.id, object_type=row.kind, object_id=row.id)
@@ -311,7 +320,12 @@ def read(uow: UnitOfWork, context: CaseContext, item_id: uuid.UUID) -> Reading:
         questions = question_set.release_copy
     may = frozenset(action for action in ItemAction if allowed(action, item, context.case, context.actor))
     audit.record(
-        uow, "item.view", actor_id=context.actor.user_id, case_id=context.row.id, object_type=item.kind.value, object_id=item.id
+        uow,
+        "item.view",
+        actor_id=context.actor.user_id,
+        case_id=context.row.id,
+        object_type=item.kind.value,
+        object_id=item.id,
     )
     uow.commit()
     return Reading(
@@ -429,9 +443,18 @@ class QueueEntry:
 def review_queue(uow: UnitOfWork, actor_id: uuid.UUID, role: Role, page: int = 1) -> Page[QueueEntry]:
     """Items waiting for review in my cases, oldest first: two queries whatever the length."""
     waiting = models.Item.state.in_((ItemState.SUBMITTED.value, ItemState.AWAITING_SECOND_APPROVAL.value))
-    query = select(models.Item.id, models.Item.case_id, models.Case.code, models.Item.kind, models.Item.state, models.Item.submitted_at).join(
-        models.Case, models.Case.id == models.Item.case_id
-    ).where(waiting)
+    query = (
+        select(
+            models.Item.id,
+            models.Item.case_id,
+            models.Case.code,
+            models.Item.kind,
+            models.Item.state,
+            models.Item.submitted_at,
+        )
+        .join(models.Case, models.Case.id == models.Item.case_id)
+        .where(waiting)
+    )
     count = select(func.count(models.Item.id)).where(waiting)
     if role == Role.FACILITATOR:
         mine = select(models.CaseFacilitator.case_id).where(models.CaseFacilitator.user_id == actor_id)

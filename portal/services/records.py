@@ -57,7 +57,9 @@ def case_from_row(uow: UnitOfWork, row: models.Case) -> Case:
         facilitator_ids=frozenset(link.user_id for link in row.facilitators),
         participants=tuple(participant_from_row(vault, p) for p in row.participants),
         consents=tuple(
-            ConsentRecord(c.participant_id, ConsentFormat(c.format), c.given, c.recorded_at, c.recorded_by_id, c.by_facilitator)
+            ConsentRecord(
+                c.participant_id, ConsentFormat(c.format), c.given, c.recorded_at, c.recorded_by_id, c.by_facilitator
+            )
             for c in row.consents
         ),
         risk_assessed=row.risk_assessed_at is not None,

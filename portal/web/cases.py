@@ -85,7 +85,11 @@ def show(case_id: uuid.UUID):
     letters.deliver_due(uow)
     casework.mark_notifications_seen(uow, context.actor, case_id)
     people = [
-        (participant, casework.participant_name(uow, context, participant.id), casework.consents_of(context, participant.id))
+        (
+            participant,
+            casework.participant_name(uow, context, participant.id),
+            casework.consents_of(context, participant.id),
+        )
         for participant in context.case.participants
     ]
     stage_form = StageForm()
@@ -115,7 +119,10 @@ def risk(case_id: uuid.UUID):
     context = case_or_404(case_id)
     form = RiskForm()
     if form.validate_on_submit():
-        _attempt(lambda: casework.record_risk_assessment(unit_of_work(), context, RiskLevel(form.risk_level.data)), "The risk assessment is recorded.")
+        _attempt(
+            lambda: casework.record_risk_assessment(unit_of_work(), context, RiskLevel(form.risk_level.data)),
+            "The risk assessment is recorded.",
+        )
     return redirect(url_for("cases.show", case_id=case_id))
 
 
@@ -141,7 +148,10 @@ def assign(case_id: uuid.UUID):
         if user is None:
             flash("No facilitator has that email address.", "error")
         else:
-            _attempt(lambda: casework.assign_facilitator(unit_of_work(), context, user), "The facilitator is added to this case.")
+            _attempt(
+                lambda: casework.assign_facilitator(unit_of_work(), context, user),
+                "The facilitator is added to this case.",
+            )
     return redirect(url_for("cases.show", case_id=case_id))
 
 
@@ -168,7 +178,9 @@ def add_participant(case_id: uuid.UUID):
         else:
             flash("The person is added to the case.", "success")
             return redirect(url_for("cases.show", case_id=case_id))
-    return render_template("cases/participant_new.html", form=form, context=context), 400 if form.errors or form.form_errors else 200
+    return render_template(
+        "cases/participant_new.html", form=form, context=context
+    ), 400 if form.errors or form.form_errors else 200
 
 
 @bp.route("/<uuid:case_id>/participants/<uuid:participant_id>/invite", methods=["GET", "POST"])
@@ -225,7 +237,10 @@ def withdraw(case_id: uuid.UUID, participant_id: uuid.UUID):
 @roles(Role.FACILITATOR)
 def rejoin(case_id: uuid.UUID, participant_id: uuid.UUID):
     context = case_or_404(case_id)
-    _attempt(lambda: casework.rejoin(unit_of_work(), context, participant_id), "They are taking part again. They will need to give consent again.")
+    _attempt(
+        lambda: casework.rejoin(unit_of_work(), context, participant_id),
+        "They are taking part again. They will need to give consent again.",
+    )
     return redirect(url_for("cases.show", case_id=case_id))
 
 

@@ -5,7 +5,16 @@ from __future__ import annotations
 import re
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, DateTimeLocalField, PasswordField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
@@ -120,16 +129,20 @@ class OpenCaseForm(FlaskForm):
 
 
 class ParticipantForm(FlaskForm):
-    name = StringField("Their name (only facilitators see it)", validators=[DataRequired("Enter their name."), Length(max=120)])
+    name = StringField(
+        "Their name (only facilitators see it)", validators=[DataRequired("Enter their name."), Length(max=120)]
+    )
     side = SelectField("Side", choices=_choices(SIDES))
     role = SelectField("Role", choices=_choices(PARTICIPANT_ROLES))
-    relationship = StringField(
-        "Relationship, as the other side will read it", validators=[Length(max=80)]
+    relationship = StringField("Relationship, as the other side will read it", validators=[Length(max=80)])
+    display_name = StringField(
+        "Name shown to the other side (leave blank for the default)", validators=[Length(max=80)]
     )
-    display_name = StringField("Name shown to the other side (leave blank for the default)", validators=[Length(max=80)])
     taking_part = SelectField("How they take part", choices=_choices(TAKING_PART))
     may_write = BooleanField("A supporter who may write")
-    sensitive_terms = TextAreaField("Names, places, workplaces and schools that must never reach the other side", validators=[Length(max=4000)])
+    sensitive_terms = TextAreaField(
+        "Names, places, workplaces and schools that must never reach the other side", validators=[Length(max=4000)]
+    )
 
 
 class InviteParticipantForm(FlaskForm):
@@ -148,9 +161,14 @@ class StageForm(FlaskForm):
 
 
 class AssignForm(FlaskForm):
-    email = StringField("Email address of the facilitator to add", validators=[DataRequired("Enter their email address."), Length(max=254)])
+    email = StringField(
+        "Email address of the facilitator to add",
+        validators=[DataRequired("Enter their email address."), Length(max=254)],
+    )
 
 
 class ReleaseForm(FlaskForm):
-    when = RadioField("When", choices=[SelectChoice("now", "Now"), SelectChoice("later", "At a set time")], default="now")
+    when = RadioField(
+        "When", choices=[SelectChoice("now", "Now"), SelectChoice("later", "At a set time")], default="now"
+    )
     release_at = DateTimeLocalField("Date and time (UK time)", validators=[Optional()], format="%Y-%m-%dT%H:%M")

@@ -78,7 +78,9 @@ def _parts_from_form(kind: ItemKind) -> tuple[list[str], list[str]]:
     parts = request.form.getlist("part")
     errors = []
     if any(len(part) > MAX_PART_LENGTH for part in parts):
-        errors.append(f"Each part can be up to {MAX_PART_LENGTH:,} characters. Please shorten it, or split it into two.")
+        errors.append(
+            f"Each part can be up to {MAX_PART_LENGTH:,} characters. Please shorten it, or split it into two."
+        )
     if kind in (ItemKind.LETTER, ItemKind.SHUTTLE_NOTE):
         parts = parts[:1] or [""]
     return parts, errors
@@ -164,7 +166,10 @@ def open_item(case_id: uuid.UUID, item_id: uuid.UUID):
 @roles(Role.PARTICIPANT)
 def hold(case_id: uuid.UUID, item_id: uuid.UUID):
     context = case_or_404(case_id)
-    _attempt(lambda: letters.ask_to_hold(unit_of_work(), context, item_id), "Your facilitator will keep it for you until you ask for it.")
+    _attempt(
+        lambda: letters.ask_to_hold(unit_of_work(), context, item_id),
+        "Your facilitator will keep it for you until you ask for it.",
+    )
     return _back(context)
 
 
@@ -172,7 +177,10 @@ def hold(case_id: uuid.UUID, item_id: uuid.UUID):
 @roles(Role.PARTICIPANT)
 def destroy(case_id: uuid.UUID, item_id: uuid.UUID):
     context = case_or_404(case_id)
-    _attempt(lambda: letters.ask_to_destroy(unit_of_work(), context, item_id), "It has been removed. You will not see it again.")
+    _attempt(
+        lambda: letters.ask_to_destroy(unit_of_work(), context, item_id),
+        "It has been removed. You will not see it again.",
+    )
     return _back(context)
 
 
@@ -180,7 +188,10 @@ def destroy(case_id: uuid.UUID, item_id: uuid.UUID):
 @roles(*WRITERS)
 def take_back(case_id: uuid.UUID, item_id: uuid.UUID):
     context = case_or_404(case_id)
-    _attempt(lambda: letters.take_back(unit_of_work(), context, item_id), "It is back with you as a draft. Nothing was passed on.")
+    _attempt(
+        lambda: letters.take_back(unit_of_work(), context, item_id),
+        "It is back with you as a draft. Nothing was passed on.",
+    )
     return redirect(url_for("items.show", case_id=case_id, item_id=item_id))
 
 

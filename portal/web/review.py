@@ -91,7 +91,9 @@ def review(case_id: uuid.UUID, item_id: uuid.UUID):
     ), 400 if errors else 200
 
 
-def highlighted(parts: tuple[str, ...], found: list[letters.Suggestion]) -> list[list[tuple[str, letters.Suggestion | None]]]:
+def highlighted(
+    parts: tuple[str, ...], found: list[letters.Suggestion]
+) -> list[list[tuple[str, letters.Suggestion | None]]]:
     """Each part cut into plain runs and found runs, so the page can mark what screening found."""
     pieces = []
     for index, text in enumerate(parts):

@@ -18,7 +18,9 @@ def test_demo_data_has_every_interesting_point_and_loads_once(app):
         session = unit_of_work().session
         states = Counter(session.scalars(select(models.Item.kind + ":" + models.Item.state)))
         stages = Counter(session.scalars(select(models.Case.stage)))
-        withdrawn = session.scalars(select(models.Participant).where(models.Participant.withdrawn_at.is_not(None))).all()
+        withdrawn = session.scalars(
+            select(models.Participant).where(models.Participant.withdrawn_at.is_not(None))
+        ).all()
         released = session.scalars(select(models.Item).where(models.Item.state == "released")).one()
     assert states["letter:submitted"] == 1  # waiting for review
     assert states["letter:released"] == 1 and released.redactions_sealed is not None  # passed on with a redaction

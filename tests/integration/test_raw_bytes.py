@@ -36,8 +36,15 @@ def _write_everything(app, marker: str) -> None:
         )
         uow.commit()
     world = exchange_case(app, harmed_terms=(f"Street{marker}",))
-    add_person(app, world, f"Proxy {marker}", Side.HARMED, ParticipantRole.PROXY, relationship=f"aunt {marker}",
-               consents=(ConsentFormat.LETTERS,))
+    add_person(
+        app,
+        world,
+        f"Proxy {marker}",
+        Side.HARMED,
+        ParticipantRole.PROXY,
+        relationship=f"aunt {marker}",
+        consents=(ConsentFormat.LETTERS,),
+    )
     with app.app_context():
         uow, context = _as(app, world["harmed"].account, world.case_id)
         letter = letters.start(uow, context, ItemKind.LETTER, context.me.id)
@@ -48,10 +55,17 @@ def _write_everything(app, marker: str) -> None:
         letters.submit(uow, context, questions)
 
         uow, context = _as(app, world.facilitator, world.case_id)
-        letters.review(uow, context, letter, letters.ReviewRequest(
-            ReviewDecision.APPROVE, passages="secret", passage_reason=f"reason {marker}", checked=True))
-        letters.review(uow, context, questions, letters.ReviewRequest(
-            ReviewDecision.RETURN, message=f"Please change {marker}"))
+        letters.review(
+            uow,
+            context,
+            letter,
+            letters.ReviewRequest(
+                ReviewDecision.APPROVE, passages="secret", passage_reason=f"reason {marker}", checked=True
+            ),
+        )
+        letters.review(
+            uow, context, questions, letters.ReviewRequest(ReviewDecision.RETURN, message=f"Please change {marker}")
+        )
         note = letters.start(uow, context, ItemKind.SHUTTLE_NOTE, world["responsible"].participant_id)
         letters.save_draft(uow, context, note, [f"He said {marker} on the phone."])
         letters.release(uow, context, letter)
@@ -70,7 +84,7 @@ def _raw_postgres(app) -> bytes:
     dump = []
     with engine.connect() as connection:
         for table in models.Base.metadata.sorted_tables:
-            rows = connection.execute(text(f'SELECT t::text FROM "{table.name}" AS t')).scalars()  # noqa: S608
+            rows = connection.execute(text(f'SELECT t::text FROM "{table.name}" AS t')).scalars()
             dump.extend(rows)
     assert dump, "the dump is empty: the test wrote nothing"
     return "\n".join(dump).encode()
@@ -101,7 +115,9 @@ def test_the_check_would_see_plaintext_if_it_were_there(app):
 
 
 def _any_user(uow) -> uuid.UUID:
-    return accounts.create_account(uow, role=Role.PARTICIPANT, name="x", email=f"{uuid.uuid4().hex}@example.test", password=PASSWORD).id
+    return accounts.create_account(
+        uow, role=Role.PARTICIPANT, name="x", email=f"{uuid.uuid4().hex}@example.test", password=PASSWORD
+    ).id
 
 
 def _any_case(app, uow) -> uuid.UUID:

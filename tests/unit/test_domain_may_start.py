@@ -17,7 +17,11 @@ def _case(harmed_formats=(), stage=Stage.EXCHANGE):
     responsible = Participant(uuid.uuid4(), Side.RESPONSIBLE, harmed.role, uuid.uuid4())
     consents = tuple(ConsentRecord(harmed.id, f, True, NOW, harmed.user_id, False) for f in harmed_formats)
     consents += tuple(ConsentRecord(responsible.id, f, True, NOW, responsible.user_id, False) for f in ConsentFormat)
-    return Case(uuid.uuid4(), stage, RiskLevel.LOW, frozenset(), (harmed, responsible), consents, True), harmed, responsible
+    return (
+        Case(uuid.uuid4(), stage, RiskLevel.LOW, frozenset(), (harmed, responsible), consents, True),
+        harmed,
+        responsible,
+    )
 
 
 def test_the_responsible_side_is_offered_a_letter_only_after_the_harmed_side_agrees():

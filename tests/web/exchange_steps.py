@@ -10,7 +10,15 @@ from tests.helpers import Browser
 _ITEM_URL = re.compile(r"/cases/[0-9a-f-]+/items/([0-9a-f-]+)/edit$")
 
 
-def start(browser: Browser, case_id: uuid.UUID, kind: str, *, author: uuid.UUID | None = None, question_set: uuid.UUID | None = None, from_page: str | None = None) -> uuid.UUID:
+def start(
+    browser: Browser,
+    case_id: uuid.UUID,
+    kind: str,
+    *,
+    author: uuid.UUID | None = None,
+    question_set: uuid.UUID | None = None,
+    from_page: str | None = None,
+) -> uuid.UUID:
     data = {"kind": kind}
     if author:
         data["author"] = str(author)

@@ -108,18 +108,23 @@ def test_a_facilitator_drafts_the_agreement_and_everyone_on_the_case_reads_it(ap
     assert form.count("<legend") == 5 and "Apology" in form and "Repair the damage" in form and "No contact" in form
     response = facilitator.submit(world.page("/draft"), DRAFT)
     assert response.status_code == 302 and response.location.endswith(world.page())
-    for account in (world.facilitator, world.harmed, world.manager):
-        page = _signed_in(app, account).get(world.page())
-        html = page.get_data(as_text=True)
+    participant, manager = _signed_in(app, world.harmed), _signed_in(app, world.manager)
+    pages = {}
+    for who, browser in (("facilitator", facilitator), ("participant", participant), ("manager", manager)):
+        page = browser.get(world.page())
+        pages[who] = html = page.get_data(as_text=True)
         assert page.status_code == 200
         assert "Action 1: Apology" in html and "Action 2: Repair the damage" in html and "Action 3" not in html
         assert "Repaint the fence" in html and "The person responsible" in html
         assert "10 March 2030" in html and "15 June 2030" in html and "To do" in html
-    participant = _signed_in(app, world.harmed).get(world.page()).get_data(as_text=True)
-    assert "I agree to this agreement" in participant and "Change the agreement" not in participant
-    assert "Mark action" not in participant
-    manager = _signed_in(app, world.manager).get(world.page()).get_data(as_text=True)
-    assert "I agree" not in manager and "Record that" not in manager and "Change the agreement" not in manager
+    assert (
+        "Change the agreement" in pages["facilitator"]
+        and "Record that the person harmed agrees" in pages["facilitator"]
+    )
+    assert "I agree to this agreement" in pages["participant"] and "Change the agreement" not in pages["participant"]
+    assert "Mark action" not in pages["participant"] and "Record that" not in pages["participant"]
+    assert "I agree" not in pages["manager"] and "Record that" not in pages["manager"]
+    assert "Change the agreement" not in pages["manager"]
 
 
 def test_only_the_facilitator_drafts(app, world):
@@ -174,6 +179,7 @@ def test_the_participant_agrees_for_their_side_and_the_facilitator_records_the_o
     assert _agree(facilitator, world, Side.RESPONSIBLE).status_code == 302
     html = participant.get(world.page()).get_data(as_text=True)
     assert f"The person responsible agreed on {long_date(today())} (recorded by the facilitator)." in html
+    assert "Both sides have agreed to this." in html
     assert _stored_agreement(app, world).agreed_by_both
 
 
@@ -181,7 +187,8 @@ def test_a_made_up_side_is_refused(app, world):
     _draft(app, world)
     participant = _signed_in(app, world.harmed)
     response = participant.submit(world.page("/agree"), {"side": "everyone"}, from_page=world.page())
-    assert response.status_code == 400 and "Choose which side agrees." in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Choose which side agrees." in html and "#side" not in html
 
 
 # --- Tracking ---------------------------------------------------------------------------------------------------
@@ -225,7 +232,7 @@ def test_drafting_again_starts_from_the_agreement_and_clears_both_sides_agreemen
     html = participant.get(world.page()).get_data(as_text=True)
     assert "Repaint the fence and the gate" in html
     assert "The person harmed has not agreed yet." in html and "The person responsible has not agreed yet." in html
-    assert "I agree to this agreement" in html
+    assert "I agree to this agreement" in html and "It starts once both sides agree to it." in html
 
 
 # --- Satisfaction ---------------------------------------------------------------------------------------------

@@ -16,7 +16,9 @@ def _count(app, model):
 def test_an_over_long_field_is_explained_and_the_input_kept(app, browser):
     sign_in(app, browser, make_account(app, Role.ADMIN))
     before = _count(app, Invitation)
-    response = browser.submit("/admin/staff/invite", {"name": "N" * 121, "email": "kept@example.test", "role": "manager"})
+    response = browser.submit(
+        "/admin/staff/invite", {"name": "N" * 121, "email": "kept@example.test", "role": "manager"}
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "There is a problem" in html and "120" in html
@@ -43,7 +45,9 @@ def test_raw_invalid_bytes_are_refused(app, browser):
 
 def test_nul_bytes_are_refused(app, browser):
     sign_in(app, browser, make_account(app, Role.ADMIN))
-    response = browser.submit("/admin/staff/invite", {"name": "Nul\x00Name", "email": "nul@example.test", "role": "manager"})
+    response = browser.submit(
+        "/admin/staff/invite", {"name": "Nul\x00Name", "email": "nul@example.test", "role": "manager"}
+    )
     assert response.status_code == 400
     assert "could not be read" in response.get_data(as_text=True)
     assert _count(app, Invitation) == 0

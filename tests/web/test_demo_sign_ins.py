@@ -12,7 +12,11 @@ def test_the_demo_sign_ins_in_the_readme_work(app):
     assert demo.PASSWORD in text and demo.FACILITATOR_TOTP_SECRET in text
 
     facilitator = Browser(app.test_client())
-    sign_in(app, facilitator, Account(None, "facilitator@demo.example", demo.PASSWORD, Role.FACILITATOR, demo.FACILITATOR_TOTP_SECRET))
+    sign_in(
+        app,
+        facilitator,
+        Account(None, "facilitator@demo.example", demo.PASSWORD, Role.FACILITATOR, demo.FACILITATOR_TOTP_SECRET),
+    )
     cases = facilitator.get("/cases/").get_data(as_text=True)
     assert "1 to review" in cases and "Someone stopped taking part" in cases
 

@@ -24,7 +24,9 @@ def _actions(app, case_id) -> list[str]:
     with app.app_context():
         return list(
             unit_of_work().session.scalars(
-                select(models.AuditEvent.action).where(models.AuditEvent.case_id == case_id).order_by(models.AuditEvent.id)
+                select(models.AuditEvent.action)
+                .where(models.AuditEvent.case_id == case_id)
+                .order_by(models.AuditEvent.id)
             )
         )
 
@@ -42,7 +44,17 @@ def test_a_letter_from_the_harmed_side_is_released_with_a_redaction(app):
     letter = start(harmed, case, "letter")
     write(harmed, case, letter, f"I am Hannah. Since that night I can't sleep.\n\nRing me on {PHONE} if you want.")
     assert "This looks like a phone number" in harmed.get(f"/cases/{case}/items/{letter}/edit").get_data(as_text=True)
-    assert write(harmed, case, letter, harmed.page.get_data(as_text=True) and f"I am Hannah. Since that night I can't sleep.\n\nRing me on {PHONE} if you want.", send=True).status_code == 302
+    assert (
+        write(
+            harmed,
+            case,
+            letter,
+            harmed.page.get_data(as_text=True)
+            and f"I am Hannah. Since that night I can't sleep.\n\nRing me on {PHONE} if you want.",
+            send=True,
+        ).status_code
+        == 302
+    )
     assert _state(app, letter) == ItemState.SUBMITTED
 
     facilitator = _browser(app, world.facilitator)
@@ -190,7 +202,9 @@ def test_stopping_during_review_holds_every_pending_item_in_both_directions(app)
     assert "I am sorry" not in harmed.get(f"/cases/{case}/inbox").get_data(as_text=True)
 
     # Rejoining and resuming never brings back what was written before stopping.
-    facilitator.submit(f"/cases/{case}/participants/{world['responsible'].participant_id}/rejoin", from_page=f"/cases/{case}")
+    facilitator.submit(
+        f"/cases/{case}/participants/{world['responsible'].participant_id}/rejoin", from_page=f"/cases/{case}"
+    )
     give_consent(app, world, world["responsible"], ConsentFormat.LETTERS)
     facilitator.submit(f"/cases/{case}/stage", {"stage": "exchange"}, from_page=f"/cases/{case}")
     with app.app_context():
@@ -211,7 +225,10 @@ def test_a_high_risk_release_needs_two_facilitators(app):
     decide(first, case, letter, "approve")
     assert _state(app, letter) == ItemState.AWAITING_SECOND_APPROVAL
     release_now(first, case, letter)
-    assert "second facilitator must approve" in first.get(f"/cases/{case}/items/{letter}/release").get_data(as_text=True) or _state(app, letter) == ItemState.AWAITING_SECOND_APPROVAL
+    assert (
+        "second facilitator must approve" in first.get(f"/cases/{case}/items/{letter}/release").get_data(as_text=True)
+        or _state(app, letter) == ItemState.AWAITING_SECOND_APPROVAL
+    )
     again = decide(first, case, letter, "approve")
     assert again.status_code == 400 and "already approved" in again.get_data(as_text=True)
 
@@ -231,7 +248,9 @@ def test_the_responsible_side_cannot_write_before_the_harmed_side_agrees_to_lett
     assert "Write a letter" not in inbox
     refused = responsible.submit(f"/cases/{case}/items/new", {"kind": "letter"}, from_page=f"/cases/{case}/inbox")
     assert refused.location.endswith(f"/cases/{case}/inbox")
-    assert "The person harmed decides when this can begin" in responsible.get(f"/cases/{case}/inbox").get_data(as_text=True)
+    assert "The person harmed decides when this can begin" in responsible.get(f"/cases/{case}/inbox").get_data(
+        as_text=True
+    )
     with app.app_context():
         assert unit_of_work().session.scalars(select(models.Item)).all() == []
 
@@ -249,13 +268,17 @@ def test_a_returned_letter_carries_the_facilitators_message_and_a_withheld_one_n
     write(harmed, case, letter, "You should rot.", send=True)
     decide(facilitator, case, letter, "return", message="Could you say how it made you feel instead?")
     assert _state(app, letter) == ItemState.RETURNED
-    assert "Could you say how it made you feel instead?" in harmed.get(f"/cases/{case}/items/{letter}/edit").get_data(as_text=True)
+    assert "Could you say how it made you feel instead?" in harmed.get(f"/cases/{case}/items/{letter}/edit").get_data(
+        as_text=True
+    )
     write(harmed, case, letter, "I was frightened for months.", send=True)
     decide(facilitator, case, letter, "withhold", message="Not safe to pass on right now.")
     assert _state(app, letter) == ItemState.WITHHELD
     release_now(facilitator, case, letter)
     assert _state(app, letter) == ItemState.WITHHELD
-    assert "frightened" not in _browser(app, world["responsible"].account).get(f"/cases/{case}/inbox").get_data(as_text=True)
+    assert "frightened" not in _browser(app, world["responsible"].account).get(f"/cases/{case}/inbox").get_data(
+        as_text=True
+    )
 
 
 def test_the_writer_can_take_back_a_submitted_letter_until_it_is_released(app):

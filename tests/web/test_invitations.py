@@ -100,5 +100,7 @@ def test_an_admin_invites_staff_who_then_enrol_an_authenticator(app, browser, an
 def test_an_email_that_already_has_an_account_cannot_be_invited(app, browser):
     existing = make_account(app, Role.PARTICIPANT)
     sign_in(app, browser, make_account(app, Role.ADMIN))
-    page = browser.submit("/admin/staff/invite", {"name": "Someone", "email": existing.email.upper(), "role": "manager"})
+    page = browser.submit(
+        "/admin/staff/invite", {"name": "Someone", "email": existing.email.upper(), "role": "manager"}
+    )
     assert page.status_code == 400 and "already exists" in page.get_data(as_text=True)

@@ -43,7 +43,10 @@ def test_a_participant_of_another_case_gets_404_everywhere(app, other_case_world
     token = outsider.csrf_token()
     checked = []
     with app.test_request_context():
-        urls = [(rule, app.url_map.bind("portal.test").build(rule.endpoint, {a: values[a] for a in rule.arguments})) for rule in _object_routes(app)]
+        urls = [
+            (rule, app.url_map.bind("portal.test").build(rule.endpoint, {a: values[a] for a in rule.arguments}))
+            for rule in _object_routes(app)
+        ]
     for rule, url in urls:
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             data = {"csrf_token": token, "kind": "letter", "format": "letters", "given": "yes", "stage": "closed"}
@@ -61,12 +64,16 @@ def test_a_facilitator_not_assigned_to_a_case_gets_404(app, other_case_world):
     world, letter, _outsider = other_case_world
     stranger = Browser(app.test_client())
     sign_in(app, stranger, make_account(app, Role.FACILITATOR))
-    for path in (f"/cases/{world.case_id}", f"/cases/{world.case_id}/items/{letter}", f"/cases/{world.case_id}/items/{letter}/review"):
+    for path in (
+        f"/cases/{world.case_id}",
+        f"/cases/{world.case_id}/items/{letter}",
+        f"/cases/{world.case_id}/items/{letter}/review",
+    ):
         assert stranger.get(path).status_code == 404, path
 
 
 def test_an_item_id_from_one_case_does_not_open_under_another(app, other_case_world):
-    world, letter, outsider_world = other_case_world
+    _world, letter, outsider_world = other_case_world
     reader = Browser(app.test_client())
     sign_in(app, reader, outsider_world["responsible"].account)
     assert reader.get(f"/cases/{outsider_world.case_id}/items/{letter}").status_code == 404
@@ -77,5 +84,7 @@ def test_a_manager_sees_every_case_but_cannot_act(app, other_case_world):
     manager = Browser(app.test_client())
     sign_in(app, manager, make_account(app, Role.MANAGER))
     assert manager.get(f"/cases/{world.case_id}").status_code == 200
-    assert "A letter that belongs to case A" in manager.get(f"/cases/{world.case_id}/items/{letter}").get_data(as_text=True)
+    assert "A letter that belongs to case A" in manager.get(f"/cases/{world.case_id}/items/{letter}").get_data(
+        as_text=True
+    )
     assert manager.get(f"/cases/{world.case_id}/items/{letter}/review").status_code == 404
