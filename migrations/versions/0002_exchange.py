@@ -118,6 +118,7 @@ def upgrade() -> None:
     sa.Column('due_on', sa.Date(), nullable=False),
     sa.Column('status', sa.String(length=8), nullable=False),
     sa.Column('done_on', sa.Date(), nullable=True),
+    sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['agreement_id'], ['agreements.id'], name=op.f('fk_agreement_actions_agreement_id_agreements')),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_agreement_actions_case_id_cases')),

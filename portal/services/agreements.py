@@ -10,9 +10,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from portal.crypto import CaseVault
 from portal.domain import agreement as agreement_rules
@@ -54,7 +55,6 @@ def _row(uow: UnitOfWork, context: CaseContext) -> models.Agreement | None:
 
 
 def _from_row(vault: CaseVault, row: models.Agreement) -> Agreement:
-    # row.actions is ordered by created_at, which drafting makes strictly increasing.
     actions = tuple(
         AgreementAction(
             kind=ActionKind(a.kind),
@@ -150,7 +150,6 @@ def draft(uow: UnitOfWork, context: CaseContext, actions: Sequence[AgreementActi
     row.follow_up_on = agreement.follow_up_on
     _write_agreed(row, agreement)
     vault = records.vault_for(uow, context.row)
-    start = utcnow()
     new_rows = []
     for position, action in enumerate(agreement.actions):
         action_id = uuid.uuid4()
@@ -164,8 +163,7 @@ def draft(uow: UnitOfWork, context: CaseContext, actions: Sequence[AgreementActi
                 due_on=action.due_on,
                 status=action.status.value,
                 done_on=action.done_on,
-                # Positions are how actions are named (mark_done), so keep them in order on reload.
-                created_at=start + timedelta(microseconds=position),
+                position=position,
             )
         )
     row.actions = new_rows  # the old actions are deleted with the relationship's orphans
@@ -225,7 +223,11 @@ def answer_satisfaction(
             by_facilitator=answer.by_facilitator,
         )
     )
-    uow.session.flush()
+    try:
+        uow.session.flush()
+    except IntegrityError:  # the same answer sent twice at once: the database keeps one
+        uow.rollback()
+        raise DomainError(ALREADY_ANSWERED) from None
     _finish(uow, context, "satisfaction.answer", "satisfaction_answer", answer_id)
     return answer
 

@@ -210,7 +210,7 @@ class Agreement(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     actions: Mapped[list[AgreementAction]] = relationship(
-        lazy="selectin", order_by="AgreementAction.created_at", cascade="all, delete-orphan"
+        lazy="selectin", order_by="AgreementAction.position", cascade="all, delete-orphan"
     )
 
 
@@ -226,6 +226,7 @@ class AgreementAction(Base):
     due_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(8))
     done_on: Mapped[date | None] = mapped_column(Date)
+    position: Mapped[int]  # actions are named by their place in the agreement
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

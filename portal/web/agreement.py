@@ -145,7 +145,16 @@ for _n in range(1, ROWS + 1):
 
 
 class AgreeForm(FlaskForm):
-    side = HiddenField(validators=[AnyOf([s.value for s in Side], message="Choose which side agrees.")])
+    side = HiddenField()
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """The side comes from the button pressed, so a wrong one is told above the page, not beside a box."""
+        if not super().validate(extra_validators):
+            return False
+        if self.side.data not in {s.value for s in Side}:
+            self.form_errors.append("Choose which side agrees.")
+            return False
+        return True
 
 
 class DoneForm(FlaskForm):
@@ -201,7 +210,11 @@ def _show_page(
     allowed = agreements.options(context, agreement)
     done_forms = {}
     for index in sorted(allowed.may_mark_done):
-        form = failed if index == failed_index and isinstance(failed, DoneForm) else DoneForm(None, done_on=today())
+        form = (
+            failed
+            if index == failed_index and isinstance(failed, DoneForm)
+            else DoneForm(formdata=None, done_on=today())
+        )
         form.done_on.id = f"done-on-{index}"  # one date box per action, each with its own label
         done_forms[index] = form
     ask_satisfaction = context.me is None or context.me.id in agreements.may_answer_for(uow, context)

@@ -24,7 +24,7 @@ from portal.domain.presentation import NOUNS, SIDE_NAMES
 from portal.runtime import unit_of_work
 from portal.services import accounts, casework, letters
 from portal.web.access import roles
-from portal.web.exchange_context import actor, case_or_404
+from portal.web.exchange_context import actor, attempt, case_or_404
 from portal.web.forms import (
     STAGES,
     AssignForm,
@@ -119,7 +119,7 @@ def risk(case_id: uuid.UUID):
     context = case_or_404(case_id)
     form = RiskForm()
     if form.validate_on_submit():
-        _attempt(
+        attempt(
             lambda: casework.record_risk_assessment(unit_of_work(), context, RiskLevel(form.risk_level.data)),
             "The risk assessment is recorded.",
         )
@@ -134,7 +134,7 @@ def stage(case_id: uuid.UUID):
         to = Stage(request.form.get("stage", ""))
     except ValueError:
         abort(400)
-    _attempt(lambda: casework.move(unit_of_work(), context, to), f"The case is now at: {STAGES[to.value]}.")
+    attempt(lambda: casework.move(unit_of_work(), context, to), f"The case is now at: {STAGES[to.value]}.")
     return redirect(url_for("cases.show", case_id=case_id))
 
 
@@ -148,7 +148,7 @@ def assign(case_id: uuid.UUID):
         if user is None:
             flash("No facilitator has that email address.", "error")
         else:
-            _attempt(
+            attempt(
                 lambda: casework.assign_facilitator(unit_of_work(), context, user),
                 "The facilitator is added to this case.",
             )
@@ -214,7 +214,7 @@ def record_consent(case_id: uuid.UUID, participant_id: uuid.UUID):
     except ValueError:
         abort(400)
     given = request.form.get("given") == "yes"
-    _attempt(
+    attempt(
         lambda: casework.record_consent(unit_of_work(), context, participant_id, consent_format, given),
         "Consent is recorded." if given else "The withdrawal of consent is recorded.",
     )
@@ -226,7 +226,7 @@ def record_consent(case_id: uuid.UUID, participant_id: uuid.UUID):
 def withdraw(case_id: uuid.UUID, participant_id: uuid.UUID):
     """Record that someone told their facilitator they are stopping."""
     context = case_or_404(case_id)
-    _attempt(
+    attempt(
         lambda: casework.withdraw(unit_of_work(), context, participant_id),
         "They have stopped taking part. Everything not yet passed on is held.",
     )
@@ -237,7 +237,7 @@ def withdraw(case_id: uuid.UUID, participant_id: uuid.UUID):
 @roles(Role.FACILITATOR)
 def rejoin(case_id: uuid.UUID, participant_id: uuid.UUID):
     context = case_or_404(case_id)
-    _attempt(
+    attempt(
         lambda: casework.rejoin(unit_of_work(), context, participant_id),
         "They are taking part again. They will need to give consent again.",
     )
@@ -248,7 +248,7 @@ def rejoin(case_id: uuid.UUID, participant_id: uuid.UUID):
 @roles(Role.FACILITATOR)
 def clear_delay(case_id: uuid.UUID, participant_id: uuid.UUID):
     context = case_or_404(case_id)
-    _attempt(
+    attempt(
         lambda: casework.clear_sign_in_delay(unit_of_work(), context, participant_id),
         "They can try signing in again straight away.",
     )
@@ -267,15 +267,3 @@ def timeline(case_id: uuid.UUID):
 @roles(*STAFF_READERS)
 def consent_explained():
     return render_template("cases/consent_explained.html", explanations=EXPLANATIONS)
-
-
-def _attempt(action, success: str) -> bool:
-    """Run a use case; a rule that stops it is shown to the person, nothing is half-done."""
-    try:
-        action()
-    except DomainError as problem:
-        unit_of_work().rollback()
-        flash(str(problem), "error")
-        return False
-    flash(success, "success")
-    return True

@@ -16,7 +16,7 @@ from portal.runtime import unit_of_work
 from portal.services import letters
 from portal.services.casework import CaseContext, CaseNotFound
 from portal.web.access import roles
-from portal.web.exchange_context import case_or_404
+from portal.web.exchange_context import attempt, case_or_404
 
 bp = Blueprint("items", __name__, url_prefix="/cases/<uuid:case_id>/items")
 WRITERS = (Role.PARTICIPANT, Role.FACILITATOR)
@@ -36,20 +36,6 @@ def _back(context: CaseContext):
     if context.me is not None:
         return redirect(url_for("participation.inbox", case_id=context.row.id))
     return redirect(url_for("cases.show", case_id=context.row.id))
-
-
-def _attempt(action, success: str) -> bool:
-    try:
-        action()
-    except CaseNotFound:
-        abort(404)
-    except DomainError as problem:
-        unit_of_work().rollback()
-        flash(str(problem), "error")
-        return False
-    if success:
-        flash(success, "success")
-    return True
 
 
 @bp.post("/new")
@@ -158,7 +144,7 @@ def show(case_id: uuid.UUID, item_id: uuid.UUID):
 @roles(Role.PARTICIPANT)
 def open_item(case_id: uuid.UUID, item_id: uuid.UUID):
     context = case_or_404(case_id)
-    _attempt(lambda: letters.open_item(unit_of_work(), context, item_id, request.form.get("tell_writer") == "yes"), "")
+    attempt(lambda: letters.open_item(unit_of_work(), context, item_id, request.form.get("tell_writer") == "yes"), "")
     return redirect(url_for("items.show", case_id=case_id, item_id=item_id))
 
 
@@ -166,7 +152,7 @@ def open_item(case_id: uuid.UUID, item_id: uuid.UUID):
 @roles(Role.PARTICIPANT)
 def hold(case_id: uuid.UUID, item_id: uuid.UUID):
     context = case_or_404(case_id)
-    _attempt(
+    attempt(
         lambda: letters.ask_to_hold(unit_of_work(), context, item_id),
         "Your facilitator will keep it for you until you ask for it.",
     )
@@ -177,7 +163,7 @@ def hold(case_id: uuid.UUID, item_id: uuid.UUID):
 @roles(Role.PARTICIPANT)
 def destroy(case_id: uuid.UUID, item_id: uuid.UUID):
     context = case_or_404(case_id)
-    _attempt(
+    attempt(
         lambda: letters.ask_to_destroy(unit_of_work(), context, item_id),
         "It has been removed. You will not see it again.",
     )
@@ -188,7 +174,7 @@ def destroy(case_id: uuid.UUID, item_id: uuid.UUID):
 @roles(*WRITERS)
 def take_back(case_id: uuid.UUID, item_id: uuid.UUID):
     context = case_or_404(case_id)
-    _attempt(
+    attempt(
         lambda: letters.take_back(unit_of_work(), context, item_id),
         "It is back with you as a draft. Nothing was passed on.",
     )
@@ -203,7 +189,7 @@ def confirm(case_id: uuid.UUID, item_id: uuid.UUID):
     if context.me is None and request.form.get("read_back") != "yes":
         flash("Please tick to confirm you read the note back to them and they agreed it.", "error")
         return redirect(url_for("items.show", case_id=case_id, item_id=item_id))
-    _attempt(lambda: letters.confirm(unit_of_work(), context, item_id), "Thank you. The note is confirmed.")
+    attempt(lambda: letters.confirm(unit_of_work(), context, item_id), "Thank you. The note is confirmed.")
     return redirect(url_for("items.show", case_id=case_id, item_id=item_id))
 
 
@@ -211,7 +197,7 @@ def confirm(case_id: uuid.UUID, item_id: uuid.UUID):
 @roles(*WRITERS)
 def submit(case_id: uuid.UUID, item_id: uuid.UUID):
     context = case_or_404(case_id)
-    _attempt(lambda: letters.submit(unit_of_work(), context, item_id), "It is sent for review.")
+    attempt(lambda: letters.submit(unit_of_work(), context, item_id), "It is sent for review.")
     return redirect(url_for("items.show", case_id=case_id, item_id=item_id))
 
 
