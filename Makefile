@@ -39,3 +39,13 @@ lint: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+## Screening scores on the shared corpus: this project, then scrubadub (a peer) in its own virtualenv.
+screening-score: $(VENV)/.runtime
+	python3 ../shared/screening/score.py ../shared/screening/corpus project
+	test -x .venv-scrubadub/bin/python || ($(PYTHON) -m venv .venv-scrubadub && .venv-scrubadub/bin/pip install --quiet scrubadub==2.0.1)
+	.venv-scrubadub/bin/python ../shared/screening/score.py ../shared/screening/corpus scrubadub
+
+## Screening speed on a 20 KB letter (a benchmark, not a test).
+bench: $(VENV)/.runtime
+	$(BIN)/python bench/screen_bench.py

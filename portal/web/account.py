@@ -30,6 +30,13 @@ def overview():
     return render_template("account/overview.html", details=details)
 
 
+@bp.get("/keep-alive")
+@signed_in
+def keep_alive():
+    """Called by the writing page's script while someone types, so a long letter outlives the idle timeout."""
+    return "", 204
+
+
 @bp.route("/password", methods=["GET", "POST"])
 @signed_in
 def change_password():

@@ -197,3 +197,13 @@ def test_a_facilitator_can_clear_a_participants_delay_in_their_case(app, browser
     url = f"/cases/{world.case_id}/participants/{world['harmed'].participant_id}/clear-delay"
     browser.submit(url, from_page=f"/cases/{world.case_id}")
     sign_in(app, another_browser, participant)
+
+
+def test_typing_keeps_the_session_alive_through_keep_alive(app, browser):
+    sign_in(app, browser, make_account(app, Role.PARTICIPANT))
+    with browser.client.session_transaction() as session:
+        session["last_seen"] -= 19 * 60
+    assert browser.get("/account/keep-alive").status_code == 204
+    with browser.client.session_transaction() as session:
+        session["last_seen"] -= 19 * 60  # 38 minutes since sign-in, but never 20 idle
+    assert browser.get("/account/").status_code == 200
