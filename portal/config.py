@@ -36,6 +36,9 @@ def defaults(env: Mapping[str, str]) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_NAME": "rx_session",
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session, which has its own limits
+        # Flask-WTF's HTTPS check needs a Referer, which Referrer-Policy: no-referrer never sends;
+        # the session-bound token, SameSite cookies and a Sec-Fetch-Site check guard instead.
+        "WTF_CSRF_SSL_STRICT": False,
         "RATELIMIT_HEADERS_ENABLED": False,
     }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,6 +13,7 @@ from portal.extensions import database
 from portal.services.uow import UnitOfWork
 
 KEYRING = "portal.keyring"
+KEYRING_STAMP = "portal.keyring.stamp"
 
 
 def load_keyring(config: Mapping[str, Any]) -> Keyring:
@@ -21,15 +23,27 @@ def load_keyring(config: Mapping[str, Any]) -> Keyring:
 
 
 def keyring() -> Keyring:
-    """Loaded on first use, so `flask keys init` can run before the key file exists."""
-    if KEYRING not in current_app.extensions:
-        current_app.extensions[KEYRING] = load_keyring(current_app.config)
-    return current_app.extensions[KEYRING]
+    """Loaded on first use, so `flask keys init` can run before the key file exists.
+
+    A key file that changes (after `flask keys rotate`) is read again at the next request, so
+    no running worker goes on wrapping new keys under a key-encryption key being retired.
+    """
+    stamp = _key_file_stamp(current_app.config)
+    cached = current_app.extensions.get(KEYRING)
+    if cached is None or current_app.extensions.get(KEYRING_STAMP) != stamp:
+        current_app.extensions[KEYRING] = cached = load_keyring(current_app.config)
+        current_app.extensions[KEYRING_STAMP] = stamp
+    return cached
 
 
-def forget_keyring() -> None:
-    """After the key file changes (rotation), load it afresh."""
-    current_app.extensions.pop(KEYRING, None)
+def _key_file_stamp(config: Mapping[str, Any]) -> tuple[int, int] | None:
+    if config.get("KEYS_JSON") or not config.get("KEYS_FILE"):
+        return None
+    try:
+        status = os.stat(config["KEYS_FILE"])
+    except FileNotFoundError:
+        return None
+    return status.st_mtime_ns, status.st_size
 
 
 def unit_of_work() -> UnitOfWork:

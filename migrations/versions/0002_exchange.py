@@ -152,6 +152,7 @@ def upgrade() -> None:
     sa.Column('author_id', sa.Uuid(), nullable=False),
     sa.Column('answers_to_id', sa.Uuid(), nullable=True),
     sa.Column('entered_by_id', sa.Uuid(), nullable=True),
+    sa.Column('written_by', sa.JSON(), nullable=False),
     sa.Column('parts_sealed', sa.LargeBinary(), nullable=False),
     sa.Column('redactions_sealed', sa.LargeBinary(), nullable=True),
     sa.Column('message_sealed', sa.LargeBinary(), nullable=True),

@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from portal.crypto.keyring import add_key
-from portal.runtime import forget_keyring, unit_of_work
+from portal.runtime import unit_of_work
 from portal.services import audit, keys
 
 group = AppGroup("keys", help="Key-encryption keys.")
@@ -38,7 +38,6 @@ def rotate() -> None:
     """Add a new KEK to the key file and re-wrap every data key under it."""
     path = _key_file()
     key_id = add_key(path)
-    forget_keyring()
     uow = unit_of_work()
     audit.record(uow, "keys.rotate", object_type="kek", object_id=key_id)
     count = keys.rewrap_all(uow)

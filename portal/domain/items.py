@@ -29,7 +29,7 @@ taking part offline.
       on_hold
 
 Enough approvals: one facilitator; two different ones in a high-risk case; and a shuttle
-note always needs a facilitator other than the one who wrote it. Any review decision
+note always needs a facilitator other than every one who wrote its words. Any review decision
 cancels a scheduled release; taking back or returning clears approvals and redactions.
 
 Victim-led: the responsible side can't start (or send) a letter or a shuttle note until the
@@ -75,6 +75,7 @@ class Item:
     parts: tuple[str, ...] = ("",)  # one text; or the questions; or one answer per question
     answers_to: UUID | None = None  # for answers: the question set
     entered_by: UUID | None = None  # the facilitator who wrote a shuttle note or transcribed a handwritten item
+    writers: tuple[UUID, ...] = ()  # every facilitator who put words in it; none may be a note's only approver
     confirmation: Confirmation | None = None  # shuttle notes only
     redactions: tuple[Redaction, ...] = ()
     approved_by: tuple[UUID, ...] = ()
@@ -110,6 +111,7 @@ def start_item(
         parts=parts,
         answers_to=question_set.id if question_set is not None and kind == ItemKind.ANSWERS else None,
         entered_by=actor.user_id if actor.role == Role.FACILITATOR else None,
+        writers=(actor.user_id,) if actor.role == Role.FACILITATOR else (),
     )
 
 
@@ -140,7 +142,10 @@ def save_draft(item: Item, case: Case, actor: Actor, parts: Sequence[str]) -> It
         raise DomainError("Please write one answer under each question.")
     if parts == item.parts:
         return item
-    return replace(item, parts=parts, confirmation=None)
+    writers = item.writers
+    if actor.role == Role.FACILITATOR and actor.user_id not in writers:
+        writers = (*writers, actor.user_id)
+    return replace(item, parts=parts, confirmation=None, writers=writers)
 
 
 def confirm_shuttle_note(item: Item, case: Case, actor: Actor, at: datetime) -> Item:
@@ -205,7 +210,7 @@ def approvals_complete(item: Item, case: Case) -> bool:
     approvers = set(item.approved_by)
     if len(approvers) < (2 if case.risk_level == RiskLevel.HIGH else 1):
         return False
-    return item.kind != ItemKind.SHUTTLE_NOTE or bool(approvers - {item.entered_by})
+    return item.kind != ItemKind.SHUTTLE_NOTE or bool(approvers - {item.entered_by, *item.writers})
 
 
 def release(item: Item, case: Case, actor: Actor, now: datetime) -> Item:
@@ -313,7 +318,7 @@ def _check_can_pass_on(item: Item, case: Case) -> None:
     if author.withdrawn:
         raise DomainError("Nothing written by someone who has stopped taking part is ever passed on.")
     if not approvals_complete(item, case):
-        if item.kind == ItemKind.SHUTTLE_NOTE and set(item.approved_by) <= {item.entered_by}:
+        if item.kind == ItemKind.SHUTTLE_NOTE and set(item.approved_by) <= {item.entered_by, *item.writers}:
             raise DomainError("A facilitator who didn't write this note must approve it too.")
         raise DomainError("This case is high risk, so a second facilitator must approve this first.")
     consent_format = FORMAT_FOR_KIND[item.kind]

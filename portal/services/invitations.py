@@ -125,11 +125,31 @@ def accept(uow: UnitOfWork, token: str, password: str, now: datetime | None = No
     user = accounts.create_account(uow, role=pending.role, name=pending.name, email=email, password=password)
     invitation.user_id = user.id
     if invitation.participant_id is not None:
-        participant = uow.session.get(Participant, invitation.participant_id)
-        participant.user_id = user.id
+        _link_participant(uow, invitation, user, now)
     audit.record(uow, "invitation.accept", actor_id=user.id, object_type="invitation", object_id=invitation.id)
     uow.commit()
     return user
+
+
+def _link_participant(uow: UnitOfWork, invitation: Invitation, user: User, now: datetime) -> None:
+    """Link the new account to the person in the case, once: any other link for them stops working."""
+    linked = uow.session.execute(
+        update(Participant)
+        .where(Participant.id == invitation.participant_id, Participant.user_id.is_(None))
+        .values(user_id=user.id)
+    )
+    if linked.rowcount != 1:  # an earlier link for the same person was used already
+        uow.rollback()
+        raise InvitationError("This link is no longer valid. If you have already joined, you can sign in.")
+    uow.session.execute(
+        update(Invitation)
+        .where(
+            Invitation.participant_id == invitation.participant_id,
+            Invitation.id != invitation.id,
+            Invitation.accepted_at.is_(None),
+        )
+        .values(expires_at=now)
+    )
 
 
 def invitation_email(uow: UnitOfWork, pending: PendingInvitation) -> str:

@@ -21,6 +21,7 @@ from portal.domain.errors import DomainError, NotAllowed
 from portal.domain.items import Item
 from portal.domain.permissions import ItemAction, ItemView, allowed, view_item
 from portal.domain.presentation import NOUNS, attribution, reader_label, writer_label
+from portal.crypto import KeyringError, TamperedCiphertext
 from portal.domain.redaction import Redaction
 from portal.services import audit, records
 from portal.services.casework import PAGE_SIZE, CaseContext, CaseNotFound, Page
@@ -261,28 +262,41 @@ def release(uow: UnitOfWork, context: CaseContext, item_id: uuid.UUID, at: datet
 
 
 def deliver_due(uow: UnitOfWork, now: datetime | None = None) -> int:
-    """Pass on every scheduled item whose time has come, if its case still allows it."""
+    """Pass on every scheduled item whose time has come, if its case still allows it.
+
+    Each item is checked with its words opened, exactly as a release by hand would be, under
+    a lock on its case so a withdrawal cannot cross it. One item that cannot be delivered is
+    recorded and left scheduled; it never stops the others or the page that asked.
+    """
     now = now or utcnow()
-    due = uow.session.scalars(
-        select(models.Item).where(models.Item.state == ItemState.SCHEDULED.value, models.Item.release_at <= now)
-    ).all()
     delivered = 0
-    for row in due:
-        case_row = uow.session.get(models.Case, row.case_id)
-        case = records.case_from_row(uow, case_row)
-        before = records.item_from_row(None, row)
+    for item_id, case_id in uow.session.execute(
+        select(models.Item.id, models.Item.case_id).where(
+            models.Item.state == ItemState.SCHEDULED.value, models.Item.release_at <= now
+        )
+    ).all():
         try:
-            after = item_rules.deliver_scheduled(before, case, now)
-        except DomainError:
-            audit.record(
-                uow, "item.release", outcome="blocked", case_id=case.id, object_type=row.kind, object_id=row.id
-            )
-            continue
-        records.write_item(None, row, before, after)
-        audit.record(uow, "item.release", case_id=case.id, object_type=row.kind, object_id=row.id)
-        delivered += 1
-    uow.commit()
+            delivered += _deliver_one(uow, case_id, item_id, now)
+        except (DomainError, TamperedCiphertext, KeyringError):
+            uow.rollback()
+            audit.record(uow, "item.release", outcome="blocked", case_id=case_id, object_type="item", object_id=item_id)
+            uow.commit()
     return delivered
+
+
+def _deliver_one(uow: UnitOfWork, case_id: uuid.UUID, item_id: uuid.UUID, now: datetime) -> int:
+    case_row = uow.session.get(models.Case, case_id, with_for_update=True)
+    row = uow.session.get(models.Item, item_id, with_for_update=True)
+    if row is None or row.state != ItemState.SCHEDULED.value:  # changed since the list was read
+        uow.rollback()
+        return 0
+    vault = records.vault_for(uow, case_row)
+    before = records.item_from_row(vault, row)
+    after = item_rules.deliver_scheduled(before, records.case_from_row(uow, case_row), now)
+    records.write_item(vault, row, before, after)
+    audit.record(uow, "item.release", case_id=case_id, object_type=row.kind, object_id=row.id)
+    uow.commit()
+    return 1
 
 
 def lift_hold(uow: UnitOfWork, context: CaseContext, item_id: uuid.UUID) -> None:

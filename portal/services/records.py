@@ -100,6 +100,7 @@ def item_from_row(vault: CaseVault | None, row: models.Item) -> Item:
         parts=parts,
         answers_to=row.answers_to_id,
         entered_by=row.entered_by_id,
+        writers=tuple(uuid.UUID(w) for w in row.written_by or ()),
         confirmation=confirmation,
         redactions=redactions,
         approved_by=tuple(uuid.UUID(a) for a in row.approved_by or ()),
@@ -122,6 +123,7 @@ def new_item_row(vault: CaseVault, item: Item) -> models.Item:
         entered_by_id=item.entered_by,
         parts_sealed=vault.seal_letter(item.id, list(item.parts)),
         approved_by=[],
+        written_by=[str(w) for w in item.writers],
     )
     return row
 
@@ -143,6 +145,7 @@ def write_item(vault: CaseVault | None, row: models.Item, before: Item, after: I
         row.submitted_at = utcnow()
     row.state = after.state.value
     row.approved_by = [str(a) for a in after.approved_by]
+    row.written_by = [str(w) for w in after.writers]
     if after.confirmation is None:
         row.confirmed_at, row.confirmed_by_id, row.confirmed_by_facilitator = None, None, False
     else:

@@ -177,6 +177,7 @@ class Item(Base):
     author_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("participants.id"))
     answers_to_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("items.id"))
     entered_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    written_by: Mapped[list[str]] = mapped_column(JSON, default=list)  # facilitators who wrote its words
     parts_sealed: Mapped[bytes]  # JSON list: one text, or the questions, or one answer each
     redactions_sealed: Mapped[bytes | None]
     message_sealed: Mapped[bytes | None]  # to the writer, when returned or withheld

@@ -28,6 +28,7 @@ _FORBIDDEN = {chr(c) for c in range(32) if chr(c) not in "\t\n\r"}
 
 
 def init_app(app: Flask) -> None:
+    app.before_request(reject_cross_site_posts)
     app.before_request(reject_unreadable_form)
     app.before_request(enforce_session_lifetime)
     app.after_request(set_security_headers)
@@ -51,9 +52,19 @@ def set_security_headers(response: Response) -> Response:
     return response
 
 
+def reject_cross_site_posts() -> None:
+    """Browsers say where a request came from even when they send no Referer; refuse other sites."""
+    if request.method == "POST" and request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+        abort(400, description="cross-site")
+
+
 def reject_unreadable_form() -> None:
     """Refuse form posts with invalid UTF-8, NUL or other control bytes before anything is saved."""
-    if request.method != "POST" or request.mimetype != "application/x-www-form-urlencoded":
+    if request.method != "POST":
+        return
+    if request.mimetype == "multipart/form-data":  # the portal takes no uploads
+        abort(400, description="unreadable")
+    if request.mimetype != "application/x-www-form-urlencoded":
         return
     raw = request.get_data(cache=True)  # form parsing reuses the cached body
     try:

@@ -86,3 +86,16 @@ def test_rotate_is_audited(file_keyed_app):
     with app.app_context():
         actions = unit_of_work().session.scalars(select(AuditEvent.action)).all()
     assert "keys.rotate" in actions and "keys.rewrap" in actions
+
+
+def test_a_running_app_picks_up_a_rotated_key_file(file_keyed_app):
+    """A worker started before the rotation must wrap new keys under the new KEK."""
+    app, path = file_keyed_app
+    with app.app_context():
+        keys.directory_vault(unit_of_work())
+        unit_of_work().commit()
+    new_kek = add_key(path)
+    with app.app_context():
+        uow = unit_of_work()
+        row, _plain = keys.create_data_key(uow, keys.CASE)
+        assert row.kek_id == new_kek

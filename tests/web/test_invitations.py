@@ -104,3 +104,24 @@ def test_an_email_that_already_has_an_account_cannot_be_invited(app, browser):
         "/admin/staff/invite", {"name": "Someone", "email": existing.email.upper(), "role": "manager"}
     )
     assert page.status_code == 400 and "already exists" in page.get_data(as_text=True)
+
+
+def test_an_older_link_for_the_same_person_stops_working_once_one_is_used(app, browser, another_browser):
+    world = new_case(app)
+    person = add_person(app, world, "Sam Person", Side.HARMED, offline=True)
+    with app.app_context():
+        unit_of_work().session.get(Participant, person.participant_id).taking_part = "portal"
+        unit_of_work().commit()
+    sign_in(app, browser, world.facilitator)
+    url = f"/cases/{world.case_id}/participants/{person.participant_id}/invite"
+    pattern = r"<code>https?://[^/]+(/join/[^<]+)</code>"
+    mistyped = re.search(pattern, browser.submit(url, {"email": "sam@exampel.test"}).get_data(as_text=True)).group(1)
+    right = re.search(pattern, browser.submit(url, {"email": "sam@example.test"}).get_data(as_text=True)).group(1)
+    another_browser.submit(right, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    with app.app_context():
+        owner = unit_of_work().session.get(Participant, person.participant_id).user_id
+    stranger = Browser(app.test_client())
+    response = stranger.get(mistyped)
+    assert response.status_code == 410
+    with app.app_context():
+        assert unit_of_work().session.get(Participant, person.participant_id).user_id == owner

@@ -119,3 +119,37 @@ def test_a_tampered_account_detail_gives_a_generic_page_and_an_audit_event(app, 
     with app.app_context():
         event = unit_of_work().session.scalars(select(AuditEvent).where(AuditEvent.action == "crypto.open")).one()
     assert event.outcome == "tampered" and event.actor_id == account.id
+
+
+def test_forms_work_over_https_without_a_referer(app):
+    """Referrer-Policy: no-referrer means browsers send no Referer; forms must still work."""
+    account = make_account(app, Role.PARTICIPANT)
+    client = app.test_client()
+    base = "https://portal.test"
+    page = client.get("/sign-in", base_url=base).get_data(as_text=True)
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    response = client.post(
+        "/sign-in", base_url=base, data={"csrf_token": token, "email": account.email, "password": account.password}
+    )
+    assert response.status_code == 302 and response.location.endswith("/")
+
+
+def test_a_post_from_another_site_is_refused(app, browser):
+    account = make_account(app, Role.PARTICIPANT)
+    browser.get("/sign-in")
+    response = browser.client.post(
+        "/sign-in",
+        data={"csrf_token": browser.csrf_token(), "email": account.email, "password": account.password},
+        headers={"Sec-Fetch-Site": "cross-site"},
+    )
+    assert response.status_code == 400
+    assert browser.get("/account/").status_code == 302
+
+
+def test_multipart_posts_are_refused(app, browser):
+    browser.get("/sign-in")
+    response = browser.client.post(
+        "/sign-in", data={"csrf_token": browser.csrf_token(), "email": "a\x00b@example.test", "password": "x"},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400

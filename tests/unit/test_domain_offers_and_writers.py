@@ -1,13 +1,24 @@
-"""What a page offers to write matches what the domain would allow."""
+"""What a page offers to write matches the domain; every writer of a shuttle note counts as one."""
 
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from portal.domain.actors import Actor
 from portal.domain.cases import Case, Participant
 from portal.domain.consent import ConsentRecord
-from portal.domain.enums import ConsentFormat, ItemKind, ParticipantRole, RiskLevel, Role, Side, Stage
-from portal.domain.items import may_start
+from portal.domain.enums import (
+    ConsentFormat,
+    ItemKind,
+    ItemState,
+    ParticipantRole,
+    ReviewDecision,
+    RiskLevel,
+    Role,
+    Side,
+    Stage,
+)
+from portal.domain.items import confirm_shuttle_note, may_start, review, save_draft, start_item, submit
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 
@@ -43,3 +54,19 @@ def test_nothing_is_offered_in_a_closed_case_or_to_someone_else():
     assert not may_start(case, Actor(harmed.user_id, Role.PARTICIPANT), harmed, ItemKind.LETTER)
     case, harmed, responsible = _case(harmed_formats=tuple(ConsentFormat))
     assert not may_start(case, Actor(responsible.user_id, Role.PARTICIPANT), harmed, ItemKind.LETTER)
+
+
+def test_a_facilitator_who_wrote_part_of_a_note_cannot_be_its_only_approver():
+    from portal.domain.enums import ItemState, ReviewDecision
+    from portal.domain.items import confirm_shuttle_note, review, save_draft, start_item, submit
+
+    case, harmed, _responsible = _case(harmed_formats=tuple(ConsentFormat))
+    starter, finisher = uuid.uuid4(), uuid.uuid4()
+    case = replace(case, facilitator_ids=frozenset({starter, finisher}))
+    note = start_item(uuid.uuid4(), case, Actor(starter, Role.FACILITATOR), ItemKind.SHUTTLE_NOTE, harmed.id)
+    note = save_draft(note, case, Actor(finisher, Role.FACILITATOR), ["All she said, written by the other one."])
+    note = confirm_shuttle_note(note, case, Actor(finisher, Role.FACILITATOR), NOW)
+    note = submit(note, case, Actor(finisher, Role.FACILITATOR))
+    approved = review(note, case, Actor(finisher, Role.FACILITATOR), ReviewDecision.APPROVE)
+    assert approved.state == ItemState.AWAITING_SECOND_APPROVAL
+    assert set(approved.writers) == {starter, finisher}
