@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from portal import screening
+from portal.crypto import KeyringError, TamperedCiphertext
 from portal.domain import inbox as inbox_rules
 from portal.domain import items as item_rules
 from portal.domain.enums import ItemKind, ItemState, ReviewDecision, Role, Side
@@ -21,7 +22,6 @@ from portal.domain.errors import DomainError, NotAllowed
 from portal.domain.items import Item
 from portal.domain.permissions import ItemAction, ItemView, allowed, view_item
 from portal.domain.presentation import NOUNS, attribution, reader_label, writer_label
-from portal.crypto import KeyringError, TamperedCiphertext
 from portal.domain.redaction import Redaction
 from portal.services import audit, records
 from portal.services.casework import PAGE_SIZE, CaseContext, CaseNotFound, Page

@@ -57,9 +57,6 @@ def test_nothing_is_offered_in_a_closed_case_or_to_someone_else():
 
 
 def test_a_facilitator_who_wrote_part_of_a_note_cannot_be_its_only_approver():
-    from portal.domain.enums import ItemState, ReviewDecision
-    from portal.domain.items import confirm_shuttle_note, review, save_draft, start_item, submit
-
     case, harmed, _responsible = _case(harmed_formats=tuple(ConsentFormat))
     starter, finisher = uuid.uuid4(), uuid.uuid4()
     case = replace(case, facilitator_ids=frozenset({starter, finisher}))
