@@ -34,6 +34,12 @@ def create_app(config: Mapping[str, Any]) -> Flask:
         # Fail at start, not on the first request, if the keys cannot be read.
         app.extensions[KEYRING] = load_keyring(app.config)
 
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+
     database.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)

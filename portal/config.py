@@ -40,6 +40,9 @@ def defaults(env: Mapping[str, str]) -> dict[str, Any]:
         # the session-bound token, SameSite cookies and a Sec-Fetch-Site check guard instead.
         "WTF_CSRF_SSL_STRICT": False,
         "RATELIMIT_HEADERS_ENABLED": False,
+        # How many reverse proxies stand in front (0: none). Behind one, set 1 so that the
+        # client's address (rate limits) and https (HSTS, links) come from its X-Forwarded headers.
+        "TRUSTED_PROXIES": int(env.get("PORTAL_TRUSTED_PROXIES", "0")),
     }
 
 

@@ -21,7 +21,10 @@ KEY_BYTES = 32
 
 
 class TamperedCiphertext(Exception):
-    """A sealed value failed to open: altered, truncated, or moved from where it was sealed."""
+    """A sealed value failed to open: altered, truncated, or moved from where it was sealed.
+
+    The message names only where: "table.field:row id", never content.
+    """
 
 
 @dataclass(frozen=True)
@@ -49,9 +52,9 @@ def seal(key: bytes, plaintext: bytes, binding: Binding) -> bytes:
 
 def unseal(key: bytes, sealed: bytes, binding: Binding) -> bytes:
     if len(sealed) < 1 + NONCE_BYTES + 16 or sealed[:1] != VERSION:
-        raise TamperedCiphertext(f"{binding.table}.{binding.field} has an unknown layout")
+        raise TamperedCiphertext(f"{binding.table}.{binding.field}:{binding.row_id}")
     nonce, body = sealed[1 : 1 + NONCE_BYTES], sealed[1 + NONCE_BYTES :]
     try:
         return AESGCM(key).decrypt(nonce, body, binding.associated_data())
     except InvalidTag:
-        raise TamperedCiphertext(f"{binding.table}.{binding.field} failed to open") from None
+        raise TamperedCiphertext(f"{binding.table}.{binding.field}:{binding.row_id}") from None

@@ -19,6 +19,7 @@ from portal.domain.enums import ActionKind, ActionStatus, Side, Stage, TakingPar
 from portal.domain.errors import DomainError, NotAllowed
 from portal.domain.permissions import require_case_facilitator
 from portal.domain.presentation import SIDE_NAMES
+from portal.domain.redaction import uncovered_terms
 
 SATISFACTION_QUESTION = "How do you feel about taking part? Choose from 1 (not happy at all) to 5 (very happy)."
 
@@ -72,6 +73,12 @@ def draft_agreement(case: Case, actor: Actor, actions: Sequence[AgreementAction]
         raise DomainError("An outcome agreement is drafted at the agreement stage.")
     if not actions:
         raise DomainError("Please add at least one action to the agreement.")
+    # Both sides read the agreement, so neither side's private names or places may be in it.
+    terms = case.sensitive_terms(Side.HARMED) + case.sensitive_terms(Side.RESPONSIBLE)
+    left = uncovered_terms([action.details for action in actions], (), terms)
+    if left:
+        listed = ", ".join(f'"{term}"' for term in left)
+        raise DomainError(f"Both sides read the agreement, so please take these out of it: {listed}.")
     return Agreement(case.id, tuple(actions), follow_up_on)
 
 

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 import pyotp
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 
 from portal.domain.enums import Role
 from portal.services import audit, keys, passwords
@@ -61,6 +61,11 @@ def new_session_token() -> str:
 
 def find_by_session_token(uow: UnitOfWork, token: str) -> User | None:
     return uow.session.scalars(select(User).where(User.session_token == token, User.is_active.is_(True))).first()
+
+
+def find_active(uow: UnitOfWork, user_id: uuid.UUID) -> User | None:
+    user = uow.session.get(User, user_id)
+    return user if user is not None and user.is_active else None
 
 
 def find_by_email(uow: UnitOfWork, email: str) -> User | None:
@@ -188,7 +193,7 @@ def _totp(uow: UnitOfWork, user: User) -> pyotp.TOTP:
     return pyotp.TOTP(secret)
 
 
-def _accept_code(totp: pyotp.TOTP, user: User, code: str, now: datetime) -> bool:
+def _accept_code(uow: UnitOfWork, totp: pyotp.TOTP, user: User, code: str, now: datetime) -> bool:
     """Accept the current step or one either side, and never the same step twice."""
     code = "".join(code.split())
     if not (code.isdigit() and len(code) == 6):
@@ -196,9 +201,22 @@ def _accept_code(totp: pyotp.TOTP, user: User, code: str, now: datetime) -> bool
     current = totp.timecode(now)
     for step in (current - 1, current, current + 1):
         if step > (user.totp_last_step or -1) and hmac.compare_digest(totp.generate_otp(step), code):
-            user.totp_last_step = step
-            return True
+            return _claim_step(uow, user, step)
     return False
+
+
+def _claim_step(uow: UnitOfWork, user: User, step: int) -> bool:
+    """Use up a time step in one statement, so two requests racing with one code can't both win."""
+    claimed = uow.session.execute(
+        update(User)
+        .where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        return False
+    user.totp_last_step = step
+    return True
 
 
 def begin_totp_enrolment(uow: UnitOfWork, user: User) -> tuple[str, str]:
@@ -221,7 +239,7 @@ def pending_totp_secret(uow: UnitOfWork, user: User) -> str:
 
 
 def confirm_totp_enrolment(uow: UnitOfWork, user: User, code: str, now: datetime | None = None) -> bool:
-    if user.totp_enabled or not _accept_code(_totp(uow, user), user, code, now or utcnow()):
+    if user.totp_enabled or not _accept_code(uow, _totp(uow, user), user, code, now or utcnow()):
         return False
     user.totp_enabled = True
     audit.record(uow, "account.totp-enrolled", actor_id=user.id, object_type="user", object_id=user.id)
@@ -235,7 +253,7 @@ def verify_sign_in_code(uow: UnitOfWork, user: User, code: str, now: datetime | 
     wait = _wait_seconds(_delay_row(uow, user.email_index), now)
     if wait:
         return SignInResult(SignInOutcome.DELAYED, wait_seconds=wait)
-    if not _accept_code(_totp(uow, user), user, code, now):
+    if not _accept_code(uow, _totp(uow, user), user, code, now):
         _record_failure(uow, user.email_index, now)
         audit.record(uow, "sign-in.code", outcome="failure", actor_id=user.id, object_type="user", object_id=user.id)
         uow.commit()

@@ -73,8 +73,10 @@ def _may_look(row: models.Case, actor: Actor) -> bool:
     return False
 
 
-def load(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID) -> CaseContext:
-    row = uow.session.get(models.Case, case_id)
+def load(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, *, for_change: bool = False) -> CaseContext:
+    """The case as this actor may see it. `for_change` locks its row (PostgreSQL) until commit,
+    so two changes to one case, such as a withdrawal and a release, happen one after the other."""
+    row = uow.session.get(models.Case, case_id, with_for_update=for_change)
     if row is None or not _may_look(row, actor):
         raise CaseNotFound
     case = records.case_from_row(uow, row)
@@ -454,16 +456,17 @@ def timeline(uow: UnitOfWork, context: CaseContext, page: int = 1) -> Page[Timel
         raise NotAllowed("The case history is for facilitators.")
     where = models.AuditEvent.case_id == context.row.id
     total = uow.session.scalar(select(func.count(models.AuditEvent.id)).where(where)) or 0
+    page = max(1, min(page, max(1, -(-total // PAGE_SIZE))))
     events = uow.session.scalars(
         select(models.AuditEvent)
         .where(where)
         .order_by(models.AuditEvent.id.desc())
         .limit(PAGE_SIZE)
-        .offset((max(1, page) - 1) * PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
     )
     return Page(
         [TimelineEntry(e.occurred_at, e.action, e.actor_id, e.object_type, e.object_id, e.outcome) for e in events],
-        max(1, page),
+        page,
         total,
     )
 

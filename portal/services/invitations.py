@@ -22,10 +22,12 @@ from portal.storage.types import utcnow
 
 LIFETIME = timedelta(days=7)
 
-# Who may invite whom: facilitators bring in participants, admins bring in staff.
+# Who may invite whom: facilitators bring in participants, admins bring in facilitators and
+# admins. A manager reads every case, so an admin (who sees no case content) cannot make one:
+# managers are created only at the server with `flask users create-staff --role manager`.
 MAY_INVITE: dict[Role, frozenset[Role]] = {
     Role.FACILITATOR: frozenset({Role.PARTICIPANT}),
-    Role.ADMIN: frozenset({Role.FACILITATOR, Role.MANAGER, Role.ADMIN}),
+    Role.ADMIN: frozenset({Role.FACILITATOR, Role.ADMIN}),
 }
 
 

@@ -17,10 +17,14 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 
 
 def _keep_this_session() -> None:
-    """After the token rotates, carry on in this browser with the new one."""
+    """After the token rotates, carry on in this browser with the new one, on the same clock:
+    rotating must never extend the absolute session limit."""
+    signed_in_at = session.get("signed_in_at")
     session.clear()
     login_user(current_user)
     start_session_clock()
+    if signed_in_at:
+        session["signed_in_at"] = signed_in_at
 
 
 @bp.get("/")

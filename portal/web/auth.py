@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 
 from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_user, logout_user
@@ -40,14 +41,14 @@ def _begin(user: User) -> None:
 
 def _hold_for_second_step(user: User, step: str) -> None:
     session.clear()
-    session["pending"] = {"token": user.session_token, "step": step, "since": int(time.time())}
+    session["pending"] = {"user": str(user.id), "step": step, "since": int(time.time())}
 
 
 def _pending_user(step: str) -> User | None:
     pending = session.get("pending")
     if not pending or pending.get("step") != step or time.time() - pending.get("since", 0) > PENDING_SECONDS:
         return None
-    return accounts.find_by_session_token(unit_of_work(), pending["token"])
+    return accounts.find_active(unit_of_work(), uuid.UUID(pending["user"]))
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])

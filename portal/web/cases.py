@@ -41,7 +41,7 @@ STAFF_READERS = (Role.FACILITATOR, Role.MANAGER)
 
 def _page_number() -> int:
     try:
-        return max(1, int(request.args.get("page", "1")))
+        return max(1, min(int(request.args.get("page", "1")), 1_000_000))
     except ValueError:
         return 1
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from flask import abort, flash
+from flask import abort, flash, request
 from flask_login import current_user
 
 from portal.domain.actors import Actor
@@ -22,7 +22,7 @@ def actor() -> Actor:
 def case_or_404(case_id: uuid.UUID) -> CaseContext:
     """A case this person may see; any other id, real or not, is simply not found."""
     try:
-        return casework.load(unit_of_work(), actor(), case_id)
+        return casework.load(unit_of_work(), actor(), case_id, for_change=request.method == "POST")
     except CaseNotFound:
         abort(404)
 

@@ -71,11 +71,7 @@ class InviteForm(FlaskForm):
 class InviteStaffForm(InviteForm):
     role = SelectField(
         "Role",
-        choices=[
-            SelectChoice("facilitator", "Facilitator"),
-            SelectChoice("manager", "Service manager"),
-            SelectChoice("admin", "Administrator"),
-        ],
+        choices=[SelectChoice("facilitator", "Facilitator"), SelectChoice("admin", "Administrator")],
     )
 
 

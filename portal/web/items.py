@@ -103,7 +103,8 @@ def edit(case_id: uuid.UUID, item_id: uuid.UUID):
     if item.kind == ItemKind.QUESTION_SET:
         parts = [part for part in parts if part.strip()] + [""] * BLANK_QUESTIONS
     author = context.case.participant(item.author_id)
-    notes = screening.writer_notes("\n\n".join(parts)) if any(p.strip() for p in parts) else []
+    # Text refused as too long is not screened: it would only cost time.
+    notes = screening.writer_notes("\n\n".join(parts)) if any(p.strip() for p in parts) and not errors else []
     return render_template(
         "items/edit.html",
         context=context,

@@ -27,7 +27,7 @@ MAX_FIELD = 20_000
 @roles(Role.FACILITATOR, Role.MANAGER)
 def queue():
     try:
-        number = max(1, int(request.args.get("page", "1")))
+        number = max(1, min(int(request.args.get("page", "1")), 1_000_000))
     except ValueError:
         number = 1
     me = actor()

@@ -150,3 +150,17 @@ def test_the_facilitator_answers_only_for_someone_offline():
         answer_satisfaction(make_case(Stage.CLOSED), FACILITATOR, HARMED.id, 5)
     with pytest.raises(NotAllowed):
         answer_satisfaction(make_case(Stage.CLOSED), S, HARMED.id, 5)
+
+
+@pytest.mark.parametrize("owner", [HARMED, PROXY])
+def test_no_sides_private_names_or_places_go_into_the_agreement(owner):
+    private = replace(owner, sensitive_terms=("Elm Street",))
+    case = replace(
+        make_case(), participants=tuple(private if p.id == owner.id else p for p in make_case().participants)
+    )
+    telling = (
+        AgreementAction(ActionKind.REPAIR, Side.RESPONSIBLE, date(2025, 4, 1), "Fix the fence at 14 elm street"),
+    )
+    with pytest.raises(DomainError, match='"Elm Street"'):
+        draft_agreement(case, FACILITATOR, telling, date(2025, 6, 15))
+    assert draft_agreement(case, FACILITATOR, ACTIONS, date(2025, 6, 15)).actions == ACTIONS

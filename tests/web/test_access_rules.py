@@ -67,6 +67,23 @@ def test_every_role_restricted_route_refuses_the_other_roles(app, browser, role)
         assert browser.get(_concrete_path(rule)).status_code == expected, rule.rule
 
 
+@pytest.mark.parametrize("role", list(Role))
+def test_every_role_restricted_form_refuses_the_other_roles(app, browser, role):
+    """POST-only routes too: a signed-in person of the wrong role is refused before anything runs."""
+    sign_in(app, browser, make_account(app, role))
+    browser.get("/account/")
+    token = browser.csrf_token()
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        access = rule_for_app(app, rule.endpoint)
+        if access.public or role in access.roles or "POST" not in rule.methods:
+            continue
+        response = browser.client.post(_concrete_path(rule), data={"csrf_token": token})
+        assert response.status_code == (404 if rule.arguments else 403), rule.rule
+        checked += 1
+    assert checked > 0
+
+
 def rule_for_app(app: Flask, endpoint: str) -> AccessRule:
     with app.test_request_context():
         return rule_for(endpoint)

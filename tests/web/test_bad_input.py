@@ -17,7 +17,7 @@ def test_an_over_long_field_is_explained_and_the_input_kept(app, browser):
     sign_in(app, browser, make_account(app, Role.ADMIN))
     before = _count(app, Invitation)
     response = browser.submit(
-        "/admin/staff/invite", {"name": "N" * 121, "email": "kept@example.test", "role": "manager"}
+        "/admin/staff/invite", {"name": "N" * 121, "email": "kept@example.test", "role": "facilitator"}
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 400
@@ -29,7 +29,7 @@ def test_an_over_long_field_is_explained_and_the_input_kept(app, browser):
 def test_invalid_utf8_is_refused_before_anything_is_saved(app, browser):
     sign_in(app, browser, make_account(app, Role.ADMIN))
     browser.get("/admin/staff/invite")
-    body = f"csrf_token={browser.csrf_token()}&name=%C3%28bad&email=bad%40example.test&role=manager".encode()
+    body = f"csrf_token={browser.csrf_token()}&name=%C3%28bad&email=bad%40example.test&role=facilitator".encode()
     response = browser.client.post("/admin/staff/invite", data=body, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 400
     assert "could not be read" in response.get_data(as_text=True)
@@ -46,7 +46,7 @@ def test_raw_invalid_bytes_are_refused(app, browser):
 def test_nul_bytes_are_refused(app, browser):
     sign_in(app, browser, make_account(app, Role.ADMIN))
     response = browser.submit(
-        "/admin/staff/invite", {"name": "Nul\x00Name", "email": "nul@example.test", "role": "manager"}
+        "/admin/staff/invite", {"name": "Nul\x00Name", "email": "nul@example.test", "role": "facilitator"}
     )
     assert response.status_code == 400
     assert "could not be read" in response.get_data(as_text=True)
@@ -64,7 +64,8 @@ def test_a_missing_csrf_token_is_refused_with_a_clear_message(app, browser):
 def test_a_wrong_csrf_token_is_refused(app, browser):
     sign_in(app, browser, make_account(app, Role.ADMIN))
     response = browser.client.post(
-        "/admin/staff/invite", data={"csrf_token": "forged", "name": "A", "email": "a@example.test", "role": "manager"}
+        "/admin/staff/invite",
+        data={"csrf_token": "forged", "name": "A", "email": "a@example.test", "role": "facilitator"},
     )
     assert response.status_code == 400
     assert _count(app, Invitation) == 0

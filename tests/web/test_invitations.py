@@ -101,7 +101,7 @@ def test_an_email_that_already_has_an_account_cannot_be_invited(app, browser):
     existing = make_account(app, Role.PARTICIPANT)
     sign_in(app, browser, make_account(app, Role.ADMIN))
     page = browser.submit(
-        "/admin/staff/invite", {"name": "Someone", "email": existing.email.upper(), "role": "manager"}
+        "/admin/staff/invite", {"name": "Someone", "email": existing.email.upper(), "role": "facilitator"}
     )
     assert page.status_code == 400 and "already exists" in page.get_data(as_text=True)
 
@@ -125,3 +125,11 @@ def test_an_older_link_for_the_same_person_stops_working_once_one_is_used(app, b
     assert response.status_code == 410
     with app.app_context():
         assert unit_of_work().session.get(Participant, person.participant_id).user_id == owner
+
+
+def test_an_admin_cannot_make_a_manager_who_would_read_every_case(app, browser):
+    sign_in(app, browser, make_account(app, Role.ADMIN))
+    page = browser.submit("/admin/staff/invite", {"name": "Second Me", "email": "me2@example.test", "role": "manager"})
+    assert page.status_code == 400
+    with app.app_context():
+        assert unit_of_work().session.scalars(select(Invitation)).all() == []

@@ -88,3 +88,17 @@ def test_a_manager_sees_every_case_but_cannot_act(app, other_case_world):
         as_text=True
     )
     assert manager.get(f"/cases/{world.case_id}/items/{letter}/review").status_code == 404
+    manager.get(f"/cases/{world.case_id}")
+    harmed = world["harmed"].participant_id
+    for path, data in (
+        (f"/cases/{world.case_id}/stage", {"stage": "closed"}),
+        (f"/cases/{world.case_id}/risk", {"risk_level": "high"}),
+        (f"/cases/{world.case_id}/participants/{harmed}/withdraw", {}),
+        (f"/cases/{world.case_id}/items/{letter}/take-back", {}),
+        (f"/cases/{world.case_id}/items/new", {"kind": "letter", "author": str(harmed)}),
+    ):
+        response = manager.client.post(path, data={"csrf_token": manager.csrf_token(), **data})
+        assert response.status_code == 404, path
+    with app.app_context():
+        stored = unit_of_work().session.get(models.Case, world.case_id)
+        assert (stored.stage, stored.risk_level) == ("exchange", "low")

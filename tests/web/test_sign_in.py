@@ -91,10 +91,18 @@ def test_an_admin_can_clear_a_staff_members_delay(app, browser, another_browser)
     sign_in(app, another_browser, facilitator)
 
 
-def test_each_address_is_rate_limited(app, browser):
+def test_each_address_is_rate_limited_on_its_own(app, browser):
     for number in range(10):
         _attempt(browser, f"person{number}@example.test")
     assert _attempt(browser, "person11@example.test").status_code == 429
+    elsewhere = Browser(app.test_client())
+    elsewhere.get("/sign-in", environ_base={"REMOTE_ADDR": "192.0.2.44"})
+    response = elsewhere.client.post(
+        "/sign-in",
+        data={"csrf_token": elsewhere.csrf_token(), "email": "person12@example.test", "password": "wrong again"},
+        environ_base={"REMOTE_ADDR": "192.0.2.44"},
+    )
+    assert response.status_code == 401
 
 
 def test_sign_out_kills_a_copied_cookie(app, browser):
@@ -207,3 +215,14 @@ def test_typing_keeps_the_session_alive_through_keep_alive(app, browser):
     with browser.client.session_transaction() as session:
         session["last_seen"] -= 19 * 60  # 38 minutes since sign-in, but never 20 idle
     assert browser.get("/account/").status_code == 200
+
+
+def test_signing_out_other_devices_does_not_extend_the_absolute_limit(app, browser):
+    sign_in(app, browser, make_account(app, Role.PARTICIPANT))
+    with browser.client.session_transaction() as session:
+        session["signed_in_at"] -= 7 * 3600 + 50 * 60
+    browser.submit("/account/sign-out-everywhere", from_page="/account/")
+    with browser.client.session_transaction() as session:
+        session["signed_in_at"] -= 11 * 60  # 8 hours and 1 minute since signing in
+        session["last_seen"] = session["last_seen"]
+    assert browser.get("/account/").status_code == 302

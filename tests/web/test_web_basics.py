@@ -119,6 +119,7 @@ def test_a_tampered_account_detail_gives_a_generic_page_and_an_audit_event(app, 
     with app.app_context():
         event = unit_of_work().session.scalars(select(AuditEvent).where(AuditEvent.action == "crypto.open")).one()
     assert event.outcome == "tampered" and event.actor_id == account.id
+    assert event.object_id == f"users.name:{account.id}"
 
 
 def test_forms_work_over_https_without_a_referer(app):
@@ -149,7 +150,26 @@ def test_a_post_from_another_site_is_refused(app, browser):
 def test_multipart_posts_are_refused(app, browser):
     browser.get("/sign-in")
     response = browser.client.post(
-        "/sign-in", data={"csrf_token": browser.csrf_token(), "email": "a\x00b@example.test", "password": "x"},
+        "/sign-in",
+        data={"csrf_token": browser.csrf_token(), "email": "a\x00b@example.test", "password": "x"},
         content_type="multipart/form-data",
     )
     assert response.status_code == 400
+
+
+def test_behind_a_trusted_proxy_the_client_address_and_https_come_from_its_headers(settings):
+    app = create_app({**settings, "TRUSTED_PROXIES": 1})
+    client = app.test_client()
+    response = client.get("/sign-in", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"})
+    assert "max-age=" in response.headers["Strict-Transport-Security"]
+    token = response.get_data(as_text=True).split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+
+    def attempt(address: str, number: int):
+        data = {"csrf_token": token, "email": f"x{number}@example.test", "password": "not the password"}
+        return client.post("/sign-in", data=data, headers={"X-Forwarded-For": address})
+
+    for number in range(10):
+        attempt("203.0.113.9", number)
+    assert attempt("203.0.113.9", 10).status_code == 429
+    assert attempt("198.51.100.7", 11).status_code == 401
+    app.extensions[EXTENSION_KEY].kw["bind"].dispose()
