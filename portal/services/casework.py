@@ -406,14 +406,24 @@ def case_list(uow: UnitOfWork, actor: Actor, page: int = 1) -> Page[CaseSummary]
     return Page(entries, page, total)
 
 
-def unseen_notifications(uow: UnitOfWork, actor: Actor) -> list[models.Notification]:
-    return list(
-        uow.session.scalars(
-            select(models.Notification)
-            .where(models.Notification.user_id == actor.user_id, models.Notification.seen_at.is_(None))
-            .order_by(models.Notification.created_at.desc())
-        )
-    )
+@dataclass(frozen=True)
+class Notice:
+    """Something a facilitator should look at: which case and what kind, never content."""
+
+    case_id: uuid.UUID
+    case_code: str
+    kind: str
+    created_at: datetime
+
+
+def unseen_notifications(uow: UnitOfWork, actor: Actor) -> list[Notice]:
+    rows = uow.session.execute(
+        select(models.Notification.case_id, models.Case.code, models.Notification.kind, models.Notification.created_at)
+        .join(models.Case, models.Case.id == models.Notification.case_id)
+        .where(models.Notification.user_id == actor.user_id, models.Notification.seen_at.is_(None))
+        .order_by(models.Notification.created_at.desc())
+    ).all()
+    return [Notice(*row) for row in rows]
 
 
 def mark_notifications_seen(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID) -> None:

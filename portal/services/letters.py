@@ -6,9 +6,12 @@ writes it to the audit trail; every view of an item's words is audited too.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -182,6 +185,21 @@ def passages_to_redactions(parts: Sequence[str], passages: str, reason: str) -> 
     return redactions
 
 
+def version_of(item: Item) -> str:
+    """A fingerprint of the words and removals a facilitator is looking at.
+
+    Review and release forms carry it, so a decision never applies to text that changed
+    after the page was opened (taken back, edited and sent again, say).
+    """
+    content = json.dumps([list(item.parts), [asdict(r) for r in item.redactions]], sort_keys=True)
+    return hashlib.sha256(content.encode()).hexdigest()[:32]
+
+
+def _require_version(item: Item, version: str | None) -> None:
+    if version is not None and not hmac.compare_digest(version, version_of(item)):
+        raise DomainError("This changed after you opened it. Please read it again before deciding.")
+
+
 @dataclass(frozen=True)
 class ReviewRequest:
     decision: ReviewDecision
@@ -190,10 +208,12 @@ class ReviewRequest:
     passage_reason: str = ""
     message: str = ""
     checked: bool = False  # "I have checked this": needed to leave an identifying or threat finding in
+    version: str | None = None  # from the page the decision was made on (see version_of)
 
 
 def review(uow: UnitOfWork, context: CaseContext, item_id: uuid.UUID, request: ReviewRequest) -> Item:
     loaded = _load(uow, context, item_id)
+    _require_version(loaded.item, request.version)
     redactions: list[Redaction] = []
     unticked: list[Suggestion] = []
     if request.decision in (ReviewDecision.APPROVE, ReviewDecision.REDACT):
@@ -249,9 +269,12 @@ def _reason(suggestion: Suggestion) -> str:
     return "Removed: " + _REASONS.get(suggestion.category, suggestion.category.replace("_", " "))
 
 
-def release(uow: UnitOfWork, context: CaseContext, item_id: uuid.UUID, at: datetime | None = None) -> None:
+def release(
+    uow: UnitOfWork, context: CaseContext, item_id: uuid.UUID, at: datetime | None = None, version: str | None = None
+) -> None:
     """Pass the approved copy on now, or at a set time."""
     loaded = _load(uow, context, item_id)
+    _require_version(loaded.item, version)
     now = utcnow()
     if at is None:
         after = item_rules.release(loaded.item, context.case, context.actor, now)

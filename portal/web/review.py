@@ -66,6 +66,7 @@ def review(case_id: uuid.UUID, item_id: uuid.UUID):
                     passage_reason=form.get("passage_reason", "").strip() or "Removed by your facilitator",
                     message=form.get("message", ""),
                     checked=form.get("checked") == "yes",
+                    version=form.get("version", ""),
                 )
                 try:
                     after = letters.review(uow, context, item_id, request_)
@@ -84,6 +85,7 @@ def review(case_id: uuid.UUID, item_id: uuid.UUID):
         reading=reading,
         suggestions=found,
         highlighted=highlighted(reading.item.parts, found),
+        version=letters.version_of(reading.item),
         ticked=ticked,
         form=form,
         errors=errors,
@@ -137,7 +139,7 @@ def release(case_id: uuid.UUID, item_id: uuid.UUID):
                 at = form.release_at.data.replace(tzinfo=UK).astimezone(UTC)
         if not form.errors:
             try:
-                letters.release(uow, context, item_id, at)
+                letters.release(uow, context, item_id, at, request.form.get("version", ""))
             except CaseNotFound:
                 abort(404)
             except DomainError as problem:
@@ -151,7 +153,9 @@ def release(case_id: uuid.UUID, item_id: uuid.UUID):
     except CaseNotFound:
         abort(404)
     status = 400 if form.errors or form.form_errors else 200
-    return render_template("review/release.html", context=context, reading=reading, form=form), status
+    return render_template(
+        "review/release.html", context=context, reading=reading, form=form, version=letters.version_of(reading.item)
+    ), status
 
 
 @bp.post("/cases/<uuid:case_id>/items/<uuid:item_id>/lift-hold")

@@ -103,7 +103,7 @@ def facilitator_invites(portal: Portal, exchange: Exchange, *, js: bool, shots: 
     staff = exchange.staff = portal.person(js=js)
     sign_in_staff(portal, staff, exchange.world.facilitator, shots=shots)
     portal.check(staff, "Case list", shot("03-facilitator-case-list", shots))
-    staff.get_by_role("link", name=exchange.world.code).click()
+    staff.get_by_role("link", name=exchange.world.code, exact=True).click()
     expect(staff.get_by_role("heading", level=1)).to_have_text(f"Case {exchange.world.code}")
     portal.check(staff, "Case page", shot("04-case-page", shots))
     staff.get_by_role("link", name="Invite to the portal").click()

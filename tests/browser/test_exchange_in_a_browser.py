@@ -55,7 +55,7 @@ def test_the_exchange_from_invitation_to_reply_then_stopping_on_a_phone(portal: 
     expect(staff.locator(".notice")).to_contain_text("Someone stopped taking part")
     expect(staff.get_by_role("row", name=re.compile(exchange.world.code))).to_contain_text("Withdrawn")
     portal.check(staff, "Case list after stopping", "15-facilitator-case-list-after-stop")
-    staff.get_by_role("link", name=exchange.world.code).click()
+    staff.get_by_role("link", name=exchange.world.code, exact=True).click()
     expect(staff.locator(".summary")).to_contain_text("Withdrawn")
     expect(staff.locator(".person", has_text="Hannah Harmed")).to_contain_text("Has stopped taking part.")
     portal.check(staff, "Case page after stopping", "16-case-withdrawn")

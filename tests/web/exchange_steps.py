@@ -40,16 +40,31 @@ def review_keys(browser: Browser, case_id: uuid.UUID, item_id: uuid.UUID) -> lis
     return re.findall(r'name="suggestion" value="([^"]+)"', page)
 
 
+def page_version(browser: Browser) -> str:
+    """The version of the text the page shows, as its form sends it."""
+    match = re.search(r'name="version" value="([0-9a-f]*)"', browser.text())
+    return match.group(1) if match else ""
+
+
 def decide(browser: Browser, case_id: uuid.UUID, item_id: uuid.UUID, decision: str, **fields):
     url = f"/cases/{case_id}/items/{item_id}/review"
     keys = review_keys(browser, case_id, item_id)
-    data = {"decision": decision, "suggestion": fields.pop("suggestion", keys), **fields}
+    data = {
+        "decision": decision,
+        "suggestion": fields.pop("suggestion", keys),
+        "version": page_version(browser),
+        **fields,
+    }
     browser.page = browser.client.post(url, data={"csrf_token": browser.csrf_token(), **data})
     return browser.page
 
 
 def release_now(browser: Browser, case_id: uuid.UUID, item_id: uuid.UUID):
-    return browser.submit(f"/cases/{case_id}/items/{item_id}/release", {"when": "now"})
+    url = f"/cases/{case_id}/items/{item_id}/release"
+    browser.get(url)
+    data = {"csrf_token": browser.csrf_token(), "when": "now", "version": page_version(browser)}
+    browser.page = browser.client.post(url, data=data)
+    return browser.page
 
 
 def open_letter(browser: Browser, case_id: uuid.UUID, item_id: uuid.UUID, tell_writer: bool = False) -> str:

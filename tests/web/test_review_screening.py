@@ -7,7 +7,7 @@ from portal.runtime import unit_of_work
 from portal.storage import models
 from tests.factories import exchange_case
 from tests.helpers import Browser, sign_in
-from tests.web.exchange_steps import decide, release_now, review_keys, start, write
+from tests.web.exchange_steps import decide, page_version, release_now, review_keys, start, write
 
 PHONE = "07700 900123"
 
@@ -78,3 +78,21 @@ def test_the_facilitator_can_add_their_own_passages(app):
     wrong = _setup(app, "Another letter entirely.")
     refused = decide(wrong[2], wrong[0].case_id, wrong[1], "approve", passages="not in the letter")
     assert refused.status_code == 400 and "is not in the text" in refused.get_data(as_text=True)
+
+
+def test_a_decision_never_applies_to_words_that_changed_after_the_page_was_opened(app):
+    world, letter, facilitator = _setup(app, "The first version of my letter.")
+    facilitator.get(f"/cases/{world.case_id}/items/{letter}/review")
+    token, stale = facilitator.csrf_token(), page_version(facilitator)
+    harmed = Browser(app.test_client())
+    sign_in(app, harmed, world["harmed"].account)
+    harmed.submit(
+        f"/cases/{world.case_id}/items/{letter}/take-back", from_page=f"/cases/{world.case_id}/items/{letter}"
+    )
+    write(harmed, world.case_id, letter, "A different letter, sent again.", send=True)
+    response = facilitator.client.post(
+        f"/cases/{world.case_id}/items/{letter}/review",
+        data={"csrf_token": token, "decision": "approve", "version": stale},
+    )
+    assert response.status_code == 400 and "changed after you opened it" in response.get_data(as_text=True)
+    assert _state(app, letter) == ItemState.SUBMITTED

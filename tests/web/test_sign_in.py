@@ -208,7 +208,15 @@ def test_a_facilitator_can_clear_a_participants_delay_in_their_case(app, browser
 
 
 def test_typing_keeps_the_session_alive_through_keep_alive(app, browser):
-    sign_in(app, browser, make_account(app, Role.PARTICIPANT))
+    """The writing page carries the script and its address; the address resets the idle clock."""
+    from tests.factories import exchange_case
+    from tests.web.exchange_steps import start
+
+    world = exchange_case(app)
+    sign_in(app, browser, world["harmed"].account)
+    letter = start(browser, world.case_id, "letter")
+    page = browser.get(f"/cases/{world.case_id}/items/{letter}/edit").get_data(as_text=True)
+    assert 'src="/static/js/keep-alive.js"' in page and 'data-keep-alive="/account/keep-alive"' in page
     with browser.client.session_transaction() as session:
         session["last_seen"] -= 19 * 60
     assert browser.get("/account/keep-alive").status_code == 204
