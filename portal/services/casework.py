@@ -76,7 +76,7 @@ def _may_look(row: models.Case, actor: Actor) -> bool:
 def load(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, *, for_change: bool = False) -> CaseContext:
     """The case as this actor may see it. `for_change` locks its row (PostgreSQL) until commit,
     so two changes to one case, such as a withdrawal and a release, happen one after the other."""
-    row = uow.session.get(models.Case, case_id, with_for_update=for_change)
+    row = uow.session.get(models.Case, case_id, with_for_update={"of": models.Case} if for_change else None)
     if row is None or not _may_look(row, actor):
         raise CaseNotFound
     case = records.case_from_row(uow, row)

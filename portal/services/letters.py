@@ -308,7 +308,7 @@ def deliver_due(uow: UnitOfWork, now: datetime | None = None) -> int:
 
 
 def _deliver_one(uow: UnitOfWork, case_id: uuid.UUID, item_id: uuid.UUID, now: datetime) -> int:
-    case_row = uow.session.get(models.Case, case_id, with_for_update=True)
+    case_row = uow.session.get(models.Case, case_id, with_for_update={"of": models.Case})
     row = uow.session.get(models.Item, item_id, with_for_update=True)
     if row is None or row.state != ItemState.SCHEDULED.value:  # changed since the list was read
         uow.rollback()

@@ -114,7 +114,7 @@ class Case(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     closed_at: Mapped[datetime | None]
 
-    data_key: Mapped[DataKey] = relationship(lazy="joined")
+    data_key: Mapped[DataKey] = relationship(lazy="joined", innerjoin=True)
     facilitators: Mapped[list[CaseFacilitator]] = relationship(lazy="selectin", cascade="all, delete-orphan")
     participants: Mapped[list[Participant]] = relationship(
         lazy="selectin", order_by="Participant.created_at", cascade="all, delete-orphan"
