@@ -435,7 +435,11 @@ class ItemSummary:
     author_side: Side
     author_id: uuid.UUID
     updated_at: datetime
-    visible: bool
+    may: frozenset[ItemAction]  # what this viewer may do with it now, as the domain says
+
+    @property
+    def visible(self) -> bool:
+        return ItemAction.VIEW in self.may
 
 
 def case_items(uow: UnitOfWork, context: CaseContext) -> list[ItemSummary]:
@@ -450,7 +454,7 @@ def case_items(uow: UnitOfWork, context: CaseContext) -> list[ItemSummary]:
             context.case.participant(item.author_id).side,
             item.author_id,
             row.updated_at,
-            allowed(ItemAction.VIEW, item, context.case, context.actor),
+            frozenset(action for action in ItemAction if allowed(action, item, context.case, context.actor)),
         )
         for row, item in _case_items(uow, context)
     ]
