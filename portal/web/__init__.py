@@ -16,6 +16,7 @@ from portal.web import (
     items,
     participation,
     public,
+    reports,
     review,
     security,
 )
@@ -31,6 +32,7 @@ BLUEPRINTS = (
     items.bp,
     review.bp,
     participation.bp,
+    reports.bp,
     agreement.bp,
 )
 

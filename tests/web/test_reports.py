@@ -1,0 +1,33 @@
+"""The manager's report counts what happened and shows no content."""
+
+from portal.domain.enums import Role
+from tests.factories import exchange_case
+from tests.helpers import Browser, make_account, sign_in
+from tests.web.exchange_steps import decide, release_now, start, write
+
+
+def test_the_report_counts_cases_and_items_without_content(app):
+    world = exchange_case(app)
+    harmed = Browser(app.test_client())
+    sign_in(app, harmed, world["harmed"].account)
+    letter = start(harmed, world.case_id, "letter")
+    write(harmed, world.case_id, letter, "Words that must stay out of reports.", send=True)
+    facilitator = Browser(app.test_client())
+    sign_in(app, facilitator, world.facilitator)
+    decide(facilitator, world.case_id, letter, "approve")
+    release_now(facilitator, world.case_id, letter)
+
+    manager = Browser(app.test_client())
+    sign_in(app, manager, make_account(app, Role.MANAGER))
+    page = manager.get("/reports").get_data(as_text=True)
+    assert '<td data-label="Kind">Exchange</td><td data-label="Number">1</td>' in page
+    assert '<td data-label="Kind">Released</td><td data-label="Number">1</td>' in page
+    assert "0.0 days" in page
+    assert "Words that must stay out" not in page and "CR/0001/26" not in page
+
+
+def test_only_managers_see_the_report(app):
+    for role in (Role.FACILITATOR, Role.ADMIN, Role.PARTICIPANT):
+        browser = Browser(app.test_client())
+        sign_in(app, browser, make_account(app, role))
+        assert browser.get("/reports").status_code == 403
