@@ -91,12 +91,6 @@ def _record(uow: UnitOfWork, context: CaseContext, action: str, obj: str, obj_id
     )
 
 
-def _refresh(uow: UnitOfWork, context: CaseContext) -> CaseContext:
-    uow.session.flush()
-    uow.session.expire(context.row)
-    return load(uow, context.actor, context.row.id)
-
-
 # --- Opening a case and its people --------------------------------------------------------
 
 
