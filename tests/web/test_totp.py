@@ -96,3 +96,22 @@ def test_staff_cannot_remove_their_authenticator(app, browser):
     browser.submit("/account/authenticator/remove", from_page="/account/")
     with app.app_context():
         assert unit_of_work().session.get(User, account.id).totp_enabled
+
+
+def test_two_requests_racing_with_one_code_cannot_both_win(app):
+    """Each request holds its own copy of the account; the database decides which one uses the step."""
+    from portal.services import accounts
+
+    account = make_account(app, Role.FACILITATOR)
+    code = fresh_code(app, account)
+    with app.app_context():
+        first = unit_of_work().session.get(User, account.id)
+        with app.app_context():  # a second request, loaded before the first one commits
+            second_uow = unit_of_work()
+            second = second_uow.session.get(User, account.id)
+            second_uow.session.expunge(second)
+        assert accounts.verify_sign_in_code(unit_of_work(), first, code).outcome == "signed-in"
+        with app.app_context():
+            other = unit_of_work()
+            other.session.add(second)
+            assert accounts.verify_sign_in_code(other, second, code).outcome == "refused"
