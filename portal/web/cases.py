@@ -255,12 +255,61 @@ def clear_delay(case_id: uuid.UUID, participant_id: uuid.UUID):
     return redirect(url_for("cases.show", case_id=case_id))
 
 
+# The case history reads the audit trail; these are its actions in plain words.
+TIMELINE_WORDS = {
+    "case.open": "Case opened",
+    "case.assign": "Facilitator added",
+    "case.risk-assessed": "Risk assessment recorded",
+    "participant.add": "Person added",
+    "participant.withdraw": "Someone stopped taking part",
+    "participant.rejoin": "Someone rejoined",
+    "invitation.create": "Invitation link made",
+    "invitation.accept": "Invitation accepted",
+    "item.start": "Draft started",
+    "item.save": "Draft saved",
+    "item.confirm": "Note confirmed",
+    "item.submit": "Sent for review",
+    "item.take-back": "Taken back by the writer",
+    "item.review.approve": "Approved",
+    "item.review.redact": "Approved with passages removed",
+    "item.review.return": "Returned for changes",
+    "item.review.withhold": "Withheld",
+    "item.review.findings-left-in": "Screening findings left in after checking",
+    "item.schedule": "Set to be passed on later",
+    "item.release": "Passed on",
+    "item.lift-hold": "Hold lifted",
+    "item.view": "Read",
+    "item.open": "Opened by the reader",
+    "item.hold-request": "Reader asked for it to be kept",
+    "item.destroy-request": "Reader asked for it to be destroyed",
+    "agreement.draft": "Agreement drafted",
+    "agreement.action.done": "Agreed action done",
+    "satisfaction.answer": "Satisfaction answered",
+    "crypto.open": "A stored value failed to open",
+}
+TIMELINE_PREFIXES = {
+    "case.stage.": "Case moved to: ",
+    "consent.give.": "Consent given: ",
+    "consent.withdraw.": "Consent withdrawn: ",
+    "agreement.agree.": "Agreement accepted by the side: ",
+}
+
+
+def timeline_words(action: str) -> str:
+    if action in TIMELINE_WORDS:
+        return TIMELINE_WORDS[action]
+    for prefix, words in TIMELINE_PREFIXES.items():
+        if action.startswith(prefix):
+            return words + action.removeprefix(prefix).replace("_", " ")
+    return action
+
+
 @bp.get("/<uuid:case_id>/timeline")
 @roles(*STAFF_READERS)
 def timeline(case_id: uuid.UUID):
     context = case_or_404(case_id)
     page = casework.timeline(unit_of_work(), context, _page_number())
-    return render_template("cases/timeline.html", context=context, page=page)
+    return render_template("cases/timeline.html", context=context, page=page, words=timeline_words)
 
 
 @bp.get("/consent-explained")

@@ -320,3 +320,32 @@ def test_markup_is_stripped_on_the_way_in_and_escaped_on_the_way_out(app):
     page = harmed.get(f"/cases/{case}/items/{letter}").get_data(as_text=True)
     assert "<script>alert" not in page and "<b>Bold" not in page
     assert "Bold &amp; 3 &lt; 4" in page
+
+
+def test_the_case_history_tells_each_decision_in_plain_words(app):
+    world = exchange_case(app)
+    case = world.case_id
+    harmed = _browser(app, world["harmed"].account)
+    letter = start(harmed, case, "letter")
+    write(harmed, case, letter, "Please read this.", send=True)
+    facilitator = _browser(app, world.facilitator)
+    decide(facilitator, case, letter, "approve")
+    release_now(facilitator, case, letter)
+    history, number = "", 1
+    while True:  # newest first, 20 to a page
+        page = facilitator.get(f"/cases/{case}/timeline?page={number}").get_data(as_text=True)
+        history += page
+        if "Next page" not in page:
+            break
+        number += 1
+    assert number > 1
+    for words in (
+        "Case opened",
+        "Consent given: letters",
+        "Case moved to: exchange",
+        "Sent for review",
+        "Approved",
+        "Passed on",
+    ):
+        assert words in history, words
+    assert "item.release" not in history
