@@ -274,14 +274,14 @@ def release(
 ) -> None:
     """Pass the approved copy on now, or at a set time."""
     loaded = _load(uow, context, item_id)
-    _require_version(loaded.item, version)
     now = utcnow()
     if at is None:
         after = item_rules.release(loaded.item, context.case, context.actor, now)
-        _store(uow, context, loaded, after, "item.release")
     else:
         after = item_rules.schedule_release(loaded.item, context.case, context.actor, at, now)
-        _store(uow, context, loaded, after, "item.schedule")
+    # The rules answer first (their reason is the useful one); then the copy must be the one shown.
+    _require_version(loaded.item, version)
+    _store(uow, context, loaded, after, "item.release" if at is None else "item.schedule")
 
 
 def deliver_due(uow: UnitOfWork, now: datetime | None = None) -> int:

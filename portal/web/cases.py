@@ -7,10 +7,12 @@ import uuid
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from portal.domain import cases as case_rules
+from portal.domain import items as item_rules
 from portal.domain.cases import Referral
 from portal.domain.consent import EXPLANATIONS
 from portal.domain.enums import (
     ConsentFormat,
+    ItemKind,
     ParticipantRole,
     ReferralSource,
     RiskLevel,
@@ -110,6 +112,11 @@ def show(case_id: uuid.UUID):
         side_names=SIDE_NAMES,
         nouns=NOUNS,
         stages=STAGES,
+        # What the facilitator may start for each person now, as the domain says (writer, victim-led).
+        offers={
+            p.id: {kind.value for kind in ItemKind if item_rules.may_start(context.case, context.actor, p, kind)}
+            for p in context.case.participants
+        },
     )
 
 

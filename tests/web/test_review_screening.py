@@ -2,11 +2,11 @@
 
 from sqlalchemy import select
 
-from portal.domain.enums import ItemState
+from portal.domain.enums import ItemState, Role
 from portal.runtime import unit_of_work
 from portal.storage import models
 from tests.factories import exchange_case
-from tests.helpers import Browser, sign_in
+from tests.helpers import Browser, make_account, sign_in
 from tests.web.exchange_steps import decide, page_version, release_now, review_keys, start, write
 
 PHONE = "07700 900123"
@@ -96,3 +96,25 @@ def test_a_decision_never_applies_to_words_that_changed_after_the_page_was_opene
     )
     assert response.status_code == 400 and "changed after you opened it" in response.get_data(as_text=True)
     assert _state(app, letter) == ItemState.SUBMITTED
+
+
+def test_a_release_never_passes_on_a_copy_other_than_the_one_previewed(app):
+    world, letter, first = _setup(app, "We met near the old mill by the river.")
+    decide(first, world.case_id, letter, "approve")
+    url = f"/cases/{world.case_id}/items/{letter}/release"
+    first.get(url)
+    token, previewed = first.csrf_token(), page_version(first)
+
+    second_account = make_account(app, Role.FACILITATOR)
+    first.submit(
+        f"/cases/{world.case_id}/facilitators", {"email": second_account.email}, from_page=f"/cases/{world.case_id}"
+    )
+    second = Browser(app.test_client())
+    sign_in(app, second, second_account)
+    decide(second, world.case_id, letter, "approve", passages="the old mill", passage_reason="A place")
+
+    refused = first.client.post(url, data={"csrf_token": token, "when": "now", "version": previewed})
+    assert refused.status_code == 400 and "changed after you opened it" in refused.get_data(as_text=True)
+    assert _state(app, letter) == ItemState.APPROVED
+    assert release_now(first, world.case_id, letter).status_code == 302
+    assert _state(app, letter) == ItemState.RELEASED
