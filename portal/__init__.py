@@ -30,8 +30,8 @@ def create_app(config: Mapping[str, Any]) -> Flask:
     )
     app.config.update(config)
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
-    if app.config.get("ENV") == "production":
-        # Fail at start, not on the first request, if the keys cannot be read.
+    if app.config.get("ENV") == "production" and app.config.get("CHECK_KEYS_AT_START", True):
+        # A server fails at start, not on the first request, if the keys cannot be read.
         app.extensions[KEYRING] = load_keyring(app.config)
 
     if app.config.get("TRUSTED_PROXIES"):

@@ -15,7 +15,12 @@ from typing import Any
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # Variables a production deployment must set; the app refuses to start without them.
-REQUIRED_IN_PRODUCTION = ("PORTAL_DATABASE_URL", "PORTAL_SECRET_KEY", "PORTAL_RATELIMIT_STORAGE_URI")
+REQUIRED_IN_PRODUCTION = (
+    "PORTAL_DATABASE_URL",
+    "PORTAL_SECRET_KEY",
+    "PORTAL_RATELIMIT_STORAGE_URI",
+    "PORTAL_BASE_URL",
+)
 # The keyring comes from a file (PORTAL_KEYS_FILE) or the variable itself (PORTAL_KEYS).
 KEY_SOURCES = ("PORTAL_KEYS_FILE", "PORTAL_KEYS")
 
@@ -40,6 +45,11 @@ def defaults(env: Mapping[str, str]) -> dict[str, Any]:
         # the session-bound token, SameSite cookies and a Sec-Fetch-Site check guard instead.
         "WTF_CSRF_SSL_STRICT": False,
         "RATELIMIT_HEADERS_ENABLED": False,
+        # If the shared store (Redis) is unreachable, limits go on in each process (and the
+        # switch is logged): sign-in keeps working. A store that hangs is given up on quickly.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_IN_MEMORY_FALLBACK": "60 per minute; 600 per hour",
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         # How many reverse proxies stand in front (0: none). Behind one, set 1 so that the
         # client's address (rate limits) and https (HSTS, links) come from its X-Forwarded headers.
         "TRUSTED_PROXIES": int(env.get("PORTAL_TRUSTED_PROXIES", "0")),
@@ -55,9 +65,19 @@ def production_config(env: Mapping[str, str]) -> dict[str, Any]:
         raise ConfigError(f"{missing[0]} is not set (required when PORTAL_ENV=production)")
     if len(env["PORTAL_SECRET_KEY"]) < 32:
         raise ConfigError("PORTAL_SECRET_KEY is too short (use at least 32 random characters)")
+    base_url = env["PORTAL_BASE_URL"].rstrip("/")
+    if not base_url.startswith("https://"):
+        raise ConfigError(
+            "PORTAL_BASE_URL must be the portal's https:// address, for example https://portal.example.org"
+        )
     config = defaults(env)
     config.update(
         ENV="production",
+        BASE_URL=base_url,
+        # __Host-: the browser sends it only over HTTPS, to this exact host, for every path.
+        SESSION_COOKIE_NAME="__Host-rx_session",
+        SESSION_COOKIE_PATH="/",
+        SESSION_COOKIE_DOMAIN=None,
         DATABASE_URL=env["PORTAL_DATABASE_URL"],
         SECRET_KEY=env["PORTAL_SECRET_KEY"],
         KEYS_FILE=env.get("PORTAL_KEYS_FILE"),

@@ -8,11 +8,11 @@ from flask_wtf.csrf import CSRFProtect
 from portal.storage.db import Database
 
 
-def _client_address() -> str:
+def client_address() -> str:
     return request.remote_addr or "unknown"
 
 
 database = Database()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-limiter = Limiter(key_func=_client_address, default_limits=[])
+limiter = Limiter(key_func=client_address, default_limits=[])

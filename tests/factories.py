@@ -8,6 +8,7 @@ from datetime import date
 
 from flask import Flask
 
+from portal.domain.actors import Actor
 from portal.domain.cases import Referral
 from portal.domain.enums import ConsentFormat, ParticipantRole, ReferralSource, RiskLevel, Role, Side, Stage, TakingPart
 from portal.runtime import unit_of_work
@@ -42,10 +43,8 @@ class CaseWorld:
         return self.people[name]
 
 
-def _as(app: Flask, account: Account, case_id: uuid.UUID):
-    uow = unit_of_work()
-    actor = casework.actor_for(uow.session.get(models.User, account.id))
-    return uow, casework.load(uow, actor, case_id)
+def actor_of(account: Account) -> Actor:
+    return Actor(account.id, account.role)
 
 
 def add_person(
@@ -63,7 +62,7 @@ def add_person(
     """Add a participant; a portal one gets an account linked as an accepted invitation would."""
     account = None if offline else make_account(app, Role.PARTICIPANT, name=name)
     with app.app_context():
-        uow, context = _as(app, world.facilitator, world.case_id)
+        uow = unit_of_work()
         details = ParticipantDetails(
             side=side,
             role=role,
@@ -72,11 +71,11 @@ def add_person(
             relationship=relationship,
             sensitive_terms=terms,
         )
-        row = casework.add_participant(uow, context, details)
-        if account is not None:
-            row.user_id = account.id
-            uow.commit()
-        person = Person(row.id, account)
+        with uow:  # added and linked to their account in one step, as an accepted invitation would
+            participant_id = casework.add_participant(uow, actor_of(world.facilitator), world.case_id, details)
+            if account is not None:
+                uow.session.get(models.Participant, participant_id).user_id = account.id
+        person = Person(participant_id, account)
     for consent_format in consents:
         give_consent(app, world, person, consent_format)
     world.people[name] = person
@@ -88,25 +87,29 @@ def give_consent(
 ) -> None:
     """In the portal by the person themself; by the facilitator for someone offline."""
     with app.app_context():
-        uow, context = _as(app, person.account or world.facilitator, world.case_id)
-        casework.record_consent(uow, context, person.participant_id, consent_format, given)
+        casework.record_consent(
+            unit_of_work(),
+            actor_of(person.account or world.facilitator),
+            world.case_id,
+            person.participant_id,
+            consent_format,
+            given,
+        )
 
 
 def move_to(app: Flask, world: CaseWorld, *stages: Stage) -> None:
     with app.app_context():
         for stage in stages:
-            uow, context = _as(app, world.facilitator, world.case_id)
-            casework.move(uow, context, stage)
+            casework.move(unit_of_work(), actor_of(world.facilitator), world.case_id, stage)
 
 
 def new_case(app: Flask, *, risk: RiskLevel = RiskLevel.LOW, facilitator: Account | None = None) -> CaseWorld:
     facilitator = facilitator or make_account(app, Role.FACILITATOR)
     with app.app_context():
         uow = unit_of_work()
-        actor = casework.actor_for(uow.session.get(models.User, facilitator.id))
         referral = Referral("CR/0001/26", "Burglary", ReferralSource.POLICE, date(2026, 9, 1), date(2026, 3, 14))
-        row = casework.open_case(uow, actor, referral, risk)
-        return CaseWorld(row.id, row.code, facilitator)
+        case_id = casework.open_case(uow, actor_of(facilitator), referral, risk)
+        return CaseWorld(case_id, uow.session.get(models.Case, case_id).code, facilitator)
 
 
 def exchange_case(
@@ -124,7 +127,6 @@ def exchange_case(
     add_person(app, world, "harmed", Side.HARMED, offline=harmed_offline, terms=harmed_terms, consents=formats)
     add_person(app, world, "responsible", Side.RESPONSIBLE, offline=responsible_offline, consents=formats)
     with app.app_context():
-        uow, context = _as(app, world.facilitator, world.case_id)
-        casework.record_risk_assessment(uow, context, risk)
+        casework.record_risk_assessment(unit_of_work(), actor_of(world.facilitator), world.case_id, risk)
     move_to(app, world, *ROUTE_TO[stage])
     return world

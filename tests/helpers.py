@@ -7,6 +7,8 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 import pyotp
 from flask import Flask
@@ -22,8 +24,31 @@ PASSWORD = "correct horse battery staple"
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
+class _HiddenFields(HTMLParser):
+    """The hidden inputs of each form on a page, by the path the form posts to."""
+
+    def __init__(self, page_path: str):
+        super().__init__()
+        self.page_path = page_path
+        self.forms: dict[str, dict[str, str]] = {}
+        self._current: dict[str, str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {key: value or "" for key, value in attrs}
+        if tag == "form" and values.get("method", "get").lower() == "post":
+            action = urlsplit(values.get("action") or self.page_path).path
+            self._current = self.forms.setdefault(action, {})
+        elif tag == "input" and self._current is not None and values.get("type") == "hidden" and "name" in values:
+            self._current.setdefault(values["name"], values.get("value", ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._current = None
+
+
 class Browser:
-    """Follows the site like a person: reads the CSRF token from the page it is on."""
+    """Follows the site like a person: a form sends the hidden fields of the page it is on
+    (its CSRF token, its once-only key, the version it shows), and what the person filled in."""
 
     def __init__(self, client: FlaskClient):
         self.client = client
@@ -39,12 +64,23 @@ class Browser:
         assert match, "the page has no CSRF token"
         return match.group(1)
 
-    def submit(self, url: str, data: dict | None = None, *, from_page: str | None = None) -> TestResponse:
-        """POST a form, taking its CSRF token from `from_page` (default: the form's own URL)."""
-        self.get(from_page or url)
-        fields = {"csrf_token": self.csrf_token(), **(data or {})}
+    def hidden_fields(self, action: str) -> dict[str, str]:
+        """The hidden fields of the form on this page that posts to `action` (the first one)."""
+        assert self.page is not None, "open a page before sending a form"
+        parser = _HiddenFields(self.page.request.path)
+        parser.feed(self.page.get_data(as_text=True))
+        return dict(parser.forms.get(urlsplit(action).path, {}))
+
+    def post(self, url: str, data: dict | None = None) -> TestResponse:
+        """POST the form on the current page, as it was drawn, with `data` filled in."""
+        fields = {"csrf_token": self.csrf_token(), **self.hidden_fields(url), **(data or {})}
         self.page = self.client.post(url, data=fields)
         return self.page
+
+    def submit(self, url: str, data: dict | None = None, *, from_page: str | None = None) -> TestResponse:
+        """Open `from_page` (default: the form's own URL), then POST its form to `url`."""
+        self.get(from_page or url)
+        return self.post(url, data)
 
     def text(self) -> str:
         assert self.page is not None
@@ -67,13 +103,13 @@ def make_account(
     email = email or f"{role.value}-{uuid.uuid4().hex[:8]}@example.test"
     with app.app_context():
         uow = unit_of_work()
-        user = accounts.create_account(uow, role=role, name=name, email=email, password=PASSWORD)
         secret = None
-        if totp if totp is not None else role is not Role.PARTICIPANT:
-            secret = pyotp.random_base32()
-            user.totp_secret_sealed = keys.directory_vault(uow).seal_account_detail(user.id, "totp_secret", secret)
-            user.totp_enabled = True
-        uow.commit()
+        with uow:
+            user = accounts.create_account(uow, role=role, name=name, email=email, password=PASSWORD)
+            if totp if totp is not None else role is not Role.PARTICIPANT:
+                secret = pyotp.random_base32()
+                user.totp_secret_sealed = keys.directory_vault(uow).seal_account_detail(user.id, "totp_secret", secret)
+                user.totp_enabled = True
         return Account(user.id, email, PASSWORD, role, secret)
 
 

@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from portal.crypto.keyring import add_key
+from portal.domain.audit import AuditAction
 from portal.runtime import unit_of_work
 from portal.services import audit, keys
 
@@ -39,8 +40,9 @@ def rotate() -> None:
     path = _key_file()
     key_id = add_key(path)
     uow = unit_of_work()
-    audit.record(uow, "keys.rotate", object_type="kek", object_id=key_id)
-    count = keys.rewrap_all(uow)
+    with uow:
+        audit.record(uow, AuditAction.KEYS_ROTATE, object_type="kek", object_id=key_id)
+        count = keys.rewrap_all(uow)
     click.echo(f"New key {key_id}; re-wrapped {count} data keys.")
 
 

@@ -24,5 +24,4 @@ def create_staff(role: str, name: str, email: str, password: str) -> None:
         accounts.create_account(uow, role=Role(role), name=name, email=email, password=password)
     except AccountError as problem:
         raise click.ClickException(str(problem)) from None
-    uow.commit()
     click.echo(f"Created a {role} account. They will set up an authenticator app at first sign-in.")

@@ -11,3 +11,15 @@ class DomainError(Exception):
 
 class NotAllowed(DomainError):
     """This person may not do this at all (the web layer may answer 403)."""
+
+
+class Stale(DomainError):
+    """Someone else changed this item after the actor's page was drawn; the decision is refused.
+
+    It carries what the item is now, so the person can be told what the other decided.
+    """
+
+    def __init__(self, kind: str, state: str):
+        super().__init__(f"stale:{kind}:{state}")
+        self.kind = kind
+        self.state = state

@@ -40,7 +40,7 @@ the responsible side answers them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from uuid import UUID
@@ -50,7 +50,7 @@ from portal.domain.actors import Actor
 from portal.domain.cases import HALTED, ITEMS_FLOW, Case, Participant
 from portal.domain.consent import FORMAT_FOR_KIND, FORMAT_NAMES, side_formats
 from portal.domain.enums import ItemKind, ItemState, ReviewDecision, RiskLevel, Role, Side, Stage
-from portal.domain.errors import DomainError, NotAllowed
+from portal.domain.errors import DomainError, NotAllowed, Stale
 from portal.domain.permissions import ItemAction, ItemRelation, may_write_for, require
 from portal.domain.presentation import NOUNS, SIDE_NAMES
 from portal.domain.redaction import Redaction
@@ -84,6 +84,7 @@ class Item:
     released_at: datetime | None = None
     opened_at: datetime | None = None
     read_receipt: bool = False  # the recipient lets the writer know it was read
+    version: int = 0  # changes with every change; a decision names the version it was made on
 
     @property
     def release_copy(self) -> tuple[str, ...]:
@@ -113,6 +114,23 @@ def start_item(
         entered_by=actor.user_id if actor.role == Role.FACILITATOR else None,
         writers=(actor.user_id,) if actor.role == Role.FACILITATOR else (),
     )
+
+
+def open_draft(items: Iterable[Item], author_id: UUID, kind: ItemKind, answers_to: UUID | None) -> Item | None:
+    """The unsent draft of this kind the author already has, if any: starting again resumes it,
+    so a second click, a retry or a second tab never leaves two drafts of one letter."""
+    for item in items:
+        same = item.author_id == author_id and item.kind == kind and item.answers_to == answers_to
+        if same and item.state == ItemState.DRAFT:
+            return item
+    return None
+
+
+def require_seen(item: Item, seen: int | None) -> None:
+    """A decision applies only to the item as the decider saw it: any change since (or a decision
+    that names no version at all) is refused."""
+    if seen != item.version:
+        raise Stale(item.kind.value, item.state.value)
 
 
 def may_start(case: Case, actor: Actor, author: Participant, kind: ItemKind) -> bool:

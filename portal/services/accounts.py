@@ -16,6 +16,8 @@ from enum import StrEnum
 import pyotp
 from sqlalchemy import or_, select, update
 
+from portal.domain.actors import Actor
+from portal.domain.audit import AuditAction, AuditOutcome
 from portal.domain.enums import Role
 from portal.services import audit, keys, passwords
 from portal.services.uow import UnitOfWork
@@ -84,9 +86,17 @@ def details(uow: UnitOfWork, user: User) -> AccountDetails:
 def create_account(
     uow: UnitOfWork, *, role: Role, name: str, email: str, password: str, actor_id: uuid.UUID | None = None
 ) -> User:
+    """A new account, in the caller's unit of work (or its own, from the command line)."""
     problem = passwords.password_problem(password)
     if problem:
         raise AccountError(problem)
+    with uow:
+        return _create_account(uow, role=role, name=name, email=email, password=password, actor_id=actor_id)
+
+
+def _create_account(
+    uow: UnitOfWork, *, role: Role, name: str, email: str, password: str, actor_id: uuid.UUID | None
+) -> User:
     vault = keys.directory_vault(uow)
     index = vault.email_index(email)
     if uow.session.scalars(select(User.id).where(User.email_index == index)).first():
@@ -102,8 +112,7 @@ def create_account(
         session_token=new_session_token(),
     )
     uow.session.add(user)
-    uow.session.flush()
-    audit.record(uow, "account.create", actor_id=actor_id or user_id, object_type="user", object_id=user_id)
+    audit.record(uow, AuditAction.ACCOUNT_CREATE, actor_id=actor_id or user_id, object_type="user", object_id=user_id)
     return user
 
 
@@ -143,44 +152,43 @@ def _clear_failures(uow: UnitOfWork, index: bytes) -> None:
 def sign_in(uow: UnitOfWork, email: str, password: str, now: datetime | None = None) -> SignInResult:
     """Check a password; the same work and answer whether or not the account exists."""
     now = now or utcnow()
-    index = keys.directory_vault(uow).email_index(email)
-    wait = _wait_seconds(_delay_row(uow, index), now)
-    if wait:
-        audit.record(uow, "sign-in", outcome="delayed")
-        uow.commit()
-        return SignInResult(SignInOutcome.DELAYED, wait_seconds=wait)
-    user = uow.session.scalars(select(User).where(User.email_index == index)).first()
-    valid = passwords.verify_password(user.password_hash if user else None, password)
-    if not valid or user is None or not user.is_active:
-        _record_failure(uow, index, now)
-        audit.record(uow, "sign-in", outcome="failure", actor_id=user.id if user else None)
-        uow.commit()
-        return SignInResult(SignInOutcome.REFUSED)
-    if passwords.needs_rehash(user.password_hash):
-        user.password_hash = passwords.hash_password(password)
-    if user.totp_enabled:
-        outcome = SignInOutcome.NEEDS_CODE
-    elif user.role in STAFF_ROLES:
-        outcome = SignInOutcome.NEEDS_ENROLMENT
-    else:
-        outcome = SignInOutcome.SIGNED_IN
-        _clear_failures(uow, index)
-        audit.record(uow, "sign-in", actor_id=user.id, object_type="user", object_id=user.id)
-    uow.commit()
-    return SignInResult(outcome, user)
+    with uow:
+        index = keys.directory_vault(uow).email_index(email)
+        wait = _wait_seconds(_delay_row(uow, index), now)
+        if wait:
+            audit.record(uow, AuditAction.SIGN_IN, outcome=AuditOutcome.DELAYED)
+            return SignInResult(SignInOutcome.DELAYED, wait_seconds=wait)
+        user = uow.session.scalars(select(User).where(User.email_index == index)).first()
+        valid = passwords.verify_password(user.password_hash if user else None, password)
+        if not valid or user is None or not user.is_active:
+            _record_failure(uow, index, now)
+            audit.record(uow, AuditAction.SIGN_IN, outcome=AuditOutcome.FAILURE, actor_id=user.id if user else None)
+            return SignInResult(SignInOutcome.REFUSED)
+        if passwords.needs_rehash(user.password_hash):
+            user.password_hash = passwords.hash_password(password)
+        if user.totp_enabled:
+            outcome = SignInOutcome.NEEDS_CODE
+        elif user.role in STAFF_ROLES:
+            outcome = SignInOutcome.NEEDS_ENROLMENT
+        else:
+            outcome = SignInOutcome.SIGNED_IN
+            _clear_failures(uow, index)
+            audit.record(uow, AuditAction.SIGN_IN, actor_id=user.id, object_type="user", object_id=user.id)
+        return SignInResult(outcome, user)
 
 
-def record_sign_out(uow: UnitOfWork, user: User) -> None:
+def record_sign_out(uow: UnitOfWork, user: User, *, left_site: bool = False) -> None:
     """Sign-out rotates the session token, so a copied cookie stops working too."""
-    user.session_token = new_session_token()
-    audit.record(uow, "sign-out", actor_id=user.id, object_type="user", object_id=user.id)
-    uow.commit()
+    with uow:
+        user.session_token = new_session_token()
+        action = AuditAction.LEAVE_SITE if left_site else AuditAction.SIGN_OUT
+        audit.record(uow, action, actor_id=user.id, object_type="user", object_id=user.id)
 
 
 def sign_out_everywhere(uow: UnitOfWork, user: User) -> None:
-    user.session_token = new_session_token()
-    audit.record(uow, "account.sign-out-everywhere", actor_id=user.id, object_type="user", object_id=user.id)
-    uow.commit()
+    with uow:
+        user.session_token = new_session_token()
+        audit.record(uow, AuditAction.SIGN_OUT_EVERYWHERE, actor_id=user.id, object_type="user", object_id=user.id)
 
 
 # --- TOTP --------------------------------------------------------------------
@@ -222,10 +230,10 @@ def _claim_step(uow: UnitOfWork, user: User, step: int) -> bool:
 def begin_totp_enrolment(uow: UnitOfWork, user: User) -> tuple[str, str]:
     """A fresh secret (kept sealed until confirmed); returns the secret and its otpauth URI."""
     secret = pyotp.random_base32()
-    user.totp_secret_sealed = keys.directory_vault(uow).seal_account_detail(user.id, "totp_secret", secret)
-    user.totp_enabled = False
-    user.totp_last_step = None
-    uow.commit()
+    with uow:
+        user.totp_secret_sealed = keys.directory_vault(uow).seal_account_detail(user.id, "totp_secret", secret)
+        user.totp_enabled = False
+        user.totp_last_step = None
     return secret, totp_uri(uow, user)
 
 
@@ -239,75 +247,94 @@ def pending_totp_secret(uow: UnitOfWork, user: User) -> str:
 
 
 def confirm_totp_enrolment(uow: UnitOfWork, user: User, code: str, now: datetime | None = None) -> bool:
-    if user.totp_enabled or not _accept_code(uow, _totp(uow, user), user, code, now or utcnow()):
-        return False
-    user.totp_enabled = True
-    audit.record(uow, "account.totp-enrolled", actor_id=user.id, object_type="user", object_id=user.id)
-    uow.commit()
-    return True
+    with uow:
+        if user.totp_enabled or not _accept_code(uow, _totp(uow, user), user, code, now or utcnow()):
+            return False
+        user.totp_enabled = True
+        audit.record(uow, AuditAction.TOTP_ENROLLED, actor_id=user.id, object_type="user", object_id=user.id)
+        return True
 
 
 def verify_sign_in_code(uow: UnitOfWork, user: User, code: str, now: datetime | None = None) -> SignInResult:
     """The second step of signing in; failures slow the account down like wrong passwords."""
     now = now or utcnow()
-    wait = _wait_seconds(_delay_row(uow, user.email_index), now)
-    if wait:
-        return SignInResult(SignInOutcome.DELAYED, wait_seconds=wait)
-    if not _accept_code(uow, _totp(uow, user), user, code, now):
-        _record_failure(uow, user.email_index, now)
-        audit.record(uow, "sign-in.code", outcome="failure", actor_id=user.id, object_type="user", object_id=user.id)
-        uow.commit()
-        return SignInResult(SignInOutcome.REFUSED)
-    _clear_failures(uow, user.email_index)
-    audit.record(uow, "sign-in", actor_id=user.id, object_type="user", object_id=user.id)
-    uow.commit()
-    return SignInResult(SignInOutcome.SIGNED_IN, user)
+    with uow:
+        wait = _wait_seconds(_delay_row(uow, user.email_index), now)
+        if wait:
+            return SignInResult(SignInOutcome.DELAYED, wait_seconds=wait)
+        if not _accept_code(uow, _totp(uow, user), user, code, now):
+            _record_failure(uow, user.email_index, now)
+            audit.record(
+                uow,
+                AuditAction.SIGN_IN_CODE,
+                outcome=AuditOutcome.FAILURE,
+                actor_id=user.id,
+                object_type="user",
+                object_id=user.id,
+            )
+            return SignInResult(SignInOutcome.REFUSED)
+        _clear_failures(uow, user.email_index)
+        audit.record(uow, AuditAction.SIGN_IN, actor_id=user.id, object_type="user", object_id=user.id)
+        return SignInResult(SignInOutcome.SIGNED_IN, user)
 
 
 def turn_off_totp(uow: UnitOfWork, user: User) -> None:
     if user.role in STAFF_ROLES:
         raise AccountError("Staff accounts must use an authenticator app.")
-    user.totp_secret_sealed = None
-    user.totp_enabled = False
-    user.totp_last_step = None
-    audit.record(uow, "account.totp-removed", actor_id=user.id, object_type="user", object_id=user.id)
-    uow.commit()
+    with uow:
+        user.totp_secret_sealed = None
+        user.totp_enabled = False
+        user.totp_last_step = None
+        audit.record(uow, AuditAction.TOTP_REMOVED, actor_id=user.id, object_type="user", object_id=user.id)
 
 
 # --- Changes made by the account holder or by staff -------------------------------
 
 
 def change_password(uow: UnitOfWork, user: User, current: str, new: str) -> None:
-    if not passwords.verify_password(user.password_hash, current):
-        audit.record(
-            uow, "account.password-change", outcome="failure", actor_id=user.id, object_type="user", object_id=user.id
-        )
-        uow.commit()
-        raise AccountError("Your current password is not right.")
     problem = passwords.password_problem(new)
+    with uow:
+        right = passwords.verify_password(user.password_hash, current)
+        if right and not problem:
+            user.password_hash = passwords.hash_password(new)
+            user.password_changed_at = utcnow()
+            user.session_token = new_session_token()
+        # A wrong current password is recorded too: it may be someone else at an unlocked screen.
+        audit.record(
+            uow,
+            AuditAction.PASSWORD_CHANGE,
+            outcome=AuditOutcome.SUCCESS if right and not problem else AuditOutcome.FAILURE,
+            actor_id=user.id,
+            object_type="user",
+            object_id=user.id,
+        )
+    if not right:
+        raise AccountError("Your current password is not right.")
     if problem:
         raise AccountError(problem)
-    user.password_hash = passwords.hash_password(new)
-    user.password_changed_at = utcnow()
-    user.session_token = new_session_token()
-    audit.record(uow, "account.password-change", actor_id=user.id, object_type="user", object_id=user.id)
-    uow.commit()
 
 
-def clear_sign_in_delay(uow: UnitOfWork, staff: User, user: User) -> None:
-    _clear_failures(uow, user.email_index)
-    audit.record(uow, "account.delay-cleared", actor_id=staff.id, object_type="user", object_id=user.id)
-    uow.commit()
+def clear_sign_in_delay(uow: UnitOfWork, staff: Actor, user_id: uuid.UUID) -> None:
+    """Staff let someone try signing in again straight away (admins: staff; facilitators: their people)."""
+    with uow:
+        user = uow.session.get(User, user_id)
+        if user is None:
+            raise AccountError("There is no such account.")
+        _clear_failures(uow, user.email_index)
+        audit.record(uow, AuditAction.DELAY_CLEARED, actor_id=staff.user_id, object_type="user", object_id=user.id)
 
 
-def set_active(uow: UnitOfWork, admin: User, user: User, active: bool) -> None:
-    if user.id == admin.id:
+def set_active(uow: UnitOfWork, admin: Actor, user_id: uuid.UUID, active: bool) -> None:
+    if user_id == admin.user_id:
         raise AccountError("You cannot switch off your own account.")
-    user.is_active = active
-    user.session_token = new_session_token()
-    action = "account.reactivate" if active else "account.deactivate"
-    audit.record(uow, action, actor_id=admin.id, object_type="user", object_id=user.id)
-    uow.commit()
+    with uow:
+        user = uow.session.get(User, user_id, with_for_update=True)
+        if user is None or user.role == Role.PARTICIPANT:
+            raise AccountError("There is no such staff account.")
+        user.is_active = active
+        user.session_token = new_session_token()
+        action = AuditAction.ACCOUNT_REACTIVATE if active else AuditAction.ACCOUNT_DEACTIVATE
+        audit.record(uow, action, actor_id=admin.user_id, object_type="user", object_id=user.id)
 
 
 def staff_accounts(uow: UnitOfWork) -> list[tuple[User, AccountDetails]]:

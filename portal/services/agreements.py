@@ -1,29 +1,32 @@
 """The outcome agreement and the satisfaction question: drafting, agreeing, tracking, answering.
 
-Each use case takes a `CaseContext` from `casework.load` (so a case the actor may not see is
-"not found"), rebuilds the domain value from its rows, opening the sealed details, asks the
-domain, writes the answer back sealed, audits it (never content) and commits.
+Each use case is one unit of work on a locked case (`casework.changing`, so a case the actor
+may not see is "not found"): it rebuilds the domain value from its rows, opening the sealed
+details, asks the domain, writes the answer back sealed, audits it (never content), and
+commits all of it together. Reads take a `CaseContext` the view loaded.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from portal.crypto import CaseVault
 from portal.domain import agreement as agreement_rules
+from portal.domain.actors import Actor
 from portal.domain.agreement import Agreement, AgreementAction, Satisfaction, SideAgreement
+from portal.domain.audit import AuditAction
 from portal.domain.enums import ActionKind, ActionStatus, Side, Stage
 from portal.domain.errors import DomainError, NotAllowed
 from portal.domain.permissions import can_manage_case
-from portal.services import audit, records
+from portal.services import audit, casework, records, submissions
 from portal.services.casework import CaseContext
-from portal.services.text import clean_text
+from portal.services.text import as_typed
 from portal.services.uow import UnitOfWork
 from portal.storage import models
 from portal.storage.types import utcnow
@@ -91,8 +94,23 @@ def _require(uow: UnitOfWork, context: CaseContext) -> tuple[models.Agreement, A
     return row, _from_row(records.vault_for(uow, context.row), row)
 
 
-def _finish(uow: UnitOfWork, context: CaseContext, action: str, object_type: str, object_id: uuid.UUID) -> None:
+@contextmanager
+def _acting(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, once: str | None) -> Iterator[CaseContext | None]:
+    """The case locked for this change; None when this very form was acted on already."""
+    with casework.changing(uow, actor, case_id) as context:
+        yield None if submissions.previous(uow, once, actor.user_id) else context
+
+
+def _finish(
+    uow: UnitOfWork,
+    context: CaseContext,
+    action: AuditAction,
+    object_type: str,
+    object_id: uuid.UUID,
+    once: str | None,
+) -> None:
     context.row.updated_at = utcnow()
+    submissions.remember(uow, once, context.actor.user_id, action.value, object_id)
     audit.record(
         uow,
         action,
@@ -101,7 +119,6 @@ def _finish(uow: UnitOfWork, context: CaseContext, action: str, object_type: str
         object_type=object_type,
         object_id=object_id,
     )
-    uow.commit()
 
 
 def _allowed(rule: Callable[..., object], *args: object) -> bool:
@@ -139,55 +156,71 @@ def options(context: CaseContext, agreement: Agreement | None) -> Options:
     )
 
 
-def draft(uow: UnitOfWork, context: CaseContext, actions: Sequence[AgreementAction], follow_up_on: date) -> Agreement:
+def draft(
+    uow: UnitOfWork,
+    actor: Actor,
+    case_id: uuid.UUID,
+    actions: Sequence[AgreementAction],
+    follow_up_on: date,
+    *,
+    once: str | None = None,
+) -> None:
     """Draft the agreement, or draft it again: the actions are replaced and both sides must agree anew."""
-    cleaned = [replace(action, details=clean_text(action.details)) for action in actions]
-    agreement = agreement_rules.draft_agreement(context.case, context.actor, cleaned, follow_up_on)
-    row = _row(uow, context)
-    if row is None:
-        row = models.Agreement(id=uuid.uuid4(), case_id=context.row.id, follow_up_on=agreement.follow_up_on)
-        uow.session.add(row)
-    row.follow_up_on = agreement.follow_up_on
-    _write_agreed(row, agreement)
-    vault = records.vault_for(uow, context.row)
-    new_rows = []
-    for position, action in enumerate(agreement.actions):
-        action_id = uuid.uuid4()
-        new_rows.append(
-            models.AgreementAction(
-                id=action_id,
-                case_id=context.row.id,
-                kind=action.kind.value,
-                owner_side=action.owner.value,
-                details_sealed=vault.seal_agreement_detail(action_id, action.details),
-                due_on=action.due_on,
-                status=action.status.value,
-                done_on=action.done_on,
-                position=position,
+    with _acting(uow, actor, case_id, once) as context:
+        if context is None:
+            return
+        cleaned = [replace(action, details=as_typed(action.details)) for action in actions]
+        agreement = agreement_rules.draft_agreement(context.case, context.actor, cleaned, follow_up_on)
+        row = _row(uow, context)
+        if row is None:
+            row = models.Agreement(id=uuid.uuid4(), case_id=context.row.id, follow_up_on=agreement.follow_up_on)
+            uow.session.add(row)
+        row.follow_up_on = agreement.follow_up_on
+        _write_agreed(row, agreement)
+        vault = records.vault_for(uow, context.row)
+        new_rows = []
+        for position, action in enumerate(agreement.actions):
+            action_id = uuid.uuid4()
+            new_rows.append(
+                models.AgreementAction(
+                    id=action_id,
+                    case_id=context.row.id,
+                    kind=action.kind.value,
+                    owner_side=action.owner.value,
+                    details_sealed=vault.seal_agreement_detail(action_id, action.details),
+                    due_on=action.due_on,
+                    status=action.status.value,
+                    done_on=action.done_on,
+                    position=position,
+                )
             )
-        )
-    row.actions = new_rows  # the old actions are deleted with the relationship's orphans
-    _finish(uow, context, "agreement.draft", "agreement", row.id)
-    return agreement
+        row.actions = new_rows  # the old actions are deleted with the relationship's orphans
+        _finish(uow, context, AuditAction.AGREEMENT_DRAFT, "agreement", row.id, once)
 
 
-def agree(uow: UnitOfWork, context: CaseContext, side: Side) -> Agreement:
+def agree(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, side: Side, *, once: str | None = None) -> None:
     """One side agrees: its principal or proxy in the portal, or the facilitator records it for them."""
-    row, before = _require(uow, context)
-    after = agreement_rules.agree(before, context.case, context.actor, side, utcnow())
-    _write_agreed(row, after)
-    _finish(uow, context, f"agreement.agree.{side.value}", "agreement", row.id)
-    return after
+    with _acting(uow, actor, case_id, once) as context:
+        if context is None:
+            return
+        row, before = _require(uow, context)
+        after = agreement_rules.agree(before, context.case, context.actor, side, utcnow())
+        _write_agreed(row, after)
+        _finish(uow, context, AuditAction.agree(side), "agreement", row.id, once)
 
 
-def mark_done(uow: UnitOfWork, context: CaseContext, index: int, done_on: date) -> Agreement:
-    row, before = _require(uow, context)
-    after = agreement_rules.mark_done(before, context.case, context.actor, index, done_on)
-    action_row, action = row.actions[index], after.actions[index]
-    action_row.status = action.status.value
-    action_row.done_on = action.done_on
-    _finish(uow, context, "agreement.action.done", "agreement_action", action_row.id)
-    return after
+def mark_done(
+    uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, index: int, done_on: date, *, once: str | None = None
+) -> None:
+    with _acting(uow, actor, case_id, once) as context:
+        if context is None:
+            return
+        row, before = _require(uow, context)
+        after = agreement_rules.mark_done(before, context.case, context.actor, index, done_on)
+        action_row, action = row.actions[index], after.actions[index]
+        action_row.status = action.status.value
+        action_row.done_on = action.done_on
+        _finish(uow, context, AuditAction.AGREEMENT_ACTION_DONE, "agreement_action", action_row.id, once)
 
 
 # --- Satisfaction -----------------------------------------------------------------------------------
@@ -202,34 +235,40 @@ def _answered_ids(uow: UnitOfWork, context: CaseContext) -> set[uuid.UUID]:
 
 
 def answer_satisfaction(
-    uow: UnitOfWork, context: CaseContext, participant_id: uuid.UUID, score: int, comment: str = ""
-) -> Satisfaction:
+    uow: UnitOfWork,
+    actor: Actor,
+    case_id: uuid.UUID,
+    participant_id: uuid.UUID,
+    score: int,
+    comment: str = "",
+    *,
+    once: str | None = None,
+) -> None:
     """One answer per participant, kept as given: answering again is refused."""
-    answer = agreement_rules.answer_satisfaction(
-        context.case, context.actor, participant_id, score, clean_text(comment)
-    )
-    if answer.participant_id in _answered_ids(uow, context):
-        raise DomainError(ALREADY_ANSWERED)
-    answer_id = uuid.uuid4()
-    vault = records.vault_for(uow, context.row)
-    uow.session.add(
-        models.SatisfactionAnswer(
-            id=answer_id,
-            case_id=context.row.id,
-            participant_id=answer.participant_id,
-            score=answer.score,
-            comment_sealed=vault.seal_satisfaction_comment(answer_id, answer.comment) if answer.comment else None,
-            recorded_by_id=answer.recorded_by,
-            by_facilitator=answer.by_facilitator,
+    with _acting(uow, actor, case_id, once) as context:
+        if context is None:
+            return
+        context.participant(participant_id)
+        answer = agreement_rules.answer_satisfaction(
+            context.case, context.actor, participant_id, score, as_typed(comment)
         )
-    )
-    try:
-        uow.session.flush()
-    except IntegrityError:  # the same answer sent twice at once: the database keeps one
-        uow.rollback()
-        raise DomainError(ALREADY_ANSWERED) from None
-    _finish(uow, context, "satisfaction.answer", "satisfaction_answer", answer_id)
-    return answer
+        # The case lock makes this check and the insert one step: two answers at once keep one.
+        if answer.participant_id in _answered_ids(uow, context):
+            raise DomainError(ALREADY_ANSWERED)
+        answer_id = uuid.uuid4()
+        vault = records.vault_for(uow, context.row)
+        uow.session.add(
+            models.SatisfactionAnswer(
+                id=answer_id,
+                case_id=context.row.id,
+                participant_id=answer.participant_id,
+                score=answer.score,
+                comment_sealed=vault.seal_satisfaction_comment(answer_id, answer.comment) if answer.comment else None,
+                recorded_by_id=answer.recorded_by,
+                by_facilitator=answer.by_facilitator,
+            )
+        )
+        _finish(uow, context, AuditAction.SATISFACTION_ANSWER, "satisfaction_answer", answer_id, once)
 
 
 def may_answer_for(uow: UnitOfWork, context: CaseContext) -> list[uuid.UUID]:

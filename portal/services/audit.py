@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, text
 
+from portal.domain.audit import AuditAction, AuditOutcome
 from portal.services.uow import UnitOfWork
+from portal.storage.db import WriteOutsideUnitOfWork
 from portal.storage.models import AuditEvent
 from portal.storage.types import utcnow
 
@@ -37,24 +39,33 @@ def event_hash(event: AuditEvent) -> str:
 
 def record(
     uow: UnitOfWork,
-    action: str,
+    action: AuditAction,
     *,
-    outcome: str = "success",
+    outcome: AuditOutcome = AuditOutcome.SUCCESS,
     actor_id: uuid.UUID | None = None,
     case_id: uuid.UUID | None = None,
     object_type: str | None = None,
     object_id: uuid.UUID | str | None = None,
 ) -> AuditEvent:
-    """Append an event in the caller's transaction; it commits with the action it records."""
+    """Append an event in the caller's unit of work; it commits with the action it records.
+
+    Appends are serialised, so two writers never extend the chain from the same event: on
+    PostgreSQL by an advisory lock held to the commit, taken only after the use case's pending
+    writes are flushed, so the order is always case, item, other rows, chain; on SQLite by the
+    write lock every unit of work takes at BEGIN IMMEDIATE.
+    """
+    if not uow.active:
+        raise WriteOutsideUnitOfWork("audit events are written inside the unit of work they record")
     session = uow.session
-    if session.get_bind().dialect.name == "postgresql":
+    session.flush()  # the use case's own row writes take their locks first: the chain lock is always last
+    if uow.dialect == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": _CHAIN_LOCK})
     previous = session.scalars(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
     event = AuditEvent(
         occurred_at=utcnow(),
         actor_id=actor_id,
-        action=action,
-        outcome=outcome,
+        action=AuditAction(action).value,
+        outcome=AuditOutcome(outcome).value,
         case_id=case_id,
         object_type=object_type,
         object_id=str(object_id) if object_id is not None else None,

@@ -1,13 +1,17 @@
 """Casework: opening cases, the people in them, consent, risk, stages, stopping and rejoining.
 
-Every use case loads the case for the actor (a case they may not see is "not found", the
-same as one that does not exist), asks the domain, stores the answer and audits it.
+Every use case is one unit of work: it locks the case row (`changing`), loads the case for
+the actor (a case they may not see is "not found", the same as one that does not exist),
+checks the form was not acted on already, asks the domain, stores the answer and audits it,
+and commits all of that together or nothing.
 """
 
 from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
@@ -19,13 +23,15 @@ from portal.domain import cases as case_rules
 from portal.domain import consent as consent_rules
 from portal.domain import withdrawal as withdrawal_rules
 from portal.domain.actors import Actor, CaseAccess, case_access
+from portal.domain.audit import AuditAction
 from portal.domain.cases import Case, Participant, Referral
 from portal.domain.enums import ConsentFormat, ItemState, ParticipantRole, RiskLevel, Role, Side, Stage, TakingPart
 from portal.domain.errors import DomainError, NotAllowed
 from portal.domain.permissions import can_see_case, require_case_facilitator
-from portal.services import accounts, audit, invitations, keys, records
+from portal.services import accounts, audit, invitations, keys, records, submissions
 from portal.services.uow import UnitOfWork
 from portal.storage import models
+from portal.storage.db import WriteOutsideUnitOfWork
 from portal.storage.types import utcnow
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on paper
@@ -53,6 +59,19 @@ class CaseContext:
     def me(self) -> Participant | None:
         return self.access.participant
 
+    def participant(self, participant_id: uuid.UUID) -> Participant:
+        """A person of this case; anyone else, of another case or none, is "not found"."""
+        for participant in self.case.participants:
+            if participant.id == participant_id:
+                return participant
+        raise CaseNotFound
+
+    def participant_row(self, participant_id: uuid.UUID) -> models.Participant:
+        for row in self.row.participants:
+            if row.id == participant_id:
+                return row
+        raise CaseNotFound
+
 
 def actor_for(user: models.User) -> Actor:
     return Actor(user.id, Role(user.role))
@@ -73,10 +92,18 @@ def _may_look(row: models.Case, actor: Actor) -> bool:
     return False
 
 
+def lock_case_row(uow: UnitOfWork, case_id: uuid.UUID) -> models.Case | None:
+    """The case row, locked (PostgreSQL) until the unit of work ends: the first lock of every change."""
+    if not uow.active:
+        raise WriteOutsideUnitOfWork("a case is locked only inside the unit of work that changes it")
+    return uow.session.get(models.Case, case_id, with_for_update={"of": models.Case})
+
+
 def load(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, *, for_change: bool = False) -> CaseContext:
-    """The case as this actor may see it. `for_change` locks its row (PostgreSQL) until commit,
-    so two changes to one case, such as a withdrawal and a release, happen one after the other."""
-    row = uow.session.get(models.Case, case_id, with_for_update={"of": models.Case} if for_change else None)
+    """The case as this actor may see it. `for_change` locks its row until the unit of work
+    commits, so two changes to one case, such as a withdrawal and a release, happen one after
+    the other and each decides on what the other left."""
+    row = lock_case_row(uow, case_id) if for_change else uow.session.get(models.Case, case_id)
     if row is None or not _may_look(row, actor):
         raise CaseNotFound
     case = records.case_from_row(uow, row)
@@ -85,7 +112,25 @@ def load(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, *, for_change: bool 
     return CaseContext(row, case, actor, case_access(case, actor))
 
 
-def _record(uow: UnitOfWork, context: CaseContext, action: str, obj: str, obj_id: object) -> None:
+@contextmanager
+def changing(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID) -> Iterator[CaseContext]:
+    """One use case on one case: a unit of work that holds the case's lock until it commits."""
+    with uow:
+        yield load(uow, actor, case_id, for_change=True)
+
+
+@contextmanager
+def _acting(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, once: str | None) -> Iterator[CaseContext | None]:
+    """As `changing`, but yields None when this very form was acted on already."""
+    with changing(uow, actor, case_id) as context:
+        yield None if submissions.previous(uow, once, actor.user_id) else context
+
+
+def _record(
+    uow: UnitOfWork, context: CaseContext, action: AuditAction, obj: str, obj_id: object, once: str | None = None
+) -> None:
+    context.row.updated_at = utcnow()
+    submissions.remember(uow, once, context.actor.user_id, action.value, obj_id)
     audit.record(
         uow, action, actor_id=context.actor.user_id, case_id=context.row.id, object_type=obj, object_id=str(obj_id)
     )
@@ -94,34 +139,41 @@ def _record(uow: UnitOfWork, context: CaseContext, action: str, obj: str, obj_id
 # --- Opening a case and its people --------------------------------------------------------
 
 
-def open_case(uow: UnitOfWork, actor: Actor, referral: Referral, risk_level: RiskLevel) -> models.Case:
-    case_id = uuid.uuid4()
-    case = case_rules.open_case(case_id, actor, risk_level)
-    key_row, plain = keys.create_data_key(uow, keys.CASE)
-    row = models.Case(
-        id=case_id,
-        code=new_case_code(),
-        data_key_id=key_row.id,
-        stage=case.stage.value,
-        risk_level=case.risk_level.value,
-        referral_source=referral.source.value,
-        referral_reference_sealed=b"",
-        offence_type_sealed=b"",
-        referred_on=referral.referred_on,
-        offence_on=referral.offence_on,
-        created_by_id=actor.user_id,
-    )
-    row.data_key = key_row
-    vault = CaseVault(case_id, plain)
-    uow.case_vaults[case_id] = vault
-    row.referral_reference_sealed = vault.seal_case_detail("referral_reference", referral.reference.strip())
-    row.offence_type_sealed = vault.seal_case_detail("offence_type", referral.offence_type.strip())
-    row.facilitators.append(models.CaseFacilitator(case_id=case_id, user_id=actor.user_id))
-    uow.session.add(row)
-    uow.session.flush()
-    audit.record(uow, "case.open", actor_id=actor.user_id, case_id=case_id, object_type="case", object_id=case_id)
-    uow.commit()
-    return row
+def open_case(
+    uow: UnitOfWork, actor: Actor, referral: Referral, risk_level: RiskLevel, *, once: str | None = None
+) -> uuid.UUID:
+    with uow:
+        repeated = submissions.previous(uow, once, actor.user_id)
+        if repeated is not None and repeated.result:
+            return uuid.UUID(repeated.result)
+        case_id = uuid.uuid4()
+        case = case_rules.open_case(case_id, actor, risk_level)
+        key_row, plain = keys.create_data_key(uow, keys.CASE)
+        row = models.Case(
+            id=case_id,
+            code=new_case_code(),
+            data_key_id=key_row.id,
+            stage=case.stage.value,
+            risk_level=case.risk_level.value,
+            referral_source=referral.source.value,
+            referral_reference_sealed=b"",
+            offence_type_sealed=b"",
+            referred_on=referral.referred_on,
+            offence_on=referral.offence_on,
+            created_by_id=actor.user_id,
+        )
+        row.data_key = key_row
+        vault = CaseVault(case_id, plain)
+        uow.case_vaults[case_id] = vault
+        row.referral_reference_sealed = vault.seal_case_detail("referral_reference", referral.reference.strip())
+        row.offence_type_sealed = vault.seal_case_detail("offence_type", referral.offence_type.strip())
+        row.facilitators.append(models.CaseFacilitator(case_id=case_id, user_id=actor.user_id))
+        uow.session.add(row)
+        submissions.remember(uow, once, actor.user_id, AuditAction.CASE_OPEN.value, case_id)
+        audit.record(
+            uow, AuditAction.CASE_OPEN, actor_id=actor.user_id, case_id=case_id, object_type="case", object_id=case_id
+        )
+        return case_id
 
 
 @dataclass(frozen=True)
@@ -138,15 +190,20 @@ def referral_details(uow: UnitOfWork, context: CaseContext) -> ReferralDetails:
     )
 
 
-def assign_facilitator(uow: UnitOfWork, context: CaseContext, user: models.User) -> None:
-    require_case_facilitator(context.case, context.actor)
-    if user.role != Role.FACILITATOR or not user.is_active:
-        raise DomainError("Only an active facilitator can be assigned to a case.")
-    if user.id in context.case.facilitator_ids:
-        raise DomainError("They are already assigned to this case.")
-    context.row.facilitators.append(models.CaseFacilitator(case_id=context.row.id, user_id=user.id))
-    _record(uow, context, "case.assign", "user", user.id)
-    uow.commit()
+def assign_facilitator(
+    uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, email: str, *, once: str | None = None
+) -> None:
+    with _acting(uow, actor, case_id, once) as context:
+        if context is None:
+            return
+        require_case_facilitator(context.case, context.actor)
+        user = accounts.find_by_email(uow, email)
+        if user is None or user.role != Role.FACILITATOR or not user.is_active:
+            raise DomainError("Only an active facilitator can be assigned to a case.")
+        if user.id in context.case.facilitator_ids:
+            raise DomainError("They are already assigned to this case.")
+        context.row.facilitators.append(models.CaseFacilitator(case_id=context.row.id, user_id=user.id))
+        _record(uow, context, AuditAction.CASE_ASSIGN, "user", user.id, once)
 
 
 @dataclass(frozen=True)
@@ -179,101 +236,115 @@ def _seal_participant(vault: CaseVault, row: models.Participant, details: Partic
     row.sensitive_terms_sealed = vault.seal_sensitive_terms(row.id, terms) if terms else None
 
 
-def add_participant(uow: UnitOfWork, context: CaseContext, details: ParticipantDetails) -> models.Participant:
-    require_case_facilitator(context.case, context.actor)
-    if not details.name.strip():
-        raise DomainError("Please enter the person's name. Only facilitators see it.")
-    participant_id = uuid.uuid4()
-    # The domain checks the person (a proxy must have a relationship, for example).
-    Participant(
-        id=participant_id,
-        side=details.side,
-        role=details.role,
-        taking_part=details.taking_part,
-        relationship=details.relationship,
-        may_write=details.may_write,
-    )
-    row = models.Participant(
-        id=participant_id,
-        case_id=context.row.id,
-        side=details.side.value,
-        role=details.role.value,
-        taking_part=details.taking_part.value,
-        name_sealed=b"",
-        may_write=details.may_write,
-    )
-    _seal_participant(records.vault_for(uow, context.row), row, details)
-    context.row.participants.append(row)
-    _record(uow, context, "participant.add", "participant", participant_id)
-    uow.commit()
-    return row
+def add_participant(
+    uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, details: ParticipantDetails, *, once: str | None = None
+) -> uuid.UUID | None:
+    with _acting(uow, actor, case_id, once) as context:
+        if context is None:
+            return None
+        require_case_facilitator(context.case, context.actor)
+        if not details.name.strip():
+            raise DomainError("Please enter the person's name. Only facilitators see it.")
+        participant_id = uuid.uuid4()
+        # The domain checks the person (a proxy must have a relationship, for example).
+        Participant(
+            id=participant_id,
+            side=details.side,
+            role=details.role,
+            taking_part=details.taking_part,
+            relationship=details.relationship,
+            may_write=details.may_write,
+        )
+        row = models.Participant(
+            id=participant_id,
+            case_id=context.row.id,
+            side=details.side.value,
+            role=details.role.value,
+            taking_part=details.taking_part.value,
+            name_sealed=b"",
+            may_write=details.may_write,
+        )
+        _seal_participant(records.vault_for(uow, context.row), row, details)
+        context.row.participants.append(row)
+        _record(uow, context, AuditAction.PARTICIPANT_ADD, "participant", participant_id, once)
+        return participant_id
 
 
 def participant_name(uow: UnitOfWork, context: CaseContext, participant_id: uuid.UUID) -> str:
     """A participant's real name: for the case's facilitators and managers only."""
     if context.me is not None:
         raise NotAllowed("Only facilitators see the names of the people in a case.")
-    row = _participant_row(context, participant_id)
+    row = context.participant_row(participant_id)
     return records.vault_for(uow, context.row).open_participant_detail(row.id, "name", row.name_sealed)
 
 
-def _participant_row(context: CaseContext, participant_id: uuid.UUID) -> models.Participant:
-    for row in context.row.participants:
-        if row.id == participant_id:
-            return row
-    raise CaseNotFound
-
-
-def invite_participant(uow: UnitOfWork, context: CaseContext, participant_id: uuid.UUID, email: str) -> str:
+def invite_participant(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, participant_id: uuid.UUID, email: str) -> str:
     """A single-use link for this participant; accepting it links their new account."""
-    require_case_facilitator(context.case, context.actor)
-    row = _participant_row(context, participant_id)
-    if row.user_id is not None:
-        raise DomainError("This person already has an account for this case.")
-    if row.taking_part == TakingPart.OFFLINE:
-        raise DomainError("This person takes part offline. Change that first if they now want to use the portal.")
-    inviter = uow.session.get(models.User, context.actor.user_id)
-    name = participant_name(uow, context, participant_id)
-    return invitations.invite(uow, inviter, Role.PARTICIPANT, name, email, participant_id=row.id, case_id=row.case_id)
+    with changing(uow, actor, case_id) as context:
+        require_case_facilitator(context.case, context.actor)
+        row = context.participant_row(participant_id)
+        if row.user_id is not None:
+            raise DomainError("This person already has an account for this case.")
+        if row.taking_part == TakingPart.OFFLINE:
+            raise DomainError("This person takes part offline. Change that first if they now want to use the portal.")
+        name = participant_name(uow, context, participant_id)
+        return invitations.invite(uow, actor, Role.PARTICIPANT, name, email, participant_id=row.id, case_id=row.case_id)
 
 
 # --- Risk, stages, consent -------------------------------------------------------------------
 
 
-def record_risk_assessment(uow: UnitOfWork, context: CaseContext, risk_level: RiskLevel) -> None:
-    case = case_rules.record_risk_assessment(context.case, context.actor, risk_level)
-    records.write_case(context.row, case)
-    context.row.risk_assessed_at = utcnow()
-    context.row.risk_assessed_by_id = context.actor.user_id
-    _record(uow, context, "case.risk-assessed", "case", context.row.id)
-    uow.commit()
+def record_risk_assessment(
+    uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, risk_level: RiskLevel, *, once: str | None = None
+) -> None:
+    with _acting(uow, actor, case_id, once) as context:
+        if context is None:
+            return
+        case = case_rules.record_risk_assessment(context.case, context.actor, risk_level)
+        records.write_case(context.row, case)
+        context.row.risk_assessed_at = utcnow()
+        context.row.risk_assessed_by_id = context.actor.user_id
+        _record(uow, context, AuditAction.CASE_RISK_ASSESSED, "case", context.row.id, once)
 
 
-def move(uow: UnitOfWork, context: CaseContext, to: Stage) -> None:
-    case = case_rules.move_case(context.case, context.actor, to)
-    records.write_case(context.row, case)
-    _record(uow, context, f"case.stage.{to.value}", "case", context.row.id)
-    uow.commit()
+def move(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, to: Stage, *, once: str | None = None) -> None:
+    with _acting(uow, actor, case_id, once) as context:
+        if context is None:
+            return
+        case = case_rules.move_case(context.case, context.actor, to)
+        records.write_case(context.row, case)
+        _record(uow, context, AuditAction.stage(to), "case", context.row.id, once)
 
 
 def record_consent(
-    uow: UnitOfWork, context: CaseContext, participant_id: uuid.UUID, consent_format: ConsentFormat, given: bool
+    uow: UnitOfWork,
+    actor: Actor,
+    case_id: uuid.UUID,
+    participant_id: uuid.UUID,
+    consent_format: ConsentFormat,
+    given: bool,
+    *,
+    once: str | None = None,
 ) -> None:
-    record = consent_rules.record_consent(context.case, context.actor, participant_id, consent_format, given, utcnow())
-    context.row.consents.append(
-        models.Consent(
-            case_id=context.row.id,
-            participant_id=record.participant_id,
-            format=record.format.value,
-            given=record.given,
-            recorded_at=record.at,
-            recorded_by_id=record.recorded_by,
-            by_facilitator=record.by_facilitator,
+    with _acting(uow, actor, case_id, once) as context:
+        if context is None:
+            return
+        context.participant(participant_id)
+        record = consent_rules.record_consent(
+            context.case, context.actor, participant_id, consent_format, given, utcnow()
         )
-    )
-    action = "consent.give" if given else "consent.withdraw"
-    _record(uow, context, f"{action}.{consent_format.value}", "participant", participant_id)
-    uow.commit()
+        context.row.consents.append(
+            models.Consent(
+                case_id=context.row.id,
+                participant_id=record.participant_id,
+                format=record.format.value,
+                given=record.given,
+                recorded_at=record.at,
+                recorded_by_id=record.recorded_by,
+                by_facilitator=record.by_facilitator,
+            )
+        )
+        _record(uow, context, AuditAction.consent(consent_format, given), "participant", participant_id, once)
 
 
 def consents_of(context: CaseContext, participant_id: uuid.UUID) -> dict[ConsentFormat, bool]:
@@ -283,44 +354,60 @@ def consents_of(context: CaseContext, participant_id: uuid.UUID) -> dict[Consent
 # --- Stopping and rejoining ------------------------------------------------------------------------
 
 
-def withdraw(uow: UnitOfWork, context: CaseContext, participant_id: uuid.UUID) -> None:
+def withdraw(
+    uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, participant_id: uuid.UUID, *, once: str | None = None
+) -> None:
     """Someone stops: everything undelivered is held, the case halts, only facilitators are told."""
-    item_rows = list(uow.session.scalars(select(models.Item).where(models.Item.case_id == context.row.id)))
-    items = {row.id: (row, records.item_from_row(None, row)) for row in item_rows}
-    now = utcnow()
-    result = withdrawal_rules.withdraw(
-        context.case, [item for _, item in items.values()], participant_id, context.actor, now
-    )
-    for changed in result.items:
-        row, before = items[changed.id]
-        records.write_item(None, row, before, changed)
-    for record in result.consents:
-        context.row.consents.append(
-            models.Consent(
-                case_id=context.row.id,
-                participant_id=record.participant_id,
-                format=record.format.value,
-                given=False,
-                recorded_at=record.at,
-                recorded_by_id=record.recorded_by,
-                by_facilitator=record.by_facilitator,
+    with _acting(uow, actor, case_id, once) as context:
+        if context is None:
+            return
+        context.participant(participant_id)
+        item_rows = list(
+            uow.session.scalars(
+                select(models.Item)
+                .where(models.Item.case_id == context.row.id)
+                .order_by(models.Item.id)
+                .with_for_update()
             )
         )
-    _participant_row(context, participant_id).withdrawn_at = now
-    context.row.stage = result.stage.value
-    context.row.paused_from = result.paused_from.value if result.paused_from else None
-    context.row.updated_at = now
-    for user_id in result.tell:
-        uow.session.add(models.Notification(user_id=user_id, case_id=context.row.id, kind="participant-stopped"))
-    _record(uow, context, "participant.withdraw", "participant", participant_id)
-    uow.commit()
+        items = {row.id: (row, records.item_from_row(None, row)) for row in item_rows}
+        now = utcnow()
+        result = withdrawal_rules.withdraw(
+            context.case, [item for _, item in items.values()], participant_id, context.actor, now
+        )
+        for changed in result.items:
+            row, before = items[changed.id]
+            records.write_item(None, row, before, changed)
+        for record in result.consents:
+            context.row.consents.append(
+                models.Consent(
+                    case_id=context.row.id,
+                    participant_id=record.participant_id,
+                    format=record.format.value,
+                    given=False,
+                    recorded_at=record.at,
+                    recorded_by_id=record.recorded_by,
+                    by_facilitator=record.by_facilitator,
+                )
+            )
+        context.participant_row(participant_id).withdrawn_at = now
+        context.row.stage = result.stage.value
+        context.row.paused_from = result.paused_from.value if result.paused_from else None
+        for user_id in result.tell:
+            uow.session.add(models.Notification(user_id=user_id, case_id=context.row.id, kind="participant-stopped"))
+        _record(uow, context, AuditAction.PARTICIPANT_WITHDRAW, "participant", participant_id, once)
 
 
-def rejoin(uow: UnitOfWork, context: CaseContext, participant_id: uuid.UUID) -> None:
-    withdrawal_rules.rejoin(context.case, participant_id, context.actor)
-    _participant_row(context, participant_id).withdrawn_at = None
-    _record(uow, context, "participant.rejoin", "participant", participant_id)
-    uow.commit()
+def rejoin(
+    uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, participant_id: uuid.UUID, *, once: str | None = None
+) -> None:
+    with _acting(uow, actor, case_id, once) as context:
+        if context is None:
+            return
+        context.participant(participant_id)
+        withdrawal_rules.rejoin(context.case, participant_id, context.actor)
+        context.participant_row(participant_id).withdrawn_at = None
+        _record(uow, context, AuditAction.PARTICIPANT_REJOIN, "participant", participant_id, once)
 
 
 # --- Lists for staff -----------------------------------------------------------------------------------
@@ -420,18 +507,6 @@ def unseen_notifications(uow: UnitOfWork, actor: Actor) -> list[Notice]:
     return [Notice(*row) for row in rows]
 
 
-def mark_notifications_seen(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID) -> None:
-    for note in uow.session.scalars(
-        select(models.Notification).where(
-            models.Notification.user_id == actor.user_id,
-            models.Notification.case_id == case_id,
-            models.Notification.seen_at.is_(None),
-        )
-    ):
-        note.seen_at = utcnow()
-    uow.commit()
-
-
 def participant_cases(uow: UnitOfWork, actor: Actor) -> list[models.Case]:
     """The cases a participant takes part in (usually one)."""
     return list(
@@ -454,8 +529,11 @@ class TimelineEntry:
     outcome: str
 
 
-def timeline(uow: UnitOfWork, context: CaseContext, page: int = 1) -> Page[TimelineEntry]:
+def timeline(
+    uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, page: int = 1
+) -> tuple[CaseContext, Page[TimelineEntry]]:
     """Every item and decision of the case, from the audit trail itself (so it cannot disagree)."""
+    context = load(uow, actor, case_id)
     if context.me is not None:
         raise NotAllowed("The case history is for facilitators.")
     where = models.AuditEvent.case_id == context.row.id
@@ -468,18 +546,59 @@ def timeline(uow: UnitOfWork, context: CaseContext, page: int = 1) -> Page[Timel
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     )
-    return Page(
-        [TimelineEntry(e.occurred_at, e.action, e.actor_id, e.object_type, e.object_id, e.outcome) for e in events],
-        page,
-        total,
-    )
+    entries = [
+        TimelineEntry(e.occurred_at, e.action, e.actor_id, e.object_type, e.object_id, e.outcome) for e in events
+    ]
+    return context, Page(entries, page, total)
 
 
-def clear_sign_in_delay(uow: UnitOfWork, context: CaseContext, participant_id: uuid.UUID) -> None:
+def clear_sign_in_delay(
+    uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, participant_id: uuid.UUID, *, once: str | None = None
+) -> None:
     """A facilitator lets one of their case's participants try signing in again straight away."""
-    require_case_facilitator(context.case, context.actor)
-    row = _participant_row(context, participant_id)
-    if row.user_id is None:
-        raise DomainError("This person has no portal account.")
-    staff = uow.session.get(models.User, context.actor.user_id)
-    accounts.clear_sign_in_delay(uow, staff, uow.session.get(models.User, row.user_id))
+    with _acting(uow, actor, case_id, once) as context:
+        if context is None:
+            return
+        require_case_facilitator(context.case, context.actor)
+        row = context.participant_row(participant_id)
+        if row.user_id is None:
+            raise DomainError("This person has no portal account.")
+        accounts.clear_sign_in_delay(uow, actor, row.user_id)
+        submissions.remember(uow, once, actor.user_id, AuditAction.DELAY_CLEARED.value, participant_id)
+
+
+@dataclass(frozen=True)
+class Person:
+    """One person of the case as the facilitator's case page shows them."""
+
+    participant: Participant
+    name: str
+    consents: dict[ConsentFormat, bool]
+
+
+@dataclass(frozen=True)
+class CasePage:
+    context: CaseContext
+    referral: ReferralDetails
+    people: list[Person]
+
+
+def case_page(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID) -> CasePage:
+    """A case for its facilitators and managers; opening it marks its notices as seen."""
+    with uow:
+        context = load(uow, actor, case_id)
+        if context.me is not None:
+            raise CaseNotFound
+        for note in uow.session.scalars(
+            select(models.Notification).where(
+                models.Notification.user_id == actor.user_id,
+                models.Notification.case_id == case_id,
+                models.Notification.seen_at.is_(None),
+            )
+        ):
+            note.seen_at = utcnow()
+        people = [
+            Person(p, participant_name(uow, context, p.id), consents_of(context, p.id))
+            for p in context.case.participants
+        ]
+        return CasePage(context, referral_details(uow, context), people)

@@ -14,10 +14,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
+from portal.domain.actors import Actor
+from portal.domain.audit import AuditAction
 from portal.services import accounts, audit, keys, passwords
 from portal.services.accounts import AccountError, Role
 from portal.services.uow import UnitOfWork
-from portal.storage.models import Invitation, Participant, User
+from portal.storage.models import Case, Invitation, Participant, User
 from portal.storage.types import utcnow
 
 LIFETIME = timedelta(days=7)
@@ -48,7 +50,7 @@ def _token_hash(token: str) -> bytes:
 
 def invite(
     uow: UnitOfWork,
-    inviter: User,
+    inviter: Actor,
     role: Role,
     name: str,
     email: str,
@@ -61,8 +63,21 @@ def invite(
     A participant's invitation names the participant of a case it is for; accepting it
     links the new account to them.
     """
-    if role not in MAY_INVITE.get(Role(inviter.role), frozenset()):
+    if role not in MAY_INVITE.get(inviter.role, frozenset()):
         raise AccountError("You cannot invite someone to that role.")
+    with uow:
+        return _invite(uow, inviter, role, name, email, participant_id, case_id)
+
+
+def _invite(
+    uow: UnitOfWork,
+    inviter: Actor,
+    role: Role,
+    name: str,
+    email: str,
+    participant_id: uuid.UUID | None,
+    case_id: uuid.UUID | None,
+) -> str:
     vault = keys.directory_vault(uow)
     index = vault.email_index(email)
     if uow.session.scalars(select(User.id).where(User.email_index == index)).first():
@@ -76,21 +91,19 @@ def invite(
         email_index=index,
         email_sealed=vault.seal_invitation_detail(invitation_id, "email", email.strip()),
         name_sealed=vault.seal_invitation_detail(invitation_id, "name", name.strip()),
-        invited_by_id=inviter.id,
+        invited_by_id=inviter.user_id,
         expires_at=utcnow() + LIFETIME,
         participant_id=participant_id,
     )
     uow.session.add(invitation)
-    uow.session.flush()
     audit.record(
         uow,
-        "invitation.create",
-        actor_id=inviter.id,
+        AuditAction.INVITATION_CREATE,
+        actor_id=inviter.user_id,
         case_id=case_id,
         object_type="invitation",
         object_id=invitation_id,
     )
-    uow.commit()
     return token
 
 
@@ -110,27 +123,34 @@ def open_invitation(uow: UnitOfWork, token: str, now: datetime | None = None) ->
 def accept(uow: UnitOfWork, token: str, password: str, now: datetime | None = None) -> User:
     """Turn a valid invitation into an account; the link cannot be used again."""
     now = now or utcnow()
-    pending = open_invitation(uow, token, now)
     problem = passwords.password_problem(password)
     if problem:
         raise AccountError(problem)
-    invitation = pending.invitation
-    claimed = uow.session.execute(
-        update(Invitation)
-        .where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None))
-        .values(accepted_at=now)
-    )
-    if claimed.rowcount != 1:  # someone used the link a moment ago
-        uow.rollback()
-        raise InvitationError("This link has already been used. If that was you, you can sign in.")
-    email = invitation_email(uow, pending)
-    user = accounts.create_account(uow, role=pending.role, name=pending.name, email=email, password=password)
-    invitation.user_id = user.id
-    if invitation.participant_id is not None:
-        _link_participant(uow, invitation, user, now)
-    audit.record(uow, "invitation.accept", actor_id=user.id, object_type="invitation", object_id=invitation.id)
-    uow.commit()
-    return user
+    with uow:
+        pending = open_invitation(uow, token, now)
+        invitation = pending.invitation
+        if invitation.participant_id is not None:
+            # The person belongs to a case: its lock first, as every change to a case takes it.
+            participant = uow.session.get(Participant, invitation.participant_id)
+            if participant is not None:
+                uow.session.get(Case, participant.case_id, with_for_update={"of": Case})
+        claimed = uow.session.execute(
+            update(Invitation)
+            .where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None))
+            .values(accepted_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:  # someone used the link a moment ago
+            raise InvitationError("This link has already been used. If that was you, you can sign in.")
+        email = invitation_email(uow, pending)
+        user = accounts.create_account(uow, role=pending.role, name=pending.name, email=email, password=password)
+        invitation.user_id = user.id
+        if invitation.participant_id is not None:
+            _link_participant(uow, invitation, user, now)
+        audit.record(
+            uow, AuditAction.INVITATION_ACCEPT, actor_id=user.id, object_type="invitation", object_id=invitation.id
+        )
+        return user
 
 
 def _link_participant(uow: UnitOfWork, invitation: Invitation, user: User, now: datetime) -> None:
@@ -139,9 +159,9 @@ def _link_participant(uow: UnitOfWork, invitation: Invitation, user: User, now: 
         update(Participant)
         .where(Participant.id == invitation.participant_id, Participant.user_id.is_(None))
         .values(user_id=user.id)
+        .execution_options(synchronize_session=False)
     )
     if linked.rowcount != 1:  # an earlier link for the same person was used already
-        uow.rollback()
         raise InvitationError("This link is no longer valid. If you have already joined, you can sign in.")
     uow.session.execute(
         update(Invitation)
@@ -151,6 +171,7 @@ def _link_participant(uow: UnitOfWork, invitation: Invitation, user: User, now: 
             Invitation.accepted_at.is_(None),
         )
         .values(expires_at=now)
+        .execution_options(synchronize_session=False)
     )
 
 

@@ -6,10 +6,11 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from portal.crypto import DirectoryVault
 from portal.crypto.envelope import Binding, new_key
+from portal.domain.audit import AuditAction
 from portal.services import audit
 from portal.services.uow import UnitOfWork
 from portal.storage.models import DataKey
@@ -18,6 +19,7 @@ from portal.storage.types import utcnow
 DIRECTORY = "directory"
 EMAIL_INDEX = "email-index"
 CASE = "case"
+_SINGLETON_LOCK = 7_274_202  # PostgreSQL advisory lock: two first requests never make two directory keys
 
 
 def _binding(data_key_id: uuid.UUID, purpose: str) -> Binding:
@@ -38,12 +40,21 @@ def unwrap(uow: UnitOfWork, row: DataKey) -> bytes:
 
 
 def _singleton_key(uow: UnitOfWork, purpose: str) -> bytes:
-    row = uow.session.scalars(select(DataKey).where(DataKey.purpose == purpose)).first()
-    if row is None:
+    """The one key of this purpose, made by whichever request needs it first (and only once)."""
+    row = uow.session.scalars(select(DataKey).where(DataKey.purpose == purpose).order_by(DataKey.created_at)).first()
+    if row is not None:
+        return unwrap(uow, row)
+    with uow:
+        if uow.dialect == "postgresql":
+            uow.session.execute(text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": _SINGLETON_LOCK})
+        row = uow.session.scalars(
+            select(DataKey).where(DataKey.purpose == purpose).order_by(DataKey.created_at)
+        ).first()
+        if row is not None:
+            return unwrap(uow, row)
         row, plain = create_data_key(uow, purpose)
         uow.session.flush()
         return plain
-    return unwrap(uow, row)
 
 
 def directory_vault(uow: UnitOfWork) -> DirectoryVault:
@@ -71,11 +82,11 @@ def rewrap_all(uow: UnitOfWork) -> int:
     """Re-wrap every data key under the newest KEK, so older KEKs can be retired."""
     current = uow.keyring.current_id
     count = 0
-    for row in uow.session.scalars(select(DataKey).where(DataKey.kek_id != current)):
-        plain = unwrap(uow, row)
-        row.kek_id, row.wrapped_key = uow.keyring.wrap(plain, _binding(row.id, row.purpose))
-        row.rewrapped_at = utcnow()
-        count += 1
-    audit.record(uow, "keys.rewrap", object_type="kek", object_id=current)
-    uow.commit()
+    with uow:
+        for row in uow.session.scalars(select(DataKey).where(DataKey.kek_id != current).with_for_update()):
+            plain = unwrap(uow, row)
+            row.kek_id, row.wrapped_key = uow.keyring.wrap(plain, _binding(row.id, row.purpose))
+            row.rewrapped_at = utcnow()
+            count += 1
+        audit.record(uow, AuditAction.KEYS_REWRAP, object_type="kek", object_id=current)
     return count

@@ -1,17 +1,17 @@
 """Items (letters, questions, answers, shuttle notes): writing, review, release and reading.
 
-Each use case loads the item for the actor, asks the domain, stores the decision and
-writes it to the audit trail; every view of an item's words is audited too.
+Every use case is one unit of work: it locks the case row, then the item row (always in that
+order), checks the form was not acted on already, asks the domain, stores the answer and
+writes the audit event, and commits all of it together or nothing. Every look at an item's
+words is audited in the same way.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 import uuid
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -20,15 +20,18 @@ from portal import screening
 from portal.crypto import KeyringError, TamperedCiphertext
 from portal.domain import inbox as inbox_rules
 from portal.domain import items as item_rules
+from portal.domain.actors import Actor
+from portal.domain.audit import AuditAction, AuditOutcome
 from portal.domain.enums import ItemKind, ItemState, ReviewDecision, Role, Side
 from portal.domain.errors import DomainError, NotAllowed
 from portal.domain.items import Item
 from portal.domain.permissions import ItemAction, ItemView, allowed, view_item
 from portal.domain.presentation import NOUNS, attribution, reader_label, writer_label
 from portal.domain.redaction import Redaction
-from portal.services import audit, records
+from portal.services import audit, casework, records, submissions
 from portal.services.casework import PAGE_SIZE, CaseContext, CaseNotFound, Page
-from portal.services.text import clean_text
+from portal.services.submissions import Previous
+from portal.services.text import as_typed
 from portal.services.uow import UnitOfWork
 from portal.storage import models
 from portal.storage.types import utcnow
@@ -42,9 +45,11 @@ class Loaded:
     item: Item
 
 
-def _load(uow: UnitOfWork, context: CaseContext, item_id: uuid.UUID, *, with_text: bool = True) -> Loaded:
+def _load(
+    uow: UnitOfWork, context: CaseContext, item_id: uuid.UUID, *, with_text: bool = True, lock: bool = False
+) -> Loaded:
     """An item of this case that the actor may see; anything else is "not found"."""
-    row = uow.session.get(models.Item, item_id)
+    row = uow.session.get(models.Item, item_id, with_for_update=True if lock else None)
     if row is None or row.case_id != context.row.id:
         raise CaseNotFound
     vault = records.vault_for(uow, context.row) if with_text else None
@@ -54,25 +59,49 @@ def _load(uow: UnitOfWork, context: CaseContext, item_id: uuid.UUID, *, with_tex
     return Loaded(row, item)
 
 
-def _store(
-    uow: UnitOfWork, context: CaseContext, loaded: Loaded, after: Item, action: str, outcome: str = "success"
-) -> None:
-    records.write_item(records.vault_for(uow, context.row), loaded.row, loaded.item, after)
+@dataclass
+class Change:
+    """One use case on one item: its case and the item, both locked until the commit."""
+
+    context: CaseContext
+    loaded: Loaded
+    repeated: Previous | None  # the same form was acted on already: do nothing again
+
+    @property
+    def item(self) -> Item:
+        return self.loaded.item
+
+
+@contextmanager
+def _changing(
+    uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, item_id: uuid.UUID, once: str | None, *, with_text: bool = True
+) -> Iterator[Change]:
+    with casework.changing(uow, actor, case_id) as context:
+        repeated = submissions.previous(uow, once, actor.user_id)
+        yield Change(context, _load(uow, context, item_id, with_text=with_text, lock=True), repeated)
+
+
+def _store(uow: UnitOfWork, change: Change, after: Item, action: AuditAction, once: str | None) -> None:
+    context = change.context
+    records.write_item(records.vault_for(uow, context.row), change.loaded.row, change.item, after)
     context.row.updated_at = utcnow()
+    submissions.remember(uow, once, context.actor.user_id, action.value, after.id)
+    _audit(uow, context, action, after)
+
+
+def _audit(uow: UnitOfWork, context: CaseContext, action: AuditAction, item: Item) -> None:
     audit.record(
         uow,
         action,
-        outcome=outcome,
         actor_id=context.actor.user_id,
         case_id=context.row.id,
-        object_type=after.kind.value,
-        object_id=after.id,
+        object_type=item.kind.value,
+        object_id=item.id,
     )
-    uow.commit()
 
 
 def _clean_parts(kind: ItemKind, parts: Sequence[str]) -> tuple[str, ...]:
-    cleaned = tuple(clean_text(part) for part in parts)
+    cleaned = tuple(as_typed(part) for part in parts)
     if kind == ItemKind.QUESTION_SET:
         cleaned = tuple(part for part in cleaned if part.strip()) or ("",)
     if len(cleaned) > MAX_PARTS:
@@ -80,55 +109,139 @@ def _clean_parts(kind: ItemKind, parts: Sequence[str]) -> tuple[str, ...]:
     return cleaned
 
 
+def _case_item_rows(uow: UnitOfWork, context: CaseContext) -> list[models.Item]:
+    return list(
+        uow.session.scalars(
+            select(models.Item).where(models.Item.case_id == context.row.id).order_by(models.Item.created_at)
+        )
+    )
+
+
 # --- Writing -------------------------------------------------------------------------------------
 
 
 def start(
     uow: UnitOfWork,
-    context: CaseContext,
+    actor: Actor,
+    case_id: uuid.UUID,
     kind: ItemKind,
-    author_id: uuid.UUID,
+    author_id: uuid.UUID | None,
     question_set_id: uuid.UUID | None = None,
+    *,
+    once: str | None = None,
 ) -> uuid.UUID:
-    question_set = _load(uow, context, question_set_id).item if question_set_id else None
-    item = item_rules.start_item(uuid.uuid4(), context.case, context.actor, kind, author_id, question_set)
-    vault = records.vault_for(uow, context.row)
-    uow.session.add(records.new_item_row(vault, item))
-    uow.session.flush()
-    audit.record(
-        uow,
-        "item.start",
-        actor_id=context.actor.user_id,
-        case_id=context.row.id,
-        object_type=kind.value,
-        object_id=item.id,
-    )
-    uow.commit()
-    return item.id
+    """A new draft, or the author's open draft of the same kind (so one letter is never two).
+
+    A participant writes as themself (`author_id` None); a facilitator names the person.
+    """
+    with casework.changing(uow, actor, case_id) as context:
+        repeated = submissions.previous(uow, once, actor.user_id)
+        if repeated is not None and repeated.result:
+            return uuid.UUID(repeated.result)
+        author = context.me if author_id is None else context.participant(author_id)
+        if author is None:
+            raise NotAllowed("Please choose who this is written for.")
+        question_set = _load(uow, context, question_set_id).item if question_set_id else None
+        item = item_rules.start_item(uuid.uuid4(), context.case, context.actor, kind, author.id, question_set)
+        existing = item_rules.open_draft(
+            (records.item_from_row(None, row) for row in _case_item_rows(uow, context)),
+            author.id,
+            kind,
+            item.answers_to,
+        )
+        if existing is not None:
+            submissions.remember(uow, once, actor.user_id, AuditAction.ITEM_START.value, existing.id)
+            return existing.id
+        uow.session.add(records.new_item_row(records.vault_for(uow, context.row), item))
+        context.row.updated_at = utcnow()
+        submissions.remember(uow, once, actor.user_id, AuditAction.ITEM_START.value, item.id)
+        _audit(uow, context, AuditAction.ITEM_START, item)
+        return item.id
 
 
-def save_draft(uow: UnitOfWork, context: CaseContext, item_id: uuid.UUID, parts: Sequence[str]) -> None:
-    loaded = _load(uow, context, item_id)
-    after = item_rules.save_draft(loaded.item, context.case, context.actor, _clean_parts(loaded.item.kind, parts))
-    if after != loaded.item:
-        _store(uow, context, loaded, after, "item.save")
+def _save(uow: UnitOfWork, change: Change, parts: Sequence[str], once: str | None) -> Item:
+    context = change.context
+    after = item_rules.save_draft(change.item, context.case, context.actor, _clean_parts(change.item.kind, parts))
+    if after != change.item:
+        _store(uow, change, after, AuditAction.ITEM_SAVE, None)
+        change.loaded.item = after
+    return after
 
 
-def submit(uow: UnitOfWork, context: CaseContext, item_id: uuid.UUID) -> None:
-    loaded = _load(uow, context, item_id)
-    _store(uow, context, loaded, item_rules.submit(loaded.item, context.case, context.actor), "item.submit")
+def save_draft(
+    uow: UnitOfWork,
+    actor: Actor,
+    case_id: uuid.UUID,
+    item_id: uuid.UUID,
+    parts: Sequence[str],
+    *,
+    once: str | None = None,
+) -> None:
+    with _changing(uow, actor, case_id, item_id, once) as change:
+        if change.repeated is None:
+            _save(uow, change, parts, once)
+            submissions.remember(uow, once, actor.user_id, AuditAction.ITEM_SAVE.value, item_id)
 
 
-def take_back(uow: UnitOfWork, context: CaseContext, item_id: uuid.UUID) -> None:
-    loaded = _load(uow, context, item_id)
-    _store(uow, context, loaded, item_rules.take_back(loaded.item, context.case, context.actor), "item.take-back")
+def send(
+    uow: UnitOfWork,
+    actor: Actor,
+    case_id: uuid.UUID,
+    item_id: uuid.UUID,
+    parts: Sequence[str],
+    *,
+    once: str | None = None,
+) -> None:
+    """Save the words on the page and send them for review, as one act: both or neither."""
+    with _changing(uow, actor, case_id, item_id, once) as change:
+        if change.repeated is not None:
+            return
+        saved = _save(uow, change, parts, None)
+        _store(
+            uow,
+            change,
+            item_rules.submit(saved, change.context.case, change.context.actor),
+            AuditAction.ITEM_SUBMIT,
+            once,
+        )
 
 
-def confirm(uow: UnitOfWork, context: CaseContext, item_id: uuid.UUID, at: datetime | None = None) -> None:
+def submit(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, item_id: uuid.UUID, *, once: str | None = None) -> None:
+    with _changing(uow, actor, case_id, item_id, once) as change:
+        if change.repeated is None:
+            after = item_rules.submit(change.item, change.context.case, change.context.actor)
+            _store(uow, change, after, AuditAction.ITEM_SUBMIT, once)
+
+
+def take_back(
+    uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, item_id: uuid.UUID, *, once: str | None = None
+) -> None:
+    """The writer's right until it is passed on: no version check, whatever a facilitator decided."""
+    with _changing(uow, actor, case_id, item_id, once) as change:
+        if change.repeated is None:
+            after = item_rules.take_back(change.item, change.context.case, change.context.actor)
+            _store(uow, change, after, AuditAction.ITEM_TAKE_BACK, once)
+
+
+def confirm(
+    uow: UnitOfWork,
+    actor: Actor,
+    case_id: uuid.UUID,
+    item_id: uuid.UUID,
+    *,
+    seen: int | None = None,
+    once: str | None = None,
+    at: datetime | None = None,
+) -> None:
     """The person a shuttle note speaks for agrees it says what they meant (or it was read back to them)."""
-    loaded = _load(uow, context, item_id)
-    after = item_rules.confirm_shuttle_note(loaded.item, context.case, context.actor, at or utcnow())
-    _store(uow, context, loaded, after, "item.confirm")
+    with _changing(uow, actor, case_id, item_id, once) as change:
+        if change.repeated is None:
+            if seen is not None:  # a participant's "yes, it says what I meant" is about the words they read
+                item_rules.require_seen(change.item, seen)
+            after = item_rules.confirm_shuttle_note(
+                change.item, change.context.case, change.context.actor, at or utcnow()
+            )
+            _store(uow, change, after, AuditAction.ITEM_CONFIRM, once)
 
 
 # --- Review and release --------------------------------------------------------------------------------
@@ -185,66 +298,49 @@ def passages_to_redactions(parts: Sequence[str], passages: str, reason: str) -> 
     return redactions
 
 
-def version_of(item: Item) -> str:
-    """A fingerprint of the words and removals a facilitator is looking at.
-
-    Review and release forms carry it, so a decision never applies to text that changed
-    after the page was opened (taken back, edited and sent again, say).
-    """
-    content = json.dumps([list(item.parts), [asdict(r) for r in item.redactions]], sort_keys=True)
-    return hashlib.sha256(content.encode()).hexdigest()[:32]
-
-
-def _require_version(item: Item, version: str | None) -> None:
-    if version is not None and not hmac.compare_digest(version, version_of(item)):
-        raise DomainError("This changed after you opened it. Please read it again before deciding.")
-
-
 @dataclass(frozen=True)
 class ReviewRequest:
     decision: ReviewDecision
+    seen: int | None  # the item's version on the page the decision was made on
     ticked: frozenset[str] = frozenset()  # keys of the suggestions kept ticked
     passages: str = ""
     passage_reason: str = ""
     message: str = ""
     checked: bool = False  # "I have checked this": needed to leave an identifying or threat finding in
-    version: str | None = None  # from the page the decision was made on (see version_of)
+    once: str | None = None
 
 
-def review(uow: UnitOfWork, context: CaseContext, item_id: uuid.UUID, request: ReviewRequest) -> Item:
-    loaded = _load(uow, context, item_id)
-    _require_version(loaded.item, request.version)
-    redactions: list[Redaction] = []
-    unticked: list[Suggestion] = []
-    if request.decision in (ReviewDecision.APPROVE, ReviewDecision.REDACT):
-        for suggestion in suggestions(context, loaded.item):
-            if suggestion.key in request.ticked:
-                redactions.append(Redaction(suggestion.start, suggestion.end, _reason(suggestion), suggestion.part))
-            else:
-                unticked.append(suggestion)
-        redactions += passages_to_redactions(loaded.item.parts, request.passages, request.passage_reason or "")
-        if unticked and not request.checked:
-            raise DomainError(
-                "Some details that screening found are being left in. Tick “I have checked this” to confirm "
-                "they are safe to pass on, or tick them to remove them."
-            )
-    decision = request.decision
-    if decision == ReviewDecision.APPROVE and redactions:
-        decision = ReviewDecision.REDACT
-    after = item_rules.review(
-        loaded.item, context.case, context.actor, decision, redactions=redactions, message=clean_text(request.message)
-    )
-    if unticked:
-        audit.record(
-            uow,
-            "item.review.findings-left-in",
-            actor_id=context.actor.user_id,
-            case_id=context.row.id,
-            object_type=after.kind.value,
-            object_id=after.id,
+def review(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, item_id: uuid.UUID, request: ReviewRequest) -> Item:
+    """A facilitator's decision, made on the version they read; a newer version refuses it (`Stale`)."""
+    with _changing(uow, actor, case_id, item_id, request.once) as change:
+        context, item = change.context, change.item
+        if change.repeated is not None:
+            return item
+        item_rules.require_seen(item, request.seen)
+        redactions: list[Redaction] = []
+        unticked: list[Suggestion] = []
+        if request.decision in (ReviewDecision.APPROVE, ReviewDecision.REDACT):
+            for suggestion in suggestions(context, item):
+                if suggestion.key in request.ticked:
+                    redactions.append(Redaction(suggestion.start, suggestion.end, _reason(suggestion), suggestion.part))
+                else:
+                    unticked.append(suggestion)
+            redactions += passages_to_redactions(item.parts, request.passages, request.passage_reason or "")
+            if unticked and not request.checked:
+                raise DomainError(
+                    "Some details that screening found are being left in. Tick “I have checked this” to confirm "
+                    "they are safe to pass on, or tick them to remove them."
+                )
+        decision = request.decision
+        if decision == ReviewDecision.APPROVE and redactions:
+            decision = ReviewDecision.REDACT
+        after = item_rules.review(
+            item, context.case, context.actor, decision, redactions=redactions, message=as_typed(request.message)
         )
-    _store(uow, context, loaded, after, f"item.review.{decision.value}")
-    return after
+        _store(uow, change, after, AuditAction.review(decision), request.once)
+        if unticked:
+            _audit(uow, context, AuditAction.ITEM_FINDINGS_LEFT_IN, after)
+        return after
 
 
 _REASONS = {
@@ -270,61 +366,81 @@ def _reason(suggestion: Suggestion) -> str:
 
 
 def release(
-    uow: UnitOfWork, context: CaseContext, item_id: uuid.UUID, at: datetime | None = None, version: str | None = None
+    uow: UnitOfWork,
+    actor: Actor,
+    case_id: uuid.UUID,
+    item_id: uuid.UUID,
+    at: datetime | None = None,
+    *,
+    seen: int | None = None,
+    once: str | None = None,
 ) -> None:
-    """Pass the approved copy on now, or at a set time."""
-    loaded = _load(uow, context, item_id)
-    now = utcnow()
-    if at is None:
-        after = item_rules.release(loaded.item, context.case, context.actor, now)
-    else:
-        after = item_rules.schedule_release(loaded.item, context.case, context.actor, at, now)
-    # The rules answer first (their reason is the useful one); then the copy must be the one shown.
-    _require_version(loaded.item, version)
-    _store(uow, context, loaded, after, "item.release" if at is None else "item.schedule")
+    """Pass the approved copy on now, or at a set time: the copy the facilitator was shown."""
+    with _changing(uow, actor, case_id, item_id, once) as change:
+        if change.repeated is not None:
+            return
+        context, item = change.context, change.item
+        now = utcnow()
+        if at is None:
+            after = item_rules.release(item, context.case, context.actor, now)
+        else:
+            after = item_rules.schedule_release(item, context.case, context.actor, at, now)
+        # The rules answer first (their reason is the useful one); then the copy must be the one shown.
+        item_rules.require_seen(item, seen)
+        _store(uow, change, after, AuditAction.ITEM_RELEASE if at is None else AuditAction.ITEM_SCHEDULE, once)
+
+
+def lift_hold(
+    uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, item_id: uuid.UUID, *, once: str | None = None
+) -> None:
+    with _changing(uow, actor, case_id, item_id, once) as change:
+        if change.repeated is None:
+            after = item_rules.lift_hold(change.item, change.context.case, change.context.actor)
+            _store(uow, change, after, AuditAction.ITEM_LIFT_HOLD, once)
 
 
 def deliver_due(uow: UnitOfWork, now: datetime | None = None) -> int:
-    """Pass on every scheduled item whose time has come, if its case still allows it.
+    """Pass on every scheduled item whose time has come, if its case still allows it (the worker's job).
 
-    Each item is checked with its words opened, exactly as a release by hand would be, under
-    a lock on its case so a withdrawal cannot cross it. One item that cannot be delivered is
-    recorded and left scheduled; it never stops the others or the page that asked.
+    Each item is its own unit of work, checked with its words opened exactly as a release by
+    hand would be, under the lock of its case so a withdrawal cannot cross it. One item that
+    cannot be delivered is recorded and left scheduled; it never stops the others.
     """
     now = now or utcnow()
     delivered = 0
-    for item_id, case_id in uow.session.execute(
+    due = uow.session.execute(
         select(models.Item.id, models.Item.case_id).where(
             models.Item.state == ItemState.SCHEDULED.value, models.Item.release_at <= now
         )
-    ).all():
+    ).all()
+    for item_id, case_id in due:
         try:
             delivered += _deliver_one(uow, case_id, item_id, now)
         except (DomainError, TamperedCiphertext, KeyringError):
-            uow.rollback()
-            audit.record(uow, "item.release", outcome="blocked", case_id=case_id, object_type="item", object_id=item_id)
-            uow.commit()
+            with uow:
+                audit.record(
+                    uow,
+                    AuditAction.ITEM_RELEASE,
+                    outcome=AuditOutcome.BLOCKED,
+                    case_id=case_id,
+                    object_type="item",
+                    object_id=item_id,
+                )
     return delivered
 
 
 def _deliver_one(uow: UnitOfWork, case_id: uuid.UUID, item_id: uuid.UUID, now: datetime) -> int:
-    case_row = uow.session.get(models.Case, case_id, with_for_update={"of": models.Case})
-    row = uow.session.get(models.Item, item_id, with_for_update=True)
-    if row is None or row.state != ItemState.SCHEDULED.value:  # changed since the list was read
-        uow.rollback()
-        return 0
-    vault = records.vault_for(uow, case_row)
-    before = records.item_from_row(vault, row)
-    after = item_rules.deliver_scheduled(before, records.case_from_row(uow, case_row), now)
-    records.write_item(vault, row, before, after)
-    audit.record(uow, "item.release", case_id=case_id, object_type=row.kind, object_id=row.id)
-    uow.commit()
-    return 1
-
-
-def lift_hold(uow: UnitOfWork, context: CaseContext, item_id: uuid.UUID) -> None:
-    loaded = _load(uow, context, item_id)
-    _store(uow, context, loaded, item_rules.lift_hold(loaded.item, context.case, context.actor), "item.lift-hold")
+    with uow:
+        case_row = casework.lock_case_row(uow, case_id)
+        row = uow.session.get(models.Item, item_id, with_for_update=True)
+        if case_row is None or row is None or row.state != ItemState.SCHEDULED.value:  # changed since the list
+            return 0
+        vault = records.vault_for(uow, case_row)
+        before = records.item_from_row(vault, row)
+        after = item_rules.deliver_scheduled(before, records.case_from_row(uow, case_row), now)
+        records.write_item(vault, row, before, after)
+        audit.record(uow, AuditAction.ITEM_RELEASE, case_id=case_id, object_type=row.kind, object_id=row.id)
+        return 1
 
 
 # --- Reading ---------------------------------------------------------------------------------------------
@@ -334,6 +450,7 @@ def lift_hold(uow: UnitOfWork, context: CaseContext, item_id: uuid.UUID) -> None
 class Reading:
     """One item as this viewer may see it, with the words and labels the page needs."""
 
+    context: CaseContext
     item: Item
     view: ItemView
     attribution: tuple[str, ...]
@@ -343,29 +460,23 @@ class Reading:
     may: frozenset[ItemAction]
     received: bool
 
+    @property
+    def version(self) -> int:
+        return self.item.version
 
-def read(uow: UnitOfWork, context: CaseContext, item_id: uuid.UUID) -> Reading:
-    """Open an item's words for this viewer; every look is written to the audit trail."""
-    loaded = _load(uow, context, item_id)
-    item = loaded.item
+
+def _reading(uow: UnitOfWork, context: CaseContext, item_id: uuid.UUID) -> Reading:
+    item = _load(uow, context, item_id).item
     view = view_item(item, context.case, context.actor)
     author = context.case.participant(item.author_id)
     received = context.me is not None and context.me.id != author.id
     questions: tuple[str, ...] = ()
     if item.kind == ItemKind.ANSWERS and item.answers_to:
-        question_set = _load(uow, context, item.answers_to).item
-        questions = question_set.release_copy
+        questions = _load(uow, context, item.answers_to).item.release_copy
     may = frozenset(action for action in ItemAction if allowed(action, item, context.case, context.actor))
-    audit.record(
-        uow,
-        "item.view",
-        actor_id=context.actor.user_id,
-        case_id=context.row.id,
-        object_type=item.kind.value,
-        object_id=item.id,
-    )
-    uow.commit()
+    _audit(uow, context, AuditAction.ITEM_VIEW, item)
     return Reading(
+        context=context,
         item=item,
         view=view,
         attribution=attribution(item, author),
@@ -377,10 +488,30 @@ def read(uow: UnitOfWork, context: CaseContext, item_id: uuid.UUID) -> Reading:
     )
 
 
+def read(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, item_id: uuid.UUID) -> Reading:
+    """Open an item's words for this viewer; the look is written to the audit trail in the same unit."""
+    with uow:
+        return _reading(uow, casework.load(uow, actor, case_id), item_id)
+
+
+@dataclass(frozen=True)
+class ReviewPage:
+    reading: Reading
+    suggestions: list[Suggestion]
+
+
+def review_page(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, item_id: uuid.UUID) -> ReviewPage:
+    """The original with screening's findings, for a facilitator who may review it now."""
+    with uow:
+        reading = _reading(uow, casework.load(uow, actor, case_id), item_id)
+        return ReviewPage(reading, suggestions(reading.context, reading.item))
+
+
 @dataclass(frozen=True)
 class Summary:
     """An item without its words: enough to ask the recipient whether they are ready to open it."""
 
+    context: CaseContext
     item_id: uuid.UUID
     kind: ItemKind
     noun: str
@@ -389,42 +520,77 @@ class Summary:
     awaits_opening: bool
 
 
-def summary(uow: UnitOfWork, context: CaseContext, item_id: uuid.UUID) -> Summary:
+def summary(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, item_id: uuid.UUID) -> Summary:
+    context = casework.load(uow, actor, case_id)
     item = _load(uow, context, item_id, with_text=False).item
     author = context.case.participant(item.author_id)
     received = context.me is not None and context.me.id != author.id
     awaits = received and item.opened_at is None and allowed(ItemAction.OPEN, item, context.case, context.actor)
-    return Summary(item.id, item.kind, NOUNS[item.kind], reader_label(item), attribution(item, author), awaits)
+    return Summary(context, item.id, item.kind, NOUNS[item.kind], reader_label(item), attribution(item, author), awaits)
 
 
-def open_item(uow: UnitOfWork, context: CaseContext, item_id: uuid.UUID, tell_writer: bool) -> None:
-    loaded = _load(uow, context, item_id, with_text=False)
-    after = item_rules.open_item(loaded.item, context.case, context.actor, utcnow(), tell_writer=tell_writer)
-    if after != loaded.item:
-        _store(uow, context, loaded, after, "item.open")
+def open_item(
+    uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, item_id: uuid.UUID, tell_writer: bool, *, once: str | None = None
+) -> None:
+    with _changing(uow, actor, case_id, item_id, once, with_text=False) as change:
+        if change.repeated is None:
+            context = change.context
+            after = item_rules.open_item(change.item, context.case, context.actor, utcnow(), tell_writer=tell_writer)
+            if after != change.item:
+                _store(uow, change, after, AuditAction.ITEM_OPEN, once)
 
 
-def ask_to_hold(uow: UnitOfWork, context: CaseContext, item_id: uuid.UUID) -> None:
-    loaded = _load(uow, context, item_id, with_text=False)
-    _store(uow, context, loaded, item_rules.ask_to_hold(loaded.item, context.case, context.actor), "item.hold-request")
+def ask_to_hold(
+    uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, item_id: uuid.UUID, *, once: str | None = None
+) -> None:
+    with _changing(uow, actor, case_id, item_id, once, with_text=False) as change:
+        if change.repeated is None:
+            after = item_rules.ask_to_hold(change.item, change.context.case, change.context.actor)
+            _store(uow, change, after, AuditAction.ITEM_HOLD_REQUEST, once)
 
 
-def ask_to_destroy(uow: UnitOfWork, context: CaseContext, item_id: uuid.UUID) -> None:
-    loaded = _load(uow, context, item_id, with_text=False)
-    after = item_rules.ask_to_destroy(loaded.item, context.case, context.actor)
-    _store(uow, context, loaded, after, "item.destroy-request")
+def ask_to_destroy(
+    uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, item_id: uuid.UUID, *, once: str | None = None
+) -> None:
+    with _changing(uow, actor, case_id, item_id, once, with_text=False) as change:
+        if change.repeated is None:
+            after = item_rules.ask_to_destroy(change.item, change.context.case, change.context.actor)
+            _store(uow, change, after, AuditAction.ITEM_DESTROY_REQUEST, once)
 
 
 def _case_items(uow: UnitOfWork, context: CaseContext) -> list[tuple[models.Item, Item]]:
-    rows = uow.session.scalars(
-        select(models.Item).where(models.Item.case_id == context.row.id).order_by(models.Item.created_at)
-    ).all()
-    return [(row, records.item_from_row(None, row)) for row in rows]
+    return [(row, records.item_from_row(None, row)) for row in _case_item_rows(uow, context)]
 
 
-def inbox(uow: UnitOfWork, context: CaseContext) -> tuple[inbox_rules.InboxEntry, ...]:
+@dataclass(frozen=True)
+class Inbox:
+    context: CaseContext
+    entries: tuple[inbox_rules.InboxEntry, ...]
+    writable: tuple[ItemKind, ...]  # what this participant may start now
+    to_answer: tuple[uuid.UUID, ...]  # released question sets they may start answering
+
+
+def inbox(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID) -> Inbox:
+    """A participant's inbox for one case, with no words unsealed."""
+    context = casework.load(uow, actor, case_id)
+    me = context.me
+    if me is None:
+        raise NotAllowed("Only people taking part in this case have an inbox for it.")
     items = [item for _, item in _case_items(uow, context)]
-    return inbox_rules.inbox(context.case, reversed(items), context.actor)
+    writable = tuple(
+        kind
+        for kind in (ItemKind.LETTER, ItemKind.QUESTION_SET)
+        if item_rules.may_start(context.case, context.actor, me, kind)
+    )
+    to_answer: tuple[uuid.UUID, ...] = ()
+    if me.side == Side.RESPONSIBLE and item_rules.may_start(context.case, context.actor, me, ItemKind.ANSWERS):
+        answered = {item.answers_to for item in items if item.kind == ItemKind.ANSWERS}
+        to_answer = tuple(
+            item.id
+            for item in items
+            if item.kind == ItemKind.QUESTION_SET and item.state == ItemState.RELEASED and item.id not in answered
+        )
+    return Inbox(context, inbox_rules.inbox(context.case, reversed(items), context.actor), writable, to_answer)
 
 
 @dataclass(frozen=True)
@@ -460,17 +626,6 @@ def case_items(uow: UnitOfWork, context: CaseContext) -> list[ItemSummary]:
     ]
 
 
-def question_sets_to_answer(uow: UnitOfWork, context: CaseContext) -> list[uuid.UUID]:
-    """Released question sets the responsible side has not started answering yet."""
-    items = [item for _, item in _case_items(uow, context)]
-    answered = {item.answers_to for item in items if item.kind == ItemKind.ANSWERS}
-    return [
-        item.id
-        for item in items
-        if item.kind == ItemKind.QUESTION_SET and item.state == ItemState.RELEASED and item.id not in answered
-    ]
-
-
 @dataclass(frozen=True)
 class QueueEntry:
     item_id: uuid.UUID
@@ -481,8 +636,10 @@ class QueueEntry:
     submitted_at: datetime | None
 
 
-def review_queue(uow: UnitOfWork, actor_id: uuid.UUID, role: Role, page: int = 1) -> Page[QueueEntry]:
+def review_queue(uow: UnitOfWork, actor: Actor, page: int = 1) -> Page[QueueEntry]:
     """Items waiting for review in my cases, oldest first: two queries whatever the length."""
+    if actor.role not in (Role.FACILITATOR, Role.MANAGER):
+        raise NotAllowed("The review queue is for facilitators and managers.")
     waiting = models.Item.state.in_((ItemState.SUBMITTED.value, ItemState.AWAITING_SECOND_APPROVAL.value))
     query = (
         select(
@@ -497,8 +654,8 @@ def review_queue(uow: UnitOfWork, actor_id: uuid.UUID, role: Role, page: int = 1
         .where(waiting)
     )
     count = select(func.count(models.Item.id)).where(waiting)
-    if role == Role.FACILITATOR:
-        mine = select(models.CaseFacilitator.case_id).where(models.CaseFacilitator.user_id == actor_id)
+    if actor.role == Role.FACILITATOR:
+        mine = select(models.CaseFacilitator.case_id).where(models.CaseFacilitator.user_id == actor.user_id)
         query = query.where(models.Item.case_id.in_(mine))
         count = count.where(models.Item.case_id.in_(mine))
     total = uow.session.scalar(count) or 0

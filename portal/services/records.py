@@ -109,6 +109,7 @@ def item_from_row(vault: CaseVault | None, row: models.Item) -> Item:
         released_at=row.released_at,
         opened_at=row.opened_at,
         read_receipt=row.read_receipt,
+        version=row.version or 0,
     )
 
 

@@ -1,14 +1,12 @@
-"""Text as people write it: markup stripped on the way in, paragraphs kept, escaped on the way out."""
+"""Text as people write it: stored exactly as typed, escaped on the way out (Jinja's autoescape).
+
+Nothing is stripped or decoded: "if a<b and c>d" stays as written, and "&lt;" stays those four
+characters. Only line endings are made uniform, since browsers send a textarea's lines as
+"\r\n". Control characters never get this far: the web layer refuses them with a message.
+"""
 
 from __future__ import annotations
 
-import html
 
-import bleach
-
-
-def clean_text(text: str) -> str:
-    """Plain text with paragraphs: no markup survives, line endings are made uniform."""
-    stripped = bleach.clean(text.replace("\r\n", "\n").replace("\r", "\n"), tags=set(), attributes={}, strip=True)
-    lines = [line.rstrip() for line in html.unescape(stripped).split("\n")]
-    return "\n".join(lines).strip("\n")
+def as_typed(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -1,25 +1,94 @@
-"""The unit of work a use case runs in: one database session, the keyring, unwrapped keys."""
+"""The unit of work a use case runs in: one transaction, the keyring, and unwrapped keys.
+
+    with uow:
+        ...  # load (and lock) what the use case changes, ask the domain, store, audit
+
+commits at the end of the block and rolls back on any exception. Blocks nest: an inner
+block joins the outer one, and only the outermost commits. Entering ends any read-only
+transaction the request had open (finding the signed-in user, say) and starts a fresh one,
+so a use case decides on the database as it is now, never on rows read before. Writing
+outside a unit of work is refused (see `storage.db.PortalSession`), so no change can slip into the
+database without the commit, rollback and audit event of a use case.
+"""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
+from types import TracebackType
 from uuid import UUID
 
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from portal.crypto import CaseVault, DirectoryVault, Keyring
+from portal.storage.db import UNIT_DEPTH as DEPTH
+from portal.storage.db import WRITE_TRANSACTION, WriteOutsideUnitOfWork
+
+# SQLite: BEGIN IMMEDIATE already waits for the write lock (busy_timeout); past that, a few more tries.
+BEGIN_ATTEMPTS = 4
+BEGIN_BACKOFF_SECONDS = 0.05
 
 
 @dataclass
 class UnitOfWork:
     session: Session
     keyring: Keyring
-    # Unwrapped keys live only as long as this unit of work (one request or command).
+    # Unwrapped keys live only as long as this unit of work's owner (one request or command).
     directory_vault: DirectoryVault | None = None
     case_vaults: dict[UUID, CaseVault] = field(default_factory=dict)
 
-    def commit(self) -> None:
-        self.session.commit()
+    @property
+    def active(self) -> bool:
+        return bool(self.session.info.get(DEPTH))
+
+    @property
+    def dialect(self) -> str:
+        return self.session.get_bind().dialect.name
+
+    def __enter__(self) -> UnitOfWork:
+        depth = self.session.info.get(DEPTH, 0)
+        if depth == 0:
+            self._begin()
+        self.session.info[DEPTH] = depth + 1
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        depth = self.session.info[DEPTH]
+        try:
+            if depth == 1:
+                if kind is None:
+                    try:
+                        self.session.commit()  # still inside the unit: its final flush is allowed
+                    except BaseException:
+                        self.session.rollback()
+                        raise
+                else:
+                    self.session.rollback()
+        finally:
+            self.session.info[DEPTH] = depth - 1
 
     def rollback(self) -> None:
+        """Abandon whatever is open (for error pages and tests); inside a unit, use an exception."""
+        if self.active:
+            raise WriteOutsideUnitOfWork("a unit of work ends by leaving its block, not by rollback()")
         self.session.rollback()
+
+    def _begin(self) -> None:
+        session = self.session
+        if session.new or session.dirty or session.deleted:
+            raise WriteOutsideUnitOfWork("changes were made before the unit of work began")
+        if session.in_transaction():
+            session.commit()  # a read-only transaction: nothing to keep, and its snapshot is old
+        session.expire_all()
+        for attempt in range(BEGIN_ATTEMPTS):
+            try:
+                session.connection(execution_options={WRITE_TRANSACTION: True})
+                return
+            except OperationalError as error:
+                session.rollback()
+                if "locked" not in str(error.orig) or attempt == BEGIN_ATTEMPTS - 1:
+                    raise
+                time.sleep(BEGIN_BACKOFF_SECONDS * (attempt + 1))

@@ -21,6 +21,7 @@ from portal.web import (
     security,
 )
 from portal.web.access import guard
+from portal.web.forms import new_once
 
 BLUEPRINTS = (
     public.bp,
@@ -42,5 +43,6 @@ def init_app(app: Flask) -> None:
     security.init_app(app)
     errors.init_app(app)
     app.before_request(guard)
+    app.jinja_env.globals["once_key"] = new_once
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)

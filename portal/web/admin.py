@@ -5,14 +5,16 @@ from __future__ import annotations
 import uuid
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from portal.runtime import unit_of_work
 from portal.services import accounts, invitations
 from portal.services.accounts import AccountError, Role
 from portal.storage.models import User
 from portal.web.access import roles
-from portal.web.forms import InviteStaffForm
+from portal.web.exchange_context import actor
+from portal.web.forms import ButtonForm, InviteStaffForm
+from portal.web.links import external_url
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -36,34 +38,35 @@ def invite_staff():
     form = InviteStaffForm()
     if form.validate_on_submit():
         try:
-            token = invitations.invite(
-                unit_of_work(), current_user.record, Role(form.role.data), form.name.data, form.email.data
-            )
+            token = invitations.invite(unit_of_work(), actor(), Role(form.role.data), form.name.data, form.email.data)
         except AccountError as problem:
             form.email.errors = [str(problem)]
         else:
-            link = url_for("auth.join", token=token, _external=True)
-            return render_template("invitation_link.html", link=link, name=form.name.data)
+            return render_template(
+                "invitation_link.html", link=external_url("auth.join", token=token), name=form.name.data
+            )
     return render_template("admin/invite.html", form=form), 400 if form.errors else 200
 
 
 @bp.post("/staff/<uuid:user_id>/deactivate")
 @roles(Role.ADMIN)
-def deactivate(user_id: uuid.UUID):
+def deactivate(user_id: uuid.UUID) -> Response:
     _set_active(user_id, False)
     return redirect(url_for("admin.staff"))
 
 
 @bp.post("/staff/<uuid:user_id>/reactivate")
 @roles(Role.ADMIN)
-def reactivate(user_id: uuid.UUID):
+def reactivate(user_id: uuid.UUID) -> Response:
     _set_active(user_id, True)
     return redirect(url_for("admin.staff"))
 
 
 def _set_active(user_id: uuid.UUID, active: bool) -> None:
+    if not ButtonForm().validate_on_submit():
+        abort(400)
     try:
-        accounts.set_active(unit_of_work(), current_user.record, _staff_member(user_id), active)
+        accounts.set_active(unit_of_work(), actor(), _staff_member(user_id).id, active)
     except AccountError as problem:
         flash(str(problem), "error")
     else:
@@ -72,7 +75,9 @@ def _set_active(user_id: uuid.UUID, active: bool) -> None:
 
 @bp.post("/staff/<uuid:user_id>/clear-delay")
 @roles(Role.ADMIN)
-def clear_delay(user_id: uuid.UUID):
-    accounts.clear_sign_in_delay(unit_of_work(), current_user.record, _staff_member(user_id))
+def clear_delay(user_id: uuid.UUID) -> Response:
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    accounts.clear_sign_in_delay(unit_of_work(), actor(), _staff_member(user_id).id)
     flash("The sign-in delay is cleared.", "success")
     return redirect(url_for("admin.staff"))

@@ -28,7 +28,9 @@ from portal.services import agreements, casework
 from portal.services.casework import CaseContext
 from portal.services.uow import UnitOfWork
 from portal.web.access import roles
-from portal.web.exchange_context import case_or_404
+from portal.web.exchange_context import actor, case_or_404
+from portal.web.forms import ActionForm
+from portal.web.refusals import refusal
 
 bp = Blueprint("agreement", __name__)
 
@@ -79,7 +81,7 @@ class ActionRow:
         return not (self.kind.data or self.owner.data or (self.details.data or "").strip() or typed_date)
 
 
-class DraftForm(FlaskForm):
+class DraftForm(ActionForm):
     follow_up_on = DateField(
         "Follow-up date", validators=[DataRequired("Enter the follow-up date.")], invalid_value_message=DATE_MESSAGE
     )
@@ -144,7 +146,7 @@ for _n in range(1, ROWS + 1):
     setattr(DraftForm, f"due_on_{_n}", DateField("Due by", validators=[Optional()], invalid_value_message=DATE_MESSAGE))
 
 
-class AgreeForm(FlaskForm):
+class AgreeForm(ActionForm):
     side = HiddenField()
 
     def validate(self, extra_validators: Any = None) -> bool:
@@ -157,7 +159,7 @@ class AgreeForm(FlaskForm):
         return True
 
 
-class DoneForm(FlaskForm):
+class DoneForm(ActionForm):
     done_on = DateField(
         "Date it was done", validators=[DataRequired("Enter the date it was done.")], invalid_value_message=DATE_MESSAGE
     )
@@ -167,7 +169,7 @@ class DoneForm(FlaskForm):
             raise ValidationError("The date it was done can't be in the future.")
 
 
-class SatisfactionForm(FlaskForm):
+class SatisfactionForm(ActionForm):
     score = RadioField(
         SATISFACTION_QUESTION,
         choices=[SelectChoice(value, label) for value, label in SCORES.items()],
@@ -195,7 +197,7 @@ def _load(case_id: UUID) -> tuple[UnitOfWork, CaseContext]:
 
 def _refuse(form: FlaskForm, problem: DomainError) -> int:
     """Show the rule's message above the form; 403 for someone who may never do it."""
-    form.form_errors.append(str(problem))
+    form.form_errors.append(refusal(problem))
     return 403 if isinstance(problem, NotAllowed) else 400
 
 
@@ -250,7 +252,7 @@ def draft(case_id: UUID) -> Response | tuple[str, int]:
     status = 400
     if form.validate_on_submit():
         try:
-            agreements.draft(uow, context, form.actions(), form.follow_up_on.data)
+            agreements.draft(uow, actor(), case_id, form.actions(), form.follow_up_on.data, once=form.once.data)
         except DomainError as problem:
             status = _refuse(form, problem)
         else:
@@ -264,39 +266,39 @@ def draft(case_id: UUID) -> Response | tuple[str, int]:
 @roles(Role.PARTICIPANT, Role.FACILITATOR)
 def agree(case_id: UUID) -> Response | tuple[str, int]:
     """Participants agree for their own side; a facilitator records it for a side (offline, say)."""
-    uow, context = _load(case_id)
     form = AgreeForm()
     status = 400
     if form.validate_on_submit():
         side = Side(form.side.data)
         try:
-            agreements.agree(uow, context, side)
+            agreements.agree(unit_of_work(), actor(), case_id, side, once=form.once.data)
         except DomainError as problem:
             status = _refuse(form, problem)
         else:
-            if context.me is None:
+            if actor().role == Role.FACILITATOR:
                 flash(f"You recorded that {SIDE_NAMES[side]} agrees.", "success")
             else:
                 flash("Thank you. Your facilitator can see that you agreed.", "success")
             return redirect(url_for(".show", case_id=case_id))
+    uow, context = _load(case_id)
     return _show_page(uow, context, failed=form), status
 
 
 @bp.post("/cases/<uuid:case_id>/agreement/actions/<int:index>/done")
 @roles(Role.FACILITATOR)
 def mark_done(case_id: UUID, index: int) -> Response | tuple[str, int]:
-    uow, context = _load(case_id)
     form = DoneForm()
     form.done_on.id = f"done-on-{index}"
     status = 400
     if form.validate_on_submit():
         try:
-            agreements.mark_done(uow, context, index, form.done_on.data)
+            agreements.mark_done(unit_of_work(), actor(), case_id, index, form.done_on.data, once=form.once.data)
         except DomainError as problem:
             status = _refuse(form, problem)
         else:
             flash(f"Action {index + 1} is marked as done.", "success")
             return redirect(url_for(".show", case_id=case_id))
+    uow, context = _load(case_id)
     return _show_page(uow, context, failed=form, failed_index=index), status
 
 
@@ -363,7 +365,15 @@ def answer_satisfaction(case_id: UUID) -> Response | tuple[str, int]:
         me = context.me
         participant_id = me.id if me is not None else UUID(form.participant.data)
         try:
-            agreements.answer_satisfaction(uow, context, participant_id, int(form.score.data), form.comment.data or "")
+            agreements.answer_satisfaction(
+                uow,
+                actor(),
+                case_id,
+                participant_id,
+                int(form.score.data),
+                form.comment.data or "",
+                once=form.once.data,
+            )
         except DomainError as problem:
             status = _refuse(form, problem)
         else:

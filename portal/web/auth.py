@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import time
 import uuid
 
-from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from portal.extensions import limiter
+from portal.extensions import client_address, csrf, limiter
 from portal.runtime import unit_of_work
 from portal.services import accounts, invitations
 from portal.services.accounts import AccountError, SignInOutcome
 from portal.services.invitations import InvitationError
 from portal.storage.models import User
 from portal.web.access import public, signed_in
+from portal.web.drafts import save_on_leaving
 from portal.web.forms import ChoosePasswordForm, CodeForm, SignInForm
 from portal.web.identity import SignedInUser
 from portal.web.qr import qr_data_uri
@@ -24,7 +27,28 @@ bp = Blueprint("auth", __name__)
 
 PENDING_SECONDS = 300
 REFUSED = "The email address or password is not right. Please try again."
+# Per address and account together: one person in a prison or an office cannot use up the
+# others' tries. Each account's own failures also slow it down (progressive delays, in the database).
 SIGN_IN_LIMIT = "10 per minute; 100 per hour"
+# Per address alone: the ceiling for someone spraying guesses across many accounts from one place.
+ADDRESS_CEILING = "60 per minute; 600 per hour"
+
+
+def _account_key() -> str:
+    """The client's address with a keyed hash of the email it tries (never the email itself)."""
+    email = (request.form.get("email") or "").strip().lower()
+    secret = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(secret, email.encode(), hashlib.sha256).hexdigest()[:32]
+    return f"{client_address()}|{digest}"
+
+
+def _pending_key() -> str:
+    pending = session.get("pending") or {}
+    return f"{client_address()}|{pending.get('user', '')}"
+
+
+def _token_key() -> str:
+    return f"{client_address()}|{hashlib.sha256((request.view_args or {}).get('token', '').encode()).hexdigest()[:32]}"
 
 
 def _wait_message(seconds: int) -> str:
@@ -52,7 +76,8 @@ def _pending_user(step: str) -> User | None:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
+@limiter.limit(SIGN_IN_LIMIT, key_func=_account_key, methods=["POST"])
+@limiter.limit(ADDRESS_CEILING, methods=["POST"])
 @public
 def sign_in():
     if current_user.is_authenticated:
@@ -78,7 +103,8 @@ def sign_in():
 
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
-@limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
+@limiter.limit(SIGN_IN_LIMIT, key_func=_pending_key, methods=["POST"])
+@limiter.limit(ADDRESS_CEILING, methods=["POST"])
 @public
 def sign_in_code():
     user = _pending_user("code")
@@ -100,7 +126,8 @@ def sign_in_code():
 
 
 @bp.route("/sign-in/set-up-authenticator", methods=["GET", "POST"])
-@limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
+@limiter.limit(SIGN_IN_LIMIT, key_func=_pending_key, methods=["POST"])
+@limiter.limit(ADDRESS_CEILING, methods=["POST"])
 @public
 def set_up_authenticator():
     """Staff enrol at their first sign-in; the page works only right after a correct password."""
@@ -135,8 +162,39 @@ def sign_out():
     return redirect(url_for("auth.sign_in"))
 
 
+# What the browser is told to forget when someone leaves quickly: its cache (so Back shows
+# nothing), the cookies (the session) and anything stored.
+CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
+
+
+@bp.route("/leave", methods=["GET", "POST"])
+@limiter.exempt
+@csrf.exempt
+@public
+def leave():
+    """ "Leave this site": end the session for real, make the browser forget the site, go elsewhere.
+
+    Without JavaScript the link itself comes here (GET) and is sent on. With it, the page's
+    script sends a beacon here (POST, carrying a draft being written, which is saved first)
+    and replaces its own history entry, so the exit never waits for this answer. Leaving must
+    always work, so it needs no CSRF token: the worst another site could do with it is sign
+    someone out. A draft is saved only with the form's own valid token (see `save_on_leaving`).
+    """
+    if current_user.is_authenticated:
+        if request.method == "POST":
+            save_on_leaving()
+        accounts.record_sign_out(unit_of_work(), current_user.record, left_site=True)
+        logout_user()
+    session.clear()
+    response = redirect(current_app.config["LEAVE_SITE_URL"], 303) if request.method == "GET" else ("", 204)
+    response = current_app.make_response(response)
+    response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
+    return response
+
+
 @bp.route("/join/<token>", methods=["GET", "POST"])
-@limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
+@limiter.limit(SIGN_IN_LIMIT, key_func=_token_key, methods=["POST"])
+@limiter.limit(ADDRESS_CEILING, methods=["POST"])
 @public
 def join(token: str):
     if len(token) > 128:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
 
 from portal.domain import cases as case_rules
 from portal.domain import items as item_rules
@@ -26,19 +27,26 @@ from portal.domain.presentation import NOUNS, SIDE_NAMES
 from portal.runtime import unit_of_work
 from portal.services import accounts, casework, letters
 from portal.web.access import roles
+from portal.web.audit_labels import audit_label
 from portal.web.exchange_context import actor, attempt, case_or_404
 from portal.web.forms import (
     STAGES,
     AssignForm,
+    ButtonForm,
+    ConsentForm,
     InviteParticipantForm,
     OpenCaseForm,
     ParticipantForm,
     RiskForm,
     StageForm,
 )
+from portal.web.links import external_url
+from portal.web.refusals import refusal
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 STAFF_READERS = (Role.FACILITATOR, Role.MANAGER)
+# Moves that cannot be undone are confirmed on a page of their own first.
+FINAL_STAGES = frozenset({Stage.CLOSED})
 
 
 def _page_number() -> int:
@@ -48,9 +56,13 @@ def _page_number() -> int:
         return 1
 
 
+def _to_case(case_id: uuid.UUID) -> Response:
+    return redirect(url_for("cases.show", case_id=case_id))
+
+
 @bp.get("/")
 @roles(*STAFF_READERS)
-def index():
+def index() -> str:
     uow = unit_of_work()
     page = casework.case_list(uow, actor(), _page_number())
     notices = casework.unseen_notifications(uow, actor())
@@ -59,7 +71,7 @@ def index():
 
 @bp.route("/new", methods=["GET", "POST"])
 @roles(Role.FACILITATOR)
-def new():
+def new() -> Response | tuple[str, int]:
     form = OpenCaseForm()
     if form.validate_on_submit():
         try:
@@ -70,39 +82,34 @@ def new():
                 referred_on=form.referred_on.data,
                 offence_on=form.offence_on.data,
             )
-            row = casework.open_case(unit_of_work(), actor(), referral, RiskLevel(form.risk_level.data))
+            case_id = casework.open_case(
+                unit_of_work(), actor(), referral, RiskLevel(form.risk_level.data), once=form.once.data
+            )
         except DomainError as problem:
-            form.form_errors.append(str(problem))
+            form.form_errors.append(refusal(problem))
         else:
-            flash(f"Case {row.code} is open. Add the people taking part next.", "success")
-            return redirect(url_for("cases.show", case_id=row.id))
+            code = case_or_404(case_id).row.code
+            flash(f"Case {code} is open. Add the people taking part next.", "success")
+            return _to_case(case_id)
     return render_template("cases/new.html", form=form), 400 if form.errors or form.form_errors else 200
 
 
 @bp.get("/<uuid:case_id>")
 @roles(*STAFF_READERS)
-def show(case_id: uuid.UUID):
-    context = case_or_404(case_id)
+def show(case_id: uuid.UUID) -> str:
     uow = unit_of_work()
-    letters.deliver_due(uow)
-    casework.mark_notifications_seen(uow, context.actor, case_id)
-    people = [
-        (
-            participant,
-            casework.participant_name(uow, context, participant.id),
-            casework.consents_of(context, participant.id),
-        )
-        for participant in context.case.participants
-    ]
+    page = casework.case_page(uow, actor(), case_id)
+    context = page.context
     stage_form = StageForm()
+    allowed = case_rules.next_stages(context.case)
     stage_form.stage.choices = [
-        choice for choice in stage_form.stage.choices if Stage(choice.value) in case_rules.next_stages(context.case)
+        choice for choice in stage_form.stage.choices if not choice.value or Stage(choice.value) in allowed
     ]
     return render_template(
         "cases/show.html",
         context=context,
-        referral=casework.referral_details(uow, context),
-        people=people,
+        referral=page.referral,
+        people=[(person.participant, person.name, person.consents) for person in page.people],
         items=letters.case_items(uow, context),
         blockers=case_rules.exchange_blockers(context.case),
         stage_form=stage_form,
@@ -122,50 +129,55 @@ def show(case_id: uuid.UUID):
 
 @bp.post("/<uuid:case_id>/risk")
 @roles(Role.FACILITATOR)
-def risk(case_id: uuid.UUID):
-    context = case_or_404(case_id)
+def risk(case_id: uuid.UUID) -> Response:
     form = RiskForm()
     if form.validate_on_submit():
         attempt(
-            lambda: casework.record_risk_assessment(unit_of_work(), context, RiskLevel(form.risk_level.data)),
+            lambda: casework.record_risk_assessment(
+                unit_of_work(), actor(), case_id, RiskLevel(form.risk_level.data), once=form.once.data
+            ),
             "The risk assessment is recorded.",
         )
-    return redirect(url_for("cases.show", case_id=case_id))
+    return _to_case(case_id)
 
 
 @bp.post("/<uuid:case_id>/stage")
 @roles(Role.FACILITATOR)
-def stage(case_id: uuid.UUID):
-    context = case_or_404(case_id)
-    try:
-        to = Stage(request.form.get("stage", ""))
-    except ValueError:
-        abort(400)
-    attempt(lambda: casework.move(unit_of_work(), context, to), f"The case is now at: {STAGES[to.value]}.")
-    return redirect(url_for("cases.show", case_id=case_id))
+def stage(case_id: uuid.UUID) -> Response | str:
+    """Move the case; a final move (closing) is shown on a confirmation page before it is made."""
+    form = StageForm()  # every stage is offered here; the domain decides which move is allowed
+    if not form.validate_on_submit():
+        flash("Choose the stage to move the case to.", "error")
+        return _to_case(case_id)
+    to = Stage(form.stage.data)
+    if to in FINAL_STAGES and form.confirmed.data != "yes":
+        context = case_or_404(case_id)
+        return render_template("cases/confirm_stage.html", context=context, form=form, to=to, stages=STAGES)
+    attempt(
+        lambda: casework.move(unit_of_work(), actor(), case_id, to, once=form.once.data),
+        f"The case is now at: {STAGES[to.value]}.",
+    )
+    return _to_case(case_id)
 
 
 @bp.post("/<uuid:case_id>/facilitators")
 @roles(Role.FACILITATOR)
-def assign(case_id: uuid.UUID):
-    context = case_or_404(case_id)
+def assign(case_id: uuid.UUID) -> Response:
     form = AssignForm()
     if form.validate_on_submit():
-        user = accounts.find_by_email(unit_of_work(), form.email.data)
-        if user is None:
-            flash("No facilitator has that email address.", "error")
-        else:
-            attempt(
-                lambda: casework.assign_facilitator(unit_of_work(), context, user),
-                "The facilitator is added to this case.",
-            )
-    return redirect(url_for("cases.show", case_id=case_id))
+        attempt(
+            lambda: casework.assign_facilitator(unit_of_work(), actor(), case_id, form.email.data, once=form.once.data),
+            "The facilitator is added to this case.",
+        )
+    else:
+        for message in form.email.errors:
+            flash(message, "error")
+    return _to_case(case_id)
 
 
 @bp.route("/<uuid:case_id>/participants/new", methods=["GET", "POST"])
 @roles(Role.FACILITATOR)
-def add_participant(case_id: uuid.UUID):
-    context = case_or_404(case_id)
+def add_participant(case_id: uuid.UUID) -> Response | tuple[str, int]:
     form = ParticipantForm()
     if form.validate_on_submit():
         details = casework.ParticipantDetails(
@@ -179,12 +191,13 @@ def add_participant(case_id: uuid.UUID):
             sensitive_terms=tuple((form.sensitive_terms.data or "").splitlines()),
         )
         try:
-            casework.add_participant(unit_of_work(), context, details)
+            casework.add_participant(unit_of_work(), actor(), case_id, details, once=form.once.data)
         except DomainError as problem:
-            form.form_errors.append(str(problem))
+            form.form_errors.append(refusal(problem))
         else:
             flash("The person is added to the case.", "success")
-            return redirect(url_for("cases.show", case_id=case_id))
+            return _to_case(case_id)
+    context = case_or_404(case_id)
     return render_template(
         "cases/participant_new.html", form=form, context=context
     ), 400 if form.errors or form.form_errors else 200
@@ -192,134 +205,98 @@ def add_participant(case_id: uuid.UUID):
 
 @bp.route("/<uuid:case_id>/participants/<uuid:participant_id>/invite", methods=["GET", "POST"])
 @roles(Role.FACILITATOR)
-def invite(case_id: uuid.UUID, participant_id: uuid.UUID):
-    context = case_or_404(case_id)
+def invite(case_id: uuid.UUID, participant_id: uuid.UUID) -> str | tuple[str, int]:
     uow = unit_of_work()
-    try:
-        name = casework.participant_name(uow, context, participant_id)
-    except casework.CaseNotFound:
-        abort(404)
+    context = case_or_404(case_id)
+    name = casework.participant_name(uow, context, participant_id)
     form = InviteParticipantForm()
     if form.validate_on_submit():
         try:
-            token = casework.invite_participant(uow, context, participant_id, form.email.data)
+            token = casework.invite_participant(uow, actor(), case_id, participant_id, form.email.data)
         except (DomainError, accounts.AccountError) as problem:
-            form.email.errors = [str(problem)]
+            form.email.errors = [refusal(problem) if isinstance(problem, DomainError) else str(problem)]
         else:
-            link = url_for("auth.join", token=token, _external=True)
-            return render_template("invitation_link.html", link=link, name=name)
+            return render_template("invitation_link.html", link=external_url("auth.join", token=token), name=name)
     return render_template("cases/invite.html", form=form, context=context, name=name), 400 if form.errors else 200
 
 
 @bp.post("/<uuid:case_id>/participants/<uuid:participant_id>/consent")
 @roles(Role.FACILITATOR)
-def record_consent(case_id: uuid.UUID, participant_id: uuid.UUID):
+def record_consent(case_id: uuid.UUID, participant_id: uuid.UUID) -> Response:
     """For someone taking part offline, after explaining each format to them."""
-    context = case_or_404(case_id)
+    form = ConsentForm()
+    if not form.validate_on_submit():
+        abort(400)
     try:
-        consent_format = ConsentFormat(request.form.get("format", ""))
+        consent_format = ConsentFormat(form.format.data)
     except ValueError:
         abort(400)
-    given = request.form.get("given") == "yes"
+    given = form.given.data == "yes"
     attempt(
-        lambda: casework.record_consent(unit_of_work(), context, participant_id, consent_format, given),
+        lambda: casework.record_consent(
+            unit_of_work(), actor(), case_id, participant_id, consent_format, given, once=form.once.data
+        ),
         "Consent is recorded." if given else "The withdrawal of consent is recorded.",
     )
-    return redirect(url_for("cases.show", case_id=case_id))
+    return _to_case(case_id)
 
 
-@bp.post("/<uuid:case_id>/participants/<uuid:participant_id>/withdraw")
+@bp.route("/<uuid:case_id>/participants/<uuid:participant_id>/withdraw", methods=["GET", "POST"])
 @roles(Role.FACILITATOR)
-def withdraw(case_id: uuid.UUID, participant_id: uuid.UUID):
-    """Record that someone told their facilitator they are stopping."""
+def withdraw(case_id: uuid.UUID, participant_id: uuid.UUID) -> Response | str:
+    """Record that someone told their facilitator they are stopping: confirmed on its own page first."""
+    form = ButtonForm()
+    if form.validate_on_submit():
+        attempt(
+            lambda: casework.withdraw(unit_of_work(), actor(), case_id, participant_id, once=form.once.data),
+            "They have stopped taking part. Everything not yet passed on is held.",
+        )
+        return _to_case(case_id)
+    uow = unit_of_work()
     context = case_or_404(case_id)
-    attempt(
-        lambda: casework.withdraw(unit_of_work(), context, participant_id),
-        "They have stopped taking part. Everything not yet passed on is held.",
+    participant = context.participant(participant_id)
+    return render_template(
+        "cases/confirm_withdraw.html",
+        context=context,
+        participant=participant,
+        name=casework.participant_name(uow, context, participant_id),
+        form=form,
+        side_names=SIDE_NAMES,
     )
-    return redirect(url_for("cases.show", case_id=case_id))
 
 
 @bp.post("/<uuid:case_id>/participants/<uuid:participant_id>/rejoin")
 @roles(Role.FACILITATOR)
-def rejoin(case_id: uuid.UUID, participant_id: uuid.UUID):
-    context = case_or_404(case_id)
-    attempt(
-        lambda: casework.rejoin(unit_of_work(), context, participant_id),
-        "They are taking part again. They will need to give consent again.",
-    )
-    return redirect(url_for("cases.show", case_id=case_id))
+def rejoin(case_id: uuid.UUID, participant_id: uuid.UUID) -> Response:
+    form = ButtonForm()
+    if form.validate_on_submit():
+        attempt(
+            lambda: casework.rejoin(unit_of_work(), actor(), case_id, participant_id, once=form.once.data),
+            "They are taking part again. They will need to give consent again.",
+        )
+    return _to_case(case_id)
 
 
 @bp.post("/<uuid:case_id>/participants/<uuid:participant_id>/clear-delay")
 @roles(Role.FACILITATOR)
-def clear_delay(case_id: uuid.UUID, participant_id: uuid.UUID):
-    context = case_or_404(case_id)
-    attempt(
-        lambda: casework.clear_sign_in_delay(unit_of_work(), context, participant_id),
-        "They can try signing in again straight away.",
-    )
-    return redirect(url_for("cases.show", case_id=case_id))
-
-
-# The case history reads the audit trail; these are its actions in plain words.
-TIMELINE_WORDS = {
-    "case.open": "Case opened",
-    "case.assign": "Facilitator added",
-    "case.risk-assessed": "Risk assessment recorded",
-    "participant.add": "Person added",
-    "participant.withdraw": "Someone stopped taking part",
-    "participant.rejoin": "Someone rejoined",
-    "invitation.create": "Invitation link made",
-    "invitation.accept": "Invitation accepted",
-    "item.start": "Draft started",
-    "item.save": "Draft saved",
-    "item.confirm": "Note confirmed",
-    "item.submit": "Sent for review",
-    "item.take-back": "Taken back by the writer",
-    "item.review.approve": "Approved",
-    "item.review.redact": "Approved with passages removed",
-    "item.review.return": "Returned for changes",
-    "item.review.withhold": "Withheld",
-    "item.review.findings-left-in": "Screening findings left in after checking",
-    "item.schedule": "Set to be passed on later",
-    "item.release": "Passed on",
-    "item.lift-hold": "Hold lifted",
-    "item.view": "Read",
-    "item.open": "Opened by the reader",
-    "item.hold-request": "Reader asked for it to be kept",
-    "item.destroy-request": "Reader asked for it to be destroyed",
-    "agreement.draft": "Agreement drafted",
-    "agreement.action.done": "Agreed action done",
-    "satisfaction.answer": "Satisfaction answered",
-    "crypto.open": "A stored value failed to open",
-}
-TIMELINE_PREFIXES = {
-    "case.stage.": "Case moved to: ",
-    "consent.give.": "Consent given: ",
-    "consent.withdraw.": "Consent withdrawn: ",
-    "agreement.agree.": "Agreement accepted by the side: ",
-}
-
-
-def timeline_words(action: str) -> str:
-    if action in TIMELINE_WORDS:
-        return TIMELINE_WORDS[action]
-    for prefix, words in TIMELINE_PREFIXES.items():
-        if action.startswith(prefix):
-            return words + action.removeprefix(prefix).replace("_", " ")
-    return action
+def clear_delay(case_id: uuid.UUID, participant_id: uuid.UUID) -> Response:
+    form = ButtonForm()
+    if form.validate_on_submit():
+        attempt(
+            lambda: casework.clear_sign_in_delay(unit_of_work(), actor(), case_id, participant_id, once=form.once.data),
+            "They can try signing in again straight away.",
+        )
+    return _to_case(case_id)
 
 
 @bp.get("/<uuid:case_id>/timeline")
 @roles(*STAFF_READERS)
-def timeline(case_id: uuid.UUID):
-    context = case_or_404(case_id)
-    page = casework.timeline(unit_of_work(), context, _page_number())
-    return render_template("cases/timeline.html", context=context, page=page, words=timeline_words)
+def timeline(case_id: uuid.UUID) -> str:
+    context, page = casework.timeline(unit_of_work(), actor(), case_id, _page_number())
+    return render_template("cases/timeline.html", context=context, page=page, words=audit_label)
 
 
 @bp.get("/consent-explained")
 @roles(*STAFF_READERS)
-def consent_explained():
+def consent_explained() -> str:
     return render_template("cases/consent_explained.html", explanations=EXPLANATIONS)

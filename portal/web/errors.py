@@ -7,11 +7,16 @@ import logging
 from flask import Flask, render_template
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 from portal.crypto import TamperedCiphertext
+from portal.domain.audit import AuditAction, AuditOutcome
+from portal.domain.errors import DomainError, NotAllowed
 from portal.runtime import unit_of_work
 from portal.services import audit
+from portal.services.casework import CaseNotFound
+from portal.web.refusals import refusal
 
 log = logging.getLogger(__name__)
 
@@ -39,14 +44,22 @@ CSRF_EXPIRED = (
 )
 
 
+REFUSED = "This cannot be done just now"
+# When even the error page cannot be drawn (the database is gone, say): plain words, no template.
+BARE_PAGE = (
+    '<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>{heading}</title></head>'
+    "<body><h1>{heading}</h1><p>{message}</p></body></html>"
+)
+
+
 def render_error(status: int, heading: str | None = None, message: str | None = None) -> tuple[str, int]:
     default_heading, default_message = MESSAGES.get(status, MESSAGES[500])
-    return (
-        render_template(
-            "error.html", status=status, heading=heading or default_heading, message=message or default_message
-        ),
-        status,
-    )
+    heading, message = heading or default_heading, message or default_message
+    try:
+        return render_template("error.html", status=status, heading=heading, message=message), status
+    except Exception as error:  # the page itself failed: never let that become the server's own error page
+        log.error("error page could not be drawn: %s", type(error).__name__)
+        return BARE_PAGE.format(heading=escape(heading), message=escape(message)), status
 
 
 def init_app(app: Flask) -> None:
@@ -60,25 +73,42 @@ def init_app(app: Flask) -> None:
             return render_error(400, *UNREADABLE)
         return render_error(error.code or 500)
 
+    @app.errorhandler(CaseNotFound)
+    def not_found(_error: CaseNotFound):
+        """Another case's id, or one that does not exist: the two look the same."""
+        return render_error(404)
+
+    @app.errorhandler(DomainError)
+    def refused(error: DomainError):
+        """A rule stopped a use case that no view expected to be refused: its own words, calmly."""
+        return render_error(403 if isinstance(error, NotAllowed) else 409, REFUSED, refusal(error))
+
     @app.errorhandler(TamperedCiphertext)
     def tampered(error: TamperedCiphertext):
         """Record that a sealed value failed to open (never its content), then a generic page."""
         log.error("sealed value failed to open: %s", error)
-        uow = unit_of_work()
-        uow.rollback()
-        actor = current_user.id if current_user.is_authenticated else None
-        audit.record(
-            uow,
-            "crypto.open",
-            outcome="tampered",
-            actor_id=actor,
-            object_type="sealed-value",
-            object_id=str(error)[:64],
-        )
-        uow.commit()
+        try:
+            uow = unit_of_work()
+            uow.rollback()
+            actor = current_user.id if current_user.is_authenticated else None
+            with uow:
+                audit.record(
+                    uow,
+                    AuditAction.CRYPTO_OPEN,
+                    outcome=AuditOutcome.TAMPERED,
+                    actor_id=actor,
+                    object_type="sealed-value",
+                    object_id=str(error)[:64],
+                )
+        except Exception as failure:  # the page must still be the generic one
+            log.error("tampering could not be recorded: %s", type(failure).__name__)
         return render_error(500)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         log.exception("unhandled error on %s", type(error).__name__)
+        try:
+            unit_of_work().rollback()
+        except Exception as failure:  # a dead connection: the pool replaces it
+            log.warning("rollback after an error failed: %s", type(failure).__name__)
         return render_error(500)

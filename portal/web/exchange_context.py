@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from flask import abort, flash, request
+from flask import abort, flash
 from flask_login import current_user
 
 from portal.domain.actors import Actor
@@ -13,6 +13,7 @@ from portal.domain.errors import DomainError
 from portal.runtime import unit_of_work
 from portal.services import casework
 from portal.services.casework import CaseContext, CaseNotFound
+from portal.web.refusals import refusal
 
 
 def actor() -> Actor:
@@ -20,22 +21,20 @@ def actor() -> Actor:
 
 
 def case_or_404(case_id: uuid.UUID) -> CaseContext:
-    """A case this person may see; any other id, real or not, is simply not found."""
+    """A case this person may see, read for drawing a page (use cases load and lock their own)."""
     try:
-        return casework.load(unit_of_work(), actor(), case_id, for_change=request.method == "POST")
+        return casework.load(unit_of_work(), actor(), case_id)
     except CaseNotFound:
         abort(404)
 
 
 def attempt(action: Callable[[], object], success: str) -> bool:
-    """Run a use case; a rule that stops it is shown to the person, and nothing is half-done."""
+    """Run one use case; a rule that stops it is told to the person, and its unit of work has
+    already rolled everything back. Another case's id is "not found" (the 404 handler)."""
     try:
         action()
-    except CaseNotFound:
-        abort(404)
     except DomainError as problem:
-        unit_of_work().rollback()
-        flash(str(problem), "error")
+        flash(refusal(problem), "error")
         return False
     if success:
         flash(success, "success")

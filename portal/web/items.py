@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from werkzeug.wrappers import Response
 
 from portal import screening
 from portal.domain.enums import ItemKind, ItemState, Role
@@ -14,101 +15,108 @@ from portal.domain.presentation import NOUNS
 from portal.domain.prompts import PROMPTS, WRITING_REMINDER
 from portal.runtime import unit_of_work
 from portal.services import letters
-from portal.services.casework import CaseContext, CaseNotFound
+from portal.services.casework import CaseContext
 from portal.web.access import roles
-from portal.web.exchange_context import attempt, case_or_404
+from portal.web.exchange_context import actor, attempt
+from portal.web.forms import MAX_PART_LENGTH, ButtonForm, ConfirmForm, OpenForm, StartForm, WritingForm
+from portal.web.refusals import refusal
 
 bp = Blueprint("items", __name__, url_prefix="/cases/<uuid:case_id>/items")
 WRITERS = (Role.PARTICIPANT, Role.FACILITATOR)
 READERS = (Role.PARTICIPANT, Role.FACILITATOR, Role.MANAGER)
-MAX_PART_LENGTH = 20_000
 BLANK_QUESTIONS = 3
 
 
-def _reading_or_404(context: CaseContext, item_id: uuid.UUID) -> letters.Reading:
-    try:
-        return letters.read(unit_of_work(), context, item_id)
-    except CaseNotFound:
-        abort(404)
-
-
-def _back(context: CaseContext):
+def _back(context: CaseContext) -> Response:
     if context.me is not None:
         return redirect(url_for("participation.inbox", case_id=context.row.id))
     return redirect(url_for("cases.show", case_id=context.row.id))
 
 
+def _back_to_case(case_id: uuid.UUID) -> Response:
+    if actor().role == Role.PARTICIPANT:
+        return redirect(url_for("participation.inbox", case_id=case_id))
+    return redirect(url_for("cases.show", case_id=case_id))
+
+
+def _uuid_or_400(value: str | None) -> uuid.UUID | None:
+    if not value:
+        return None
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        abort(400)
+
+
 @bp.post("/new")
 @roles(*WRITERS)
-def new(case_id: uuid.UUID):
-    """Start a draft; for a participant, in their own name; for a facilitator, for the chosen person."""
-    context = case_or_404(case_id)
-    try:
-        kind = ItemKind(request.form.get("kind", ""))
-        author_id = uuid.UUID(request.form["author"]) if context.me is None else context.me.id
-        question_set = uuid.UUID(request.form["question_set"]) if request.form.get("question_set") else None
-    except (ValueError, KeyError):
+def new(case_id: uuid.UUID) -> Response:
+    """Start a draft (or resume the open one); a participant writes as themself, a facilitator for someone."""
+    form = StartForm()
+    if not form.validate_on_submit():
         abort(400)
     try:
-        item_id = letters.start(unit_of_work(), context, kind, author_id, question_set)
-    except CaseNotFound:
-        abort(404)
-    except DomainError as problem:
-        unit_of_work().rollback()
-        flash(str(problem), "error")
-        return _back(context)
-    return redirect(url_for("items.edit", case_id=case_id, item_id=item_id))
-
-
-def _parts_from_form(kind: ItemKind) -> tuple[list[str], list[str]]:
-    parts = request.form.getlist("part")
-    errors = []
-    if any(len(part) > MAX_PART_LENGTH for part in parts):
-        errors.append(
-            f"Each part can be up to {MAX_PART_LENGTH:,} characters. Please shorten it, or split it into two."
+        kind = ItemKind(form.kind.data)
+    except ValueError:
+        abort(400)
+    me = actor()
+    author = _uuid_or_400(form.author.data)
+    try:
+        item_id = letters.start(
+            unit_of_work(),
+            me,
+            case_id,
+            kind,
+            author if me.role == Role.FACILITATOR else None,
+            _uuid_or_400(form.question_set.data),
+            once=form.once.data,
         )
-    if kind in (ItemKind.LETTER, ItemKind.SHUTTLE_NOTE):
-        parts = parts[:1] or [""]
-    return parts, errors
+    except DomainError as problem:
+        flash(refusal(problem), "error")
+        return _back_to_case(case_id)
+    return redirect(url_for("items.edit", case_id=case_id, item_id=item_id))
 
 
 @bp.route("/<uuid:item_id>/edit", methods=["GET", "POST"])
 @roles(*WRITERS)
-def edit(case_id: uuid.UUID, item_id: uuid.UUID):
-    context = case_or_404(case_id)
+def edit(case_id: uuid.UUID, item_id: uuid.UUID) -> Response | tuple[str, int]:
     uow = unit_of_work()
-    reading = _reading_or_404(context, item_id)
+    form = WritingForm()
+    errors: list[str] = []
+    if form.validate_on_submit():
+        try:
+            if form.action.data == "submit":
+                letters.send(uow, actor(), case_id, item_id, form.part.data, once=form.once.data)
+            else:
+                letters.save_draft(uow, actor(), case_id, item_id, form.part.data, once=form.once.data)
+        except DomainError as problem:
+            errors.append(refusal(problem))
+        else:
+            if form.action.data == "submit":
+                reading = letters.summary(uow, actor(), case_id, item_id)
+                flash(_sent_message(reading.context, reading.kind), "success")
+                return _back(reading.context)
+            flash("Your draft is saved. Only you can see it until you send it.", "success")
+            return redirect(url_for("items.edit", case_id=case_id, item_id=item_id))
+    errors += [message for field in form for message in field.errors if field.name != "csrf_token"]
+    reading = letters.read(uow, actor(), case_id, item_id)
     if ItemAction.EDIT not in reading.may:
         return redirect(url_for("items.show", case_id=case_id, item_id=item_id))
     item = reading.item
-    parts = list(item.parts)
-    errors: list[str] = []
-    status = 200
-    if request.method == "POST":
-        parts, errors = _parts_from_form(item.kind)
-        if not errors:
-            try:
-                letters.save_draft(uow, context, item_id, parts)
-                if request.form.get("action") == "submit":
-                    letters.submit(uow, context, item_id)
-                    flash(_sent_message(context, item.kind), "success")
-                    return _back(context)
-            except DomainError as problem:
-                uow.rollback()
-                errors.append(str(problem))
-            else:
-                flash("Your draft is saved. Only you can see it until you send it.", "success")
-                return redirect(url_for("items.edit", case_id=case_id, item_id=item_id))
-        status = 400
+    parts = list(form.part.data) if form.is_submitted() else list(item.parts)
+    if item.kind in (ItemKind.LETTER, ItemKind.SHUTTLE_NOTE):
+        parts = parts[:1] or [""]
     if item.kind == ItemKind.QUESTION_SET:
         parts = [part for part in parts if part.strip()] + [""] * BLANK_QUESTIONS
-    author = context.case.participant(item.author_id)
+    author = reading.context.case.participant(item.author_id)
     # Text refused as too long is not screened: it would only cost time.
-    notes = screening.writer_notes("\n\n".join(parts)) if any(p.strip() for p in parts) and not errors else []
-    return render_template(
+    too_long = any(len(part) > MAX_PART_LENGTH for part in parts)
+    notes = screening.writer_notes("\n\n".join(parts)) if any(p.strip() for p in parts) and not too_long else []
+    page = render_template(
         "items/edit.html",
-        context=context,
+        context=reading.context,
         reading=reading,
+        form=form,
         parts=parts,
         errors=errors,
         notes=notes,
@@ -116,7 +124,8 @@ def edit(case_id: uuid.UUID, item_id: uuid.UUID):
         reminder=WRITING_REMINDER,
         noun=NOUNS[item.kind],
         max_length=MAX_PART_LENGTH,
-    ), status
+    )
+    return page, 400 if form.is_submitted() else 200
 
 
 def _sent_message(context: CaseContext, kind: ItemKind) -> str:
@@ -127,88 +136,113 @@ def _sent_message(context: CaseContext, kind: ItemKind) -> str:
 
 @bp.get("/<uuid:item_id>")
 @roles(*READERS)
-def show(case_id: uuid.UUID, item_id: uuid.UUID):
-    context = case_or_404(case_id)
+def show(case_id: uuid.UUID, item_id: uuid.UUID) -> str:
     uow = unit_of_work()
-    try:
-        loaded = letters.summary(uow, context, item_id)
-    except CaseNotFound:
-        abort(404)
+    loaded = letters.summary(uow, actor(), case_id, item_id)
     if loaded.awaits_opening:
         # Nothing is unsealed until the person chooses to open it.
-        return render_template("items/ready.html", context=context, summary=loaded)
-    reading = _reading_or_404(context, item_id)
-    return render_template("items/show.html", context=context, reading=reading, states=ItemState)
+        return render_template("items/ready.html", context=loaded.context, summary=loaded, form=OpenForm())
+    reading = letters.read(uow, actor(), case_id, item_id)
+    return render_template(
+        "items/show.html", context=reading.context, reading=reading, states=ItemState, form=ConfirmForm()
+    )
+
+
+def _button(case_id: uuid.UUID, item_id: uuid.UUID, act, success: str, form: ButtonForm | None = None) -> Response:
+    """A one-button act on an item: its CSRF token and key checked, then one use case."""
+    form = form or ButtonForm()
+    if form.validate_on_submit():
+        attempt(lambda: act(form), success)
+    else:
+        flash("This form has expired. Please try again.", "error")
+    return redirect(url_for("items.show", case_id=case_id, item_id=item_id))
 
 
 @bp.post("/<uuid:item_id>/open")
 @roles(Role.PARTICIPANT)
-def open_item(case_id: uuid.UUID, item_id: uuid.UUID):
-    context = case_or_404(case_id)
-    attempt(lambda: letters.open_item(unit_of_work(), context, item_id, request.form.get("tell_writer") == "yes"), "")
-    return redirect(url_for("items.show", case_id=case_id, item_id=item_id))
+def open_item(case_id: uuid.UUID, item_id: uuid.UUID) -> Response:
+    return _button(
+        case_id,
+        item_id,
+        lambda form: letters.open_item(
+            unit_of_work(), actor(), case_id, item_id, bool(form.tell_writer.data), once=form.once.data
+        ),
+        "",
+        OpenForm(),
+    )
 
 
 @bp.post("/<uuid:item_id>/hold")
 @roles(Role.PARTICIPANT)
-def hold(case_id: uuid.UUID, item_id: uuid.UUID):
-    context = case_or_404(case_id)
-    attempt(
-        lambda: letters.ask_to_hold(unit_of_work(), context, item_id),
+def hold(case_id: uuid.UUID, item_id: uuid.UUID) -> Response:
+    _button(
+        case_id,
+        item_id,
+        lambda form: letters.ask_to_hold(unit_of_work(), actor(), case_id, item_id, once=form.once.data),
         "Your facilitator will keep it for you until you ask for it.",
     )
-    return _back(context)
+    return _back_to_case(case_id)
 
 
 @bp.post("/<uuid:item_id>/destroy")
 @roles(Role.PARTICIPANT)
-def destroy(case_id: uuid.UUID, item_id: uuid.UUID):
-    context = case_or_404(case_id)
-    attempt(
-        lambda: letters.ask_to_destroy(unit_of_work(), context, item_id),
+def destroy(case_id: uuid.UUID, item_id: uuid.UUID) -> Response:
+    _button(
+        case_id,
+        item_id,
+        lambda form: letters.ask_to_destroy(unit_of_work(), actor(), case_id, item_id, once=form.once.data),
         "It has been removed. You will not see it again.",
     )
-    return _back(context)
+    return _back_to_case(case_id)
 
 
 @bp.post("/<uuid:item_id>/take-back")
 @roles(*WRITERS)
-def take_back(case_id: uuid.UUID, item_id: uuid.UUID):
-    context = case_or_404(case_id)
-    attempt(
-        lambda: letters.take_back(unit_of_work(), context, item_id),
+def take_back(case_id: uuid.UUID, item_id: uuid.UUID) -> Response:
+    return _button(
+        case_id,
+        item_id,
+        lambda form: letters.take_back(unit_of_work(), actor(), case_id, item_id, once=form.once.data),
         "It is back with you as a draft. Nothing was passed on.",
     )
-    return redirect(url_for("items.show", case_id=case_id, item_id=item_id))
 
 
 @bp.post("/<uuid:item_id>/confirm")
 @roles(*WRITERS)
-def confirm(case_id: uuid.UUID, item_id: uuid.UUID):
+def confirm(case_id: uuid.UUID, item_id: uuid.UUID) -> Response:
     """The participant agrees the note says what they meant, or the facilitator records it was read back."""
-    context = case_or_404(case_id)
-    if context.me is None and request.form.get("read_back") != "yes":
+    form = ConfirmForm()
+    if form.validate_on_submit() and actor().role == Role.FACILITATOR and not form.read_back.data:
         flash("Please tick to confirm you read the note back to them and they agreed it.", "error")
         return redirect(url_for("items.show", case_id=case_id, item_id=item_id))
-    attempt(lambda: letters.confirm(unit_of_work(), context, item_id), "Thank you. The note is confirmed.")
-    return redirect(url_for("items.show", case_id=case_id, item_id=item_id))
+    return _button(
+        case_id,
+        item_id,
+        lambda form: letters.confirm(
+            unit_of_work(), actor(), case_id, item_id, seen=form.seen.data, once=form.once.data
+        ),
+        "Thank you. The note is confirmed.",
+        form,
+    )
 
 
 @bp.post("/<uuid:item_id>/submit")
 @roles(*WRITERS)
-def submit(case_id: uuid.UUID, item_id: uuid.UUID):
-    context = case_or_404(case_id)
-    attempt(lambda: letters.submit(unit_of_work(), context, item_id), "It is sent for review.")
-    return redirect(url_for("items.show", case_id=case_id, item_id=item_id))
+def submit(case_id: uuid.UUID, item_id: uuid.UUID) -> Response:
+    return _button(
+        case_id,
+        item_id,
+        lambda form: letters.submit(unit_of_work(), actor(), case_id, item_id, once=form.once.data),
+        "It is sent for review.",
+    )
 
 
 @bp.get("/<uuid:item_id>/print")
 @roles(Role.FACILITATOR)
-def print_copy(case_id: uuid.UUID, item_id: uuid.UUID):
+def print_copy(case_id: uuid.UUID, item_id: uuid.UUID) -> Response | str:
     """A released item as a plain letter, for someone in prison or without the internet."""
-    context = case_or_404(case_id)
-    reading = _reading_or_404(context, item_id)
+    reading = letters.read(unit_of_work(), actor(), case_id, item_id)
     if reading.item.state != ItemState.RELEASED:
         flash("Only an item that has been passed on can be printed for posting.", "error")
         return redirect(url_for("items.show", case_id=case_id, item_id=item_id))
-    return render_template("items/print.html", context=context, reading=reading)
+    return render_template("items/print.html", context=reading.context, reading=reading)

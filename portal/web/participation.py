@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
+from werkzeug.wrappers import Response
 
-from portal.domain import items as item_rules
+from portal.domain.cases import Participant
 from portal.domain.consent import EXPLANATIONS, FORMAT_NAMES
-from portal.domain.enums import ConsentFormat, ItemKind, Role, Side
-from portal.domain.errors import DomainError
-from portal.domain.permissions import may_write_for
+from portal.domain.enums import ConsentFormat, Role
 from portal.domain.presentation import NOUNS, SIDE_NAMES
 from portal.runtime import unit_of_work
 from portal.services import casework, letters
+from portal.services.casework import CaseContext
 from portal.web.access import roles
-from portal.web.exchange_context import actor, case_or_404
+from portal.web.exchange_context import actor, attempt, case_or_404
+from portal.web.forms import ButtonForm, ConsentForm
 
 bp = Blueprint("participation", __name__)
 
@@ -35,25 +36,16 @@ def cases():
 
 @bp.get("/cases/<uuid:case_id>/inbox")
 @roles(Role.PARTICIPANT)
-def inbox(case_id: uuid.UUID):
-    context = case_or_404(case_id)
-    uow = unit_of_work()
-    letters.deliver_due(uow)
-    me = context.me
-    writable = [
-        kind
-        for kind in (ItemKind.LETTER, ItemKind.QUESTION_SET)
-        if item_rules.may_start(context.case, context.actor, me, kind)
-    ]
-    to_answer = []
-    if me.side == Side.RESPONSIBLE and may_write_for(context.case, context.actor, me, ItemKind.ANSWERS):
-        to_answer = letters.question_sets_to_answer(uow, context)
+def inbox(case_id: uuid.UUID) -> str:
+    box = letters.inbox(unit_of_work(), actor(), case_id)
+    me = box.context.me
+    assert me is not None  # letters.inbox refuses anyone else
     return render_template(
         "participation/inbox.html",
-        context=context,
-        entries=letters.inbox(uow, context),
-        writable=writable,
-        to_answer=to_answer,
+        context=box.context,
+        entries=box.entries,
+        writable=box.writable,
+        to_answer=box.to_answer,
         nouns=NOUNS,
         other_side=SIDE_NAMES[me.side.other],
     )
@@ -61,30 +53,33 @@ def inbox(case_id: uuid.UUID):
 
 @bp.route("/cases/<uuid:case_id>/consent", methods=["GET", "POST"])
 @roles(Role.PARTICIPANT)
-def consent(case_id: uuid.UUID):
+def consent(case_id: uuid.UUID) -> Response | str:
     """Each way of taking part explained in plain words; the person chooses for each."""
     context = case_or_404(case_id)
-    if request.method == "POST":
+    me = _me(context)
+    form = ConsentForm()
+    if form.validate_on_submit():
         try:
-            consent_format = ConsentFormat(request.form.get("format", ""))
+            consent_format = ConsentFormat(form.format.data)
         except ValueError:
             abort(400)
-        given = request.form.get("given") == "yes"
-        try:
-            casework.record_consent(unit_of_work(), context, context.me.id, consent_format, given)
-        except DomainError as problem:
-            unit_of_work().rollback()
-            flash(str(problem), "error")
-        else:
-            name = FORMAT_NAMES[consent_format]
-            flash(f"You said yes to {name}." if given else f"You said no to {name}. That's fine.", "success")
+        given = form.given.data == "yes"
+        name = FORMAT_NAMES[consent_format]
+        attempt(
+            lambda: casework.record_consent(
+                unit_of_work(), actor(), case_id, me.id, consent_format, given, once=form.once.data
+            ),
+            f"You said yes to {name}." if given else f"You said no to {name}. That's fine.",
+        )
         return redirect(url_for("participation.consent", case_id=case_id))
+    if form.is_submitted():
+        abort(400)
     return render_template(
         "participation/consent.html",
         context=context,
         explanations=EXPLANATIONS,
         names=FORMAT_NAMES,
-        current=casework.consents_of(context, context.me.id),
+        current=casework.consents_of(context, me.id),
     )
 
 
@@ -100,13 +95,19 @@ def stop_choose():
 
 @bp.route("/cases/<uuid:case_id>/stop", methods=["GET", "POST"])
 @roles(Role.PARTICIPANT)
-def stop(case_id: uuid.UUID):
+def stop(case_id: uuid.UUID) -> Response | str:
     context = case_or_404(case_id)
-    if request.method == "POST" and not context.me.withdrawn:
-        try:
-            casework.withdraw(unit_of_work(), context, context.me.id)
-        except DomainError as problem:
-            unit_of_work().rollback()
-            flash(str(problem), "error")
+    me = _me(context)
+    form = ButtonForm()
+    if form.validate_on_submit():
+        if not me.withdrawn:
+            attempt(lambda: casework.withdraw(unit_of_work(), actor(), case_id, me.id, once=form.once.data), "")
         return redirect(url_for("participation.stop", case_id=case_id))
     return render_template("participation/stop.html", context=context)
+
+
+def _me(context: CaseContext) -> Participant:
+    """The signed-in participant in this case (a case they are not in was already "not found")."""
+    if context.me is None:
+        abort(404)
+    return context.me

@@ -6,91 +6,82 @@ import uuid
 from datetime import UTC
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
 
-from portal.domain.enums import ReviewDecision, Role
+from portal.domain.enums import ItemState, ReviewDecision, Role
 from portal.domain.errors import DomainError
 from portal.domain.permissions import ItemAction
 from portal.runtime import unit_of_work
 from portal.services import letters
-from portal.services.casework import CaseNotFound
 from portal.web.access import roles
-from portal.web.exchange_context import actor, case_or_404
-from portal.web.forms import ReleaseForm
+from portal.web.exchange_context import actor, attempt
+from portal.web.forms import REVIEW_CHOICES, ButtonForm, ReleaseForm, ReviewForm
+from portal.web.refusals import refusal
 
 bp = Blueprint("review", __name__)
 UK = ZoneInfo("Europe/London")
-MAX_FIELD = 20_000
+DEFAULT_PASSAGE_REASON = "Removed by your facilitator"
 
 
 @bp.get("/review")
 @roles(Role.FACILITATOR, Role.MANAGER)
-def queue():
+def queue() -> str:
     try:
         number = max(1, min(int(request.args.get("page", "1")), 1_000_000))
     except ValueError:
         number = 1
-    me = actor()
-    page = letters.review_queue(unit_of_work(), me.user_id, me.role, number)
+    page = letters.review_queue(unit_of_work(), actor(), number)
     return render_template("review/queue.html", page=page)
 
 
 @bp.route("/cases/<uuid:case_id>/items/<uuid:item_id>/review", methods=["GET", "POST"])
 @roles(Role.FACILITATOR)
-def review(case_id: uuid.UUID, item_id: uuid.UUID):
-    context = case_or_404(case_id)
+def review(case_id: uuid.UUID, item_id: uuid.UUID) -> Response | tuple[str, int]:
     uow = unit_of_work()
-    try:
-        reading = letters.read(uow, context, item_id)
-    except CaseNotFound:
-        abort(404)
-    found = letters.suggestions(context, reading.item)
-    if ItemAction.REVIEW not in reading.may:
+    form = ReviewForm()
+    errors: list[str] = []
+    if form.validate_on_submit():
+        decision = ReviewDecision(form.decision.data)
+        request_ = letters.ReviewRequest(
+            decision=decision,
+            seen=form.seen.data,
+            ticked=frozenset(form.suggestion.data),
+            passages=form.passages.data or "",
+            passage_reason=(form.passage_reason.data or "").strip() or DEFAULT_PASSAGE_REASON,
+            message=form.message.data or "",
+            checked=bool(form.checked.data),
+            once=form.once.data,
+        )
+        try:
+            after = letters.review(uow, actor(), case_id, item_id, request_)
+        except DomainError as problem:
+            errors.append(refusal(problem))
+        else:
+            flash(_decision_message(decision, after.state), "success")
+            if after.state == ItemState.APPROVED:
+                return redirect(url_for("review.release", case_id=case_id, item_id=item_id))
+            return redirect(url_for("cases.show", case_id=case_id))
+    page = letters.review_page(uow, actor(), case_id, item_id)
+    reading = page.reading
+    if ItemAction.REVIEW not in reading.may and not errors:
         flash(f"This {reading.noun} cannot be reviewed by you now.", "error")
         return redirect(url_for("items.show", case_id=case_id, item_id=item_id))
-    errors: list[str] = []
-    form = request.form
-    if request.method == "POST":
-        if any(len(form.get(name, "")) > MAX_FIELD for name in ("passages", "message", "passage_reason")):
-            errors.append("Please keep each box under 20,000 characters.")
-        else:
-            try:
-                decision = ReviewDecision(form.get("decision", ""))
-            except ValueError:
-                errors.append("Please choose what to do with it.")
-            else:
-                request_ = letters.ReviewRequest(
-                    decision=decision,
-                    ticked=frozenset(form.getlist("suggestion")),
-                    passages=form.get("passages", ""),
-                    passage_reason=form.get("passage_reason", "").strip() or "Removed by your facilitator",
-                    message=form.get("message", ""),
-                    checked=form.get("checked") == "yes",
-                    version=form.get("version", ""),
-                )
-                try:
-                    after = letters.review(uow, context, item_id, request_)
-                except DomainError as problem:
-                    uow.rollback()
-                    errors.append(str(problem))
-                else:
-                    flash(_decision_message(decision, after.state.value), "success")
-                    if after.state.value == "approved":
-                        return redirect(url_for("review.release", case_id=case_id, item_id=item_id))
-                    return redirect(url_for("cases.show", case_id=case_id))
-    ticked = set(form.getlist("suggestion")) if request.method == "POST" else {s.key for s in found}
+    # The page is drawn from the item as it is now: a decision made on it names this version.
+    form.seen.data = reading.version
+    ticked = set(form.suggestion.data) if form.is_submitted() else {s.key for s in page.suggestions}
     return render_template(
         "review/review.html",
-        context=context,
+        context=reading.context,
         reading=reading,
-        suggestions=found,
-        highlighted=highlighted(reading.item.parts, found),
-        version=letters.version_of(reading.item),
+        suggestions=page.suggestions,
+        highlighted=highlighted(reading.item.parts, page.suggestions),
         ticked=ticked,
         form=form,
         errors=errors,
-        decisions=ReviewDecision,
-    ), 400 if errors else 200
+        choices=REVIEW_CHOICES,
+        may_review=ItemAction.REVIEW in reading.may,
+    ), 400 if form.is_submitted() else 200
 
 
 def highlighted(
@@ -112,8 +103,8 @@ def highlighted(
     return pieces
 
 
-def _decision_message(decision: ReviewDecision, state: str) -> str:
-    if state == "awaiting_second_approval":
+def _decision_message(decision: ReviewDecision, state: ItemState) -> str:
+    if state == ItemState.AWAITING_SECOND_APPROVAL:
         return "Your approval is recorded. Another facilitator must approve it before it can be passed on."
     return {
         ReviewDecision.APPROVE: "Approved. You can pass it on now or at a set time.",
@@ -125,9 +116,8 @@ def _decision_message(decision: ReviewDecision, state: str) -> str:
 
 @bp.route("/cases/<uuid:case_id>/items/<uuid:item_id>/release", methods=["GET", "POST"])
 @roles(Role.FACILITATOR)
-def release(case_id: uuid.UUID, item_id: uuid.UUID):
+def release(case_id: uuid.UUID, item_id: uuid.UUID) -> Response | tuple[str, int]:
     """Shows the exact copy the recipient will read, then passes it on now or at a set time."""
-    context = case_or_404(case_id)
     uow = unit_of_work()
     form = ReleaseForm()
     if form.validate_on_submit():
@@ -139,36 +129,25 @@ def release(case_id: uuid.UUID, item_id: uuid.UUID):
                 at = form.release_at.data.replace(tzinfo=UK).astimezone(UTC)
         if not form.errors:
             try:
-                letters.release(uow, context, item_id, at, request.form.get("version", ""))
-            except CaseNotFound:
-                abort(404)
+                letters.release(uow, actor(), case_id, item_id, at, seen=form.seen.data, once=form.once.data)
             except DomainError as problem:
-                uow.rollback()
-                form.form_errors.append(str(problem))
+                form.form_errors.append(refusal(problem))
             else:
                 flash("It is passed on." if at is None else "It will be passed on at the time you chose.", "success")
                 return redirect(url_for("cases.show", case_id=case_id))
-    try:
-        reading = letters.read(uow, context, item_id)
-    except CaseNotFound:
-        abort(404)
-    status = 400 if form.errors or form.form_errors else 200
-    return render_template(
-        "review/release.html", context=context, reading=reading, form=form, version=letters.version_of(reading.item)
-    ), status
+    reading = letters.read(uow, actor(), case_id, item_id)
+    form.seen.data = reading.version
+    status = 400 if form.is_submitted() else 200
+    return render_template("review/release.html", context=reading.context, reading=reading, form=form), status
 
 
 @bp.post("/cases/<uuid:case_id>/items/<uuid:item_id>/lift-hold")
 @roles(Role.FACILITATOR)
-def lift_hold(case_id: uuid.UUID, item_id: uuid.UUID):
-    context = case_or_404(case_id)
-    try:
-        letters.lift_hold(unit_of_work(), context, item_id)
-    except CaseNotFound:
-        abort(404)
-    except DomainError as problem:
-        unit_of_work().rollback()
-        flash(str(problem), "error")
-    else:
-        flash("The hold is lifted. It is back in the review queue.", "success")
+def lift_hold(case_id: uuid.UUID, item_id: uuid.UUID) -> Response:
+    form = ButtonForm()
+    if form.validate_on_submit():
+        attempt(
+            lambda: letters.lift_hold(unit_of_work(), actor(), case_id, item_id, once=form.once.data),
+            "The hold is lifted. It is back in the review queue.",
+        )
     return redirect(url_for("cases.show", case_id=case_id))

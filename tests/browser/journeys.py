@@ -14,10 +14,11 @@ from playwright.sync_api import Page, expect
 
 from portal.domain.enums import ConsentFormat, ParticipantRole, RiskLevel, Side, Stage, TakingPart
 from portal.domain.redaction import REMOVED_MARKER
+from portal.runtime import unit_of_work
 from portal.services import casework
 from portal.services.casework import ParticipantDetails
 from tests.browser.support import Portal
-from tests.factories import CaseWorld, _as, add_person, move_to, new_case
+from tests.factories import CaseWorld, actor_of, add_person, move_to, new_case
 from tests.helpers import PASSWORD, Account, fresh_code
 
 PHONE = "07700 900123"
@@ -49,7 +50,7 @@ def case_with_someone_to_invite(portal: Portal) -> Exchange:
     world = new_case(app, risk=RiskLevel.LOW)
     add_person(app, world, "Sam Responsible", Side.RESPONSIBLE, consents=FORMATS)
     with app.app_context():
-        uow, context = _as(app, world.facilitator, world.case_id)
+        uow, facilitator = unit_of_work(), actor_of(world.facilitator)
         details = ParticipantDetails(
             side=Side.HARMED,
             role=ParticipantRole.PRINCIPAL,
@@ -57,11 +58,8 @@ def case_with_someone_to_invite(portal: Portal) -> Exchange:
             taking_part=TakingPart.PORTAL,
             sensitive_terms=("Hannah", "Elm Street"),
         )
-        harmed_id = casework.add_participant(uow, context, details).id
-        uow.commit()
-    with app.app_context():
-        uow, context = _as(app, world.facilitator, world.case_id)
-        casework.record_risk_assessment(uow, context, RiskLevel.LOW)
+        harmed_id = casework.add_participant(uow, facilitator, world.case_id, details)
+        casework.record_risk_assessment(uow, facilitator, world.case_id, RiskLevel.LOW)
     move_to(app, world, Stage.ASSESSMENT, Stage.PREPARATION)
     return Exchange(world, harmed_id)
 

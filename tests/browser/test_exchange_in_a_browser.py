@@ -122,24 +122,59 @@ def test_signing_in_writing_and_sending_with_the_keyboard_alone(portal: Portal):
     portal.assert_clean()
 
 
-def test_leave_this_site_with_javascript_link_and_escape(portal: Portal):
+def _signed_in_cookies(page: Page, portal: Portal) -> list[dict]:
+    """Session cookies the browser still holds that name a signed-in person."""
+    serializer = portal.app.session_interface.get_signing_serializer(portal.app)
+    name = portal.app.config["SESSION_COOKIE_NAME"]
+    return [c for c in page.context.cookies() if c["name"] == name and "_user_id" in serializer.loads(c["value"])]
+
+
+def _session_ended(page: Page, portal: Portal, inbox: str) -> None:
+    """Nothing of the session is left: the browser holds no signed-in cookie, and the server
+    answers the inbox address with the sign-in page."""
+    assert _signed_in_cookies(page, portal) == []
+    page.goto(inbox)
+    page.wait_for_url(re.compile(r"/sign-in$"))
+
+
+def test_leaving_with_javascript_ends_the_session_and_leaves_nothing_behind(portal: Portal):
+    world = exchange_case(portal.app)
     page = portal.person()
     href = _catch_leaving(page, portal)
-    page.goto("/sign-in")
-    link = page.get_by_role("link", name="Leave this site quickly")
-    expect(link).to_have_attribute("href", href)
+    sign_in_participant(portal, page, world["harmed"].account.email)
+    inbox = page.url
+    page.get_by_role("link", name="How you take part (your consent)").click()
+    page.wait_for_url(re.compile(r"/consent$"))
     entries = page.evaluate("history.length")
-    link.click()
+    page.get_by_role("link", name="Leave this site quickly").click()
     page.wait_for_url(href)
     expect(page.get_by_role("heading", level=1)).to_have_text("Weather")
-    # location.replace(): the portal page is not left behind in the back button's history.
+    # location.replace(): the page left is not in the back button's history...
     assert page.evaluate("history.length") == entries
+    # ...and Back shows no portal page from memory: the one before it asks to sign in again.
+    page.go_back()
+    page.wait_for_url(re.compile(r"/sign-in$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    _session_ended(page, portal, inbox)
+    portal.assert_clean()
 
-    page.goto(f"{portal.url}/sign-in")
-    page.get_by_label("Email address").fill("someone@example.test")  # Esc works even while typing
-    page.keyboard.press("Escape")
+
+def test_escape_while_writing_leaves_at_once_and_keeps_the_draft(portal: Portal):
+    world = exchange_case(portal.app)
+    page = portal.person()
+    href = _catch_leaving(page, portal)
+    sign_in_participant(portal, page, world["harmed"].account.email)
+    inbox = page.url
+    page.get_by_role("button", name="Write a letter").click()
+    page.wait_for_url(re.compile(r"/edit$"))
+    box = page.get_by_label("Your letter")
+    box.fill("I was halfway through saying how it felt")
+    box.press("Escape")  # typing, not saved: the exit is instant and the words are kept
     page.wait_for_url(href)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Weather")
+    _session_ended(page, portal, inbox)
+    sign_in_participant(portal, page, world["harmed"].account.email)
+    page.get_by_role("link", name="My letter", exact=True).click()
+    expect(page.locator("article.letter")).to_contain_text("I was halfway through saying how it felt")
     portal.assert_clean()
 
 
@@ -157,10 +192,13 @@ def test_axe_finds_a_violation_when_there_is_one(chromium):
 
 
 def test_leave_this_site_without_javascript(portal: Portal):
+    world = exchange_case(portal.app)
     page = portal.person(js=False)
     href = _catch_leaving(page, portal)
-    page.goto("/sign-in")
+    sign_in_participant(portal, page, world["harmed"].account.email)
+    inbox = page.url
     page.get_by_role("link", name="Leave this site quickly").click()
     page.wait_for_url(href)
     expect(page.get_by_role("heading", level=1)).to_have_text("Weather")
+    _session_ended(page, portal, inbox)
     portal.assert_clean()

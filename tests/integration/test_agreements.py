@@ -58,33 +58,32 @@ def open_case_at(
     facilitator = Actor(facilitator_id, Role.FACILITATOR)
     harmed_actor = Actor(harmed_user_id, Role.PARTICIPANT)
     referral = Referral("REF-2025-001", "Criminal damage", ReferralSource.POLICE, date(2025, 1, 10))
-    case_id = casework.open_case(uow, facilitator, referral, RiskLevel.LOW).id
-
-    def load(actor: Actor = facilitator) -> CaseContext:
-        return casework.load(uow, actor, case_id)
-
-    harmed = casework.add_participant(
-        uow, load(), ParticipantDetails(Side.HARMED, ParticipantRole.PRINCIPAL, "Hannah Harmed", TakingPart.PORTAL)
-    )
-    harmed.user_id = harmed_user_id  # what accepting an invitation does
-    uow.commit()
+    case_id = casework.open_case(uow, facilitator, referral, RiskLevel.LOW)
+    with uow:
+        harmed = casework.add_participant(
+            uow,
+            facilitator,
+            case_id,
+            ParticipantDetails(Side.HARMED, ParticipantRole.PRINCIPAL, "Hannah Harmed", TakingPart.PORTAL),
+        )
+        uow.session.get(models.Participant, harmed).user_id = harmed_user_id  # what accepting an invitation does
     responsible = casework.add_participant(
         uow,
-        load(),
+        facilitator,
+        case_id,
         ParticipantDetails(Side.RESPONSIBLE, ParticipantRole.PRINCIPAL, "Robin Responsible", TakingPart.OFFLINE),
     )
-    casework.record_risk_assessment(uow, load(), RiskLevel.LOW)
-    casework.record_consent(uow, load(harmed_actor), harmed.id, ConsentFormat.LETTERS, True)
-    casework.record_consent(uow, load(), responsible.id, ConsentFormat.LETTERS, True)
+    casework.record_risk_assessment(uow, facilitator, case_id, RiskLevel.LOW)
+    casework.record_consent(uow, harmed_actor, case_id, harmed, ConsentFormat.LETTERS, True)
+    casework.record_consent(uow, facilitator, case_id, responsible, ConsentFormat.LETTERS, True)
     for to in PATH[: PATH.index(stage) + 1]:
-        casework.move(uow, load(), to)
-    return AgreementCase(case_id, facilitator, harmed.id, harmed_actor, responsible.id)
+        casework.move(uow, facilitator, case_id, to)
+    return AgreementCase(case_id, facilitator, harmed, harmed_actor, responsible)
 
 
 def _account(uow: UnitOfWork, role: Role) -> Actor:
     email = f"{role.value}-{uuid.uuid4().hex[:8]}@example.test"
     user = accounts.create_account(uow, role=role, name="Test Person", email=email, password=PASSWORD)
-    uow.commit()
     return Actor(user.id, role)
 
 
@@ -99,20 +98,20 @@ def _as(uow: UnitOfWork, case: AgreementCase, actor: Actor) -> CaseContext:
 
 
 def _agreed_by_both(uow: UnitOfWork, case: AgreementCase) -> None:
-    agreements.draft(uow, _as(uow, case, case.facilitator), ACTIONS, FOLLOW_UP)
-    agreements.agree(uow, _as(uow, case, case.harmed_actor), Side.HARMED)
-    agreements.agree(uow, _as(uow, case, case.facilitator), Side.RESPONSIBLE)
+    agreements.draft(uow, case.facilitator, case.case_id, ACTIONS, FOLLOW_UP)
+    agreements.agree(uow, case.harmed_actor, case.case_id, Side.HARMED)
+    agreements.agree(uow, case.facilitator, case.case_id, Side.RESPONSIBLE)
 
 
 def _move(uow: UnitOfWork, case: AgreementCase, to: Stage) -> None:
-    casework.move(uow, _as(uow, case, case.facilitator), to)
+    casework.move(uow, case.facilitator, case.case_id, to)
 
 
 # --- Drafting -----------------------------------------------------------------------------------------
 
 
 def test_the_facilitator_drafts_the_agreement_with_its_details_sealed(uow, case):
-    agreements.draft(uow, _as(uow, case, case.facilitator), ACTIONS, FOLLOW_UP)
+    agreements.draft(uow, case.facilitator, case.case_id, ACTIONS, FOLLOW_UP)
     uow.session.expire_all()  # read it back from the database, not the session
     agreement = agreements.current(uow, _as(uow, case, case.facilitator))
     assert (list(agreement.actions), agreement.follow_up_on, agreement.agreed) == (ACTIONS, FOLLOW_UP, ())
@@ -124,7 +123,7 @@ def test_actions_keep_their_order_however_many_there_are(uow, case):
     many = [
         AgreementAction(kind, Side.RESPONSIBLE, date(2030, 5, n + 1), f"Step {n}") for n, kind in enumerate(ActionKind)
     ]
-    agreements.draft(uow, _as(uow, case, case.facilitator), many, FOLLOW_UP)
+    agreements.draft(uow, case.facilitator, case.case_id, many, FOLLOW_UP)
     uow.session.expire_all()
     assert list(agreements.current(uow, _as(uow, case, case.facilitator)).actions) == many
     # Actions are named by position, so the stored order rests on a position, not on when rows were written.
@@ -132,17 +131,19 @@ def test_actions_keep_their_order_however_many_there_are(uow, case):
     assert sorted(stored) == [(n, kind.value) for n, kind in enumerate(ActionKind)]
 
 
-def test_markup_in_the_details_is_stripped(uow, case):
-    marked = [AgreementAction(ActionKind.REPAIR, Side.RESPONSIBLE, date(2030, 4, 1), "<b>Fix</b> the gate")]
-    agreement = agreements.draft(uow, _as(uow, case, case.facilitator), marked, FOLLOW_UP)
-    assert agreement.actions[0].details == "Fix the gate"
+def test_the_details_are_kept_exactly_as_typed(uow, case):
+    typed = "<b>Fix</b> the gate if a<b and c>d &amp; more"
+    marked = [AgreementAction(ActionKind.REPAIR, Side.RESPONSIBLE, date(2030, 4, 1), typed)]
+    agreements.draft(uow, case.facilitator, case.case_id, marked, FOLLOW_UP)
+    uow.session.expire_all()
+    assert agreements.current(uow, _as(uow, case, case.facilitator)).actions[0].details == typed
 
 
 def test_only_the_assigned_facilitator_drafts(uow, case):
     manager = _account(uow, Role.MANAGER)
     for actor in (case.harmed_actor, manager):
         with pytest.raises(NotAllowed):
-            agreements.draft(uow, _as(uow, case, actor), ACTIONS, FOLLOW_UP)
+            agreements.draft(uow, actor, case.case_id, ACTIONS, FOLLOW_UP)
     assert agreements.current(uow, _as(uow, case, case.facilitator)) is None
 
 
@@ -150,10 +151,10 @@ def test_the_agreement_is_drafted_only_at_the_agreement_stage(uow):
     facilitator, harmed = _account(uow, Role.FACILITATOR), _account(uow, Role.PARTICIPANT)
     early = open_case_at(uow, facilitator.user_id, harmed.user_id, Stage.EXCHANGE)
     with pytest.raises(DomainError, match="agreement stage"):
-        agreements.draft(uow, _as(uow, early, facilitator), ACTIONS, FOLLOW_UP)
+        agreements.draft(uow, facilitator, early.case_id, ACTIONS, FOLLOW_UP)
     _move(uow, early, Stage.AGREEMENT)
     with pytest.raises(DomainError, match="at least one action"):
-        agreements.draft(uow, _as(uow, early, facilitator), [], FOLLOW_UP)
+        agreements.draft(uow, facilitator, early.case_id, [], FOLLOW_UP)
     assert uow.session.scalars(select(models.Agreement)).all() == []
 
 
@@ -162,14 +163,14 @@ def test_the_agreement_is_drafted_only_at_the_agreement_stage(uow):
 
 def test_each_side_agrees_in_the_portal_or_through_the_facilitator(uow, case):
     with pytest.raises(DomainError, match="no outcome agreement"):
-        agreements.agree(uow, _as(uow, case, case.harmed_actor), Side.HARMED)
-    agreements.draft(uow, _as(uow, case, case.facilitator), ACTIONS, FOLLOW_UP)
+        agreements.agree(uow, case.harmed_actor, case.case_id, Side.HARMED)
+    agreements.draft(uow, case.facilitator, case.case_id, ACTIONS, FOLLOW_UP)
     with pytest.raises(NotAllowed, match="the person responsible"):
-        agreements.agree(uow, _as(uow, case, case.harmed_actor), Side.RESPONSIBLE)
-    agreements.agree(uow, _as(uow, case, case.harmed_actor), Side.HARMED)
+        agreements.agree(uow, case.harmed_actor, case.case_id, Side.RESPONSIBLE)
+    agreements.agree(uow, case.harmed_actor, case.case_id, Side.HARMED)
     with pytest.raises(DomainError, match="already agreed"):
-        agreements.agree(uow, _as(uow, case, case.facilitator), Side.HARMED)
-    agreements.agree(uow, _as(uow, case, case.facilitator), Side.RESPONSIBLE)
+        agreements.agree(uow, case.facilitator, case.case_id, Side.HARMED)
+    agreements.agree(uow, case.facilitator, case.case_id, Side.RESPONSIBLE)
     uow.session.expire_all()
     agreement = agreements.current(uow, _as(uow, case, case.harmed_actor))
     assert agreement.agreed_by_both
@@ -180,7 +181,7 @@ def test_each_side_agrees_in_the_portal_or_through_the_facilitator(uow, case):
 
 
 def test_a_participant_sees_the_agreement_but_only_agrees_for_their_own_side(uow, case):
-    agreements.draft(uow, _as(uow, case, case.facilitator), ACTIONS, FOLLOW_UP)
+    agreements.draft(uow, case.facilitator, case.case_id, ACTIONS, FOLLOW_UP)
     as_participant = _as(uow, case, case.harmed_actor)
     assert list(agreements.current(uow, as_participant).actions) == ACTIONS
     agreement = agreements.current(uow, as_participant)
@@ -195,22 +196,22 @@ def test_a_participant_sees_the_agreement_but_only_agrees_for_their_own_side(uow
 
 
 def test_actions_are_tracked_to_done_once_both_sides_agree(uow, case):
-    agreements.draft(uow, _as(uow, case, case.facilitator), ACTIONS, FOLLOW_UP)
+    agreements.draft(uow, case.facilitator, case.case_id, ACTIONS, FOLLOW_UP)
     with pytest.raises(DomainError, match="Both sides must agree"):
-        agreements.mark_done(uow, _as(uow, case, case.facilitator), 0, date(2030, 3, 9))
-    agreements.agree(uow, _as(uow, case, case.harmed_actor), Side.HARMED)
-    agreements.agree(uow, _as(uow, case, case.facilitator), Side.RESPONSIBLE)
+        agreements.mark_done(uow, case.facilitator, case.case_id, 0, date(2030, 3, 9))
+    agreements.agree(uow, case.harmed_actor, case.case_id, Side.HARMED)
+    agreements.agree(uow, case.facilitator, case.case_id, Side.RESPONSIBLE)
     assert agreements.options(
         _as(uow, case, case.facilitator), agreements.current(uow, _as(uow, case, case.facilitator))
     ).may_mark_done == {0, 1}
     with pytest.raises(NotAllowed):
-        agreements.mark_done(uow, _as(uow, case, case.harmed_actor), 1, date(2030, 3, 9))
+        agreements.mark_done(uow, case.harmed_actor, case.case_id, 1, date(2030, 3, 9))
     _move(uow, case, Stage.FOLLOW_UP)  # tracking carries on after the agreement stage
-    agreements.mark_done(uow, _as(uow, case, case.facilitator), 1, date(2030, 3, 9))
+    agreements.mark_done(uow, case.facilitator, case.case_id, 1, date(2030, 3, 9))
     with pytest.raises(DomainError, match="already done"):
-        agreements.mark_done(uow, _as(uow, case, case.facilitator), 1, date(2030, 3, 9))
+        agreements.mark_done(uow, case.facilitator, case.case_id, 1, date(2030, 3, 9))
     with pytest.raises(DomainError, match="no such action"):
-        agreements.mark_done(uow, _as(uow, case, case.facilitator), 2, date(2030, 3, 9))
+        agreements.mark_done(uow, case.facilitator, case.case_id, 2, date(2030, 3, 9))
     uow.session.expire_all()
     actions = agreements.current(uow, _as(uow, case, case.facilitator)).actions
     assert [(a.status, a.done_on) for a in actions] == [
@@ -221,9 +222,9 @@ def test_actions_are_tracked_to_done_once_both_sides_agree(uow, case):
 
 def test_drafting_again_replaces_the_actions_and_clears_both_sides_agreement(uow, case):
     _agreed_by_both(uow, case)
-    agreements.mark_done(uow, _as(uow, case, case.facilitator), 0, date(2030, 3, 9))
+    agreements.mark_done(uow, case.facilitator, case.case_id, 0, date(2030, 3, 9))
     changed = [AgreementAction(ActionKind.PAYMENT, Side.RESPONSIBLE, date(2030, 5, 1), "Pay 50 pounds")]
-    agreements.draft(uow, _as(uow, case, case.facilitator), changed, date(2030, 7, 1))
+    agreements.draft(uow, case.facilitator, case.case_id, changed, date(2030, 7, 1))
     uow.session.expire_all()
     agreement = agreements.current(uow, _as(uow, case, case.facilitator))
     assert (list(agreement.actions), agreement.follow_up_on, agreement.agreed) == (changed, date(2030, 7, 1), ())
@@ -247,7 +248,7 @@ def test_drafting_again_replaces_the_actions_and_clears_both_sides_agreement(uow
 
 def test_the_satisfaction_question_waits_for_the_case_to_close(uow, case):
     with pytest.raises(DomainError, match="closing"):
-        agreements.answer_satisfaction(uow, _as(uow, case, case.harmed_actor), case.harmed, 4)
+        agreements.answer_satisfaction(uow, case.harmed_actor, case.case_id, case.harmed, 4)
     assert agreements.may_answer_for(uow, _as(uow, case, case.harmed_actor)) == []
 
 
@@ -255,7 +256,7 @@ def test_the_satisfaction_question_waits_for_the_case_to_close(uow, case):
 def test_the_score_is_from_1_to_5(uow, case, score):
     _move(uow, case, Stage.FOLLOW_UP)
     with pytest.raises(DomainError, match="1 to 5"):
-        agreements.answer_satisfaction(uow, _as(uow, case, case.harmed_actor), case.harmed, score)
+        agreements.answer_satisfaction(uow, case.harmed_actor, case.case_id, case.harmed, score)
     assert uow.session.scalars(select(models.SatisfactionAnswer)).all() == []
 
 
@@ -264,13 +265,13 @@ def test_a_participant_answers_once_and_the_comment_is_sealed(uow, case):
     _move(uow, case, Stage.FOLLOW_UP)
     as_participant = _as(uow, case, case.harmed_actor)
     assert agreements.may_answer_for(uow, as_participant) == [case.harmed]
-    agreements.answer_satisfaction(uow, as_participant, case.harmed, 4, comment)
+    agreements.answer_satisfaction(uow, case.harmed_actor, case.case_id, case.harmed, 4, comment)
     raw = bytes(uow.session.execute(text("SELECT comment_sealed FROM satisfaction_answers")).scalar_one())
     assert comment.encode() not in raw and b"sorry" not in raw
     assert agreements.has_answered(uow, as_participant, case.harmed)
     assert agreements.may_answer_for(uow, _as(uow, case, case.harmed_actor)) == []
     with pytest.raises(DomainError, match="already been answered"):
-        agreements.answer_satisfaction(uow, _as(uow, case, case.harmed_actor), case.harmed, 5)
+        agreements.answer_satisfaction(uow, case.harmed_actor, case.case_id, case.harmed, 5)
     [answer] = agreements.satisfaction_answers(uow, _as(uow, case, case.facilitator))
     assert (answer.participant_id, answer.score, answer.comment, answer.by_facilitator) == (
         case.harmed,
@@ -287,8 +288,8 @@ def test_the_facilitator_answers_only_for_someone_taking_part_offline(uow, case)
     as_facilitator = _as(uow, case, case.facilitator)
     assert agreements.may_answer_for(uow, as_facilitator) == [case.responsible]
     with pytest.raises(NotAllowed):
-        agreements.answer_satisfaction(uow, as_facilitator, case.harmed, 3)
-    agreements.answer_satisfaction(uow, _as(uow, case, case.facilitator), case.responsible, 2)
+        agreements.answer_satisfaction(uow, case.facilitator, case.case_id, case.harmed, 3)
+    agreements.answer_satisfaction(uow, case.facilitator, case.case_id, case.responsible, 2)
     [answer] = agreements.satisfaction_answers(uow, _as(uow, case, _account(uow, Role.MANAGER)))
     assert (answer.participant_id, answer.score, answer.comment, answer.by_facilitator) == (
         case.responsible,
@@ -305,9 +306,9 @@ def test_the_facilitator_answers_only_for_someone_taking_part_offline(uow, case)
 def test_every_action_is_audited_without_content(uow, case):
     comment = "Glad it is over"
     _agreed_by_both(uow, case)
-    agreements.mark_done(uow, _as(uow, case, case.facilitator), 1, date(2030, 3, 9))
+    agreements.mark_done(uow, case.facilitator, case.case_id, 1, date(2030, 3, 9))
     _move(uow, case, Stage.FOLLOW_UP)
-    agreements.answer_satisfaction(uow, _as(uow, case, case.harmed_actor), case.harmed, 5, comment)
+    agreements.answer_satisfaction(uow, case.harmed_actor, case.case_id, case.harmed, 5, comment)
     events = uow.session.scalars(
         select(models.AuditEvent).where(models.AuditEvent.case_id == case.case_id).order_by(models.AuditEvent.id)
     ).all()

@@ -28,7 +28,6 @@ def test_rotate_rewraps_every_data_key_and_status_shows_it(file_keyed_app):
     with app.app_context():
         uow = unit_of_work()
         accounts.create_account(uow, role=Role.PARTICIPANT, name="Ann", email="ann@example.test", password=PASSWORD)
-        uow.commit()
     first_kek = Keyring.load(path).current_id
     runner = app.test_cli_runner()
 
@@ -61,7 +60,6 @@ def test_status_names_a_kek_the_keyring_has_lost(file_keyed_app):
     app, path = file_keyed_app
     with app.app_context():
         keys.directory_vault(unit_of_work())
-        unit_of_work().commit()
     lost = Keyring.load(path).current_id
     path.unlink()
     add_key(path)
@@ -93,7 +91,6 @@ def test_a_running_app_picks_up_a_rotated_key_file(file_keyed_app):
     app, path = file_keyed_app
     with app.app_context():
         keys.directory_vault(unit_of_work())
-        unit_of_work().commit()
     new_kek = add_key(path)
     with app.app_context():
         uow = unit_of_work()

@@ -16,16 +16,11 @@ from sqlalchemy import make_url, text
 
 from portal.domain.enums import ConsentFormat, ItemKind, ParticipantRole, ReviewDecision, Role, Side
 from portal.runtime import unit_of_work
-from portal.services import accounts, casework, letters
+from portal.services import accounts, letters
 from portal.storage import models
 from portal.storage.db import EXTENSION_KEY
-from tests.factories import add_person, exchange_case
+from tests.factories import actor_of, add_person, exchange_case
 from tests.helpers import PASSWORD
-
-
-def _as(app, account, case_id):
-    uow = unit_of_work()
-    return uow, casework.load(uow, casework.actor_for(uow.session.get(models.User, account.id)), case_id)
 
 
 def _write_everything(app, marker: str) -> None:
@@ -34,7 +29,6 @@ def _write_everything(app, marker: str) -> None:
         accounts.create_account(
             uow, role=Role.PARTICIPANT, name=f"Name {marker}", email=f"{marker.lower()}@example.test", password=PASSWORD
         )
-        uow.commit()
     world = exchange_case(app, harmed_terms=(f"Street{marker}",))
     add_person(
         app,
@@ -46,32 +40,37 @@ def _write_everything(app, marker: str) -> None:
         consents=(ConsentFormat.LETTERS,),
     )
     with app.app_context():
-        uow, context = _as(app, world["harmed"].account, world.case_id)
-        letter = letters.start(uow, context, ItemKind.LETTER, context.me.id)
-        letters.save_draft(uow, context, letter, [f"My letter {marker} with a secret."])
-        letters.submit(uow, context, letter)
-        questions = letters.start(uow, context, ItemKind.QUESTION_SET, context.me.id)
-        letters.save_draft(uow, context, questions, [f"Question one {marker}?", f"Question two {marker}?"])
-        letters.submit(uow, context, questions)
+        uow = unit_of_work()
+        harmed, facilitator = actor_of(world["harmed"].account), actor_of(world.facilitator)
+        case_id = world.case_id
+        letter = letters.start(uow, harmed, case_id, ItemKind.LETTER, None)
+        letters.send(uow, harmed, case_id, letter, [f"My letter {marker} with a secret."])
+        questions = letters.start(uow, harmed, case_id, ItemKind.QUESTION_SET, None)
+        letters.send(uow, harmed, case_id, questions, [f"Question one {marker}?", f"Question two {marker}?"])
 
-        uow, context = _as(app, world.facilitator, world.case_id)
+        seen = letters.read(uow, facilitator, case_id, letter).version
         letters.review(
             uow,
-            context,
+            facilitator,
+            case_id,
             letter,
             letters.ReviewRequest(
-                ReviewDecision.APPROVE, passages="secret", passage_reason=f"reason {marker}", checked=True
+                ReviewDecision.APPROVE, seen, passages="secret", passage_reason=f"reason {marker}", checked=True
             ),
         )
+        seen = letters.read(uow, facilitator, case_id, questions).version
         letters.review(
-            uow, context, questions, letters.ReviewRequest(ReviewDecision.RETURN, message=f"Please change {marker}")
+            uow,
+            facilitator,
+            case_id,
+            questions,
+            letters.ReviewRequest(ReviewDecision.RETURN, seen, message=f"Please change {marker}"),
         )
-        note = letters.start(uow, context, ItemKind.SHUTTLE_NOTE, world["responsible"].participant_id)
-        letters.save_draft(uow, context, note, [f"He said {marker} on the phone."])
-        letters.release(uow, context, letter)
+        note = letters.start(uow, facilitator, case_id, ItemKind.SHUTTLE_NOTE, world["responsible"].participant_id)
+        letters.save_draft(uow, facilitator, case_id, note, [f"He said {marker} on the phone."])
+        letters.release(uow, facilitator, case_id, letter, seen=letters.read(uow, facilitator, case_id, letter).version)
 
-        uow, context = _as(app, world["responsible"].account, world.case_id)
-        letters.read(uow, context, letter)
+        letters.read(uow, actor_of(world["responsible"].account), case_id, letter)
 
 
 def _raw_sqlite(url: str) -> bytes:
@@ -105,10 +104,9 @@ def test_no_marker_reaches_the_database_or_the_logs(app, caplog):
 def test_the_check_would_see_plaintext_if_it_were_there(app):
     """The search itself works: a plaintext value written on purpose is found."""
     marker = "ZQX" + uuid.uuid4().hex[:10].upper()
-    with app.app_context():
-        uow = unit_of_work()
-        uow.session.add(models.Notification(user_id=_any_user(uow), case_id=_any_case(app, uow), kind=marker))
-        uow.commit()
+    case_id = exchange_case(app).case_id
+    with app.app_context(), unit_of_work() as uow:
+        uow.session.add(models.Notification(user_id=_any_user(uow), case_id=case_id, kind=marker))
     url = app.config["DATABASE_URL"]
     raw = _raw_postgres(app) if url.startswith("postgresql") else _raw_sqlite(url)
     assert marker.encode() in raw
@@ -118,8 +116,3 @@ def _any_user(uow) -> uuid.UUID:
     return accounts.create_account(
         uow, role=Role.PARTICIPANT, name="x", email=f"{uuid.uuid4().hex}@example.test", password=PASSWORD
     ).id
-
-
-def _any_case(app, uow) -> uuid.UUID:
-    uow.commit()
-    return exchange_case(app).case_id

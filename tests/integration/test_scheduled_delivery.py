@@ -4,26 +4,22 @@ from datetime import timedelta
 
 from portal.domain.enums import ItemKind, ItemState, ReviewDecision, Side
 from portal.runtime import unit_of_work
-from portal.services import casework, letters
+from portal.services import letters
 from portal.storage import models
 from portal.storage.types import utcnow
-from tests.factories import add_person, exchange_case
-
-
-def _as(account, case_id):
-    uow = unit_of_work()
-    return uow, casework.load(uow, casework.actor_for(uow.session.get(models.User, account.id)), case_id)
+from tests.factories import actor_of, add_person, exchange_case
 
 
 def _scheduled_letter(app, world, text):
     with app.app_context():
-        uow, context = _as(world["harmed"].account, world.case_id)
-        item_id = letters.start(uow, context, ItemKind.LETTER, context.me.id)
-        letters.save_draft(uow, context, item_id, [text])
-        letters.submit(uow, context, item_id)
-        uow, context = _as(world.facilitator, world.case_id)
-        letters.review(uow, context, item_id, letters.ReviewRequest(ReviewDecision.APPROVE))
-        letters.release(uow, context, item_id, utcnow() + timedelta(hours=1))
+        uow = unit_of_work()
+        harmed, facilitator = actor_of(world["harmed"].account), actor_of(world.facilitator)
+        item_id = letters.start(uow, harmed, world.case_id, ItemKind.LETTER, None)
+        letters.send(uow, harmed, world.case_id, item_id, [text])
+        seen = letters.read(uow, facilitator, world.case_id, item_id).version
+        letters.review(uow, facilitator, world.case_id, item_id, letters.ReviewRequest(ReviewDecision.APPROVE, seen))
+        seen = letters.read(uow, facilitator, world.case_id, item_id).version
+        letters.release(uow, facilitator, world.case_id, item_id, utcnow() + timedelta(hours=1), seen=seen)
         return item_id
 
 
@@ -55,9 +51,8 @@ def test_one_item_that_cannot_be_opened_does_not_stop_the_others(app):
     broken = _scheduled_letter(app, world, "First letter.")
     fine = _scheduled_letter(app, world, "Second letter.")
     with app.app_context():
-        session = unit_of_work().session
-        session.get(models.Item, broken).parts_sealed = session.get(models.Item, fine).parts_sealed
-        unit_of_work().commit()
+        with unit_of_work() as uow:
+            uow.session.get(models.Item, broken).parts_sealed = uow.session.get(models.Item, fine).parts_sealed
         assert letters.deliver_due(unit_of_work(), utcnow() + timedelta(hours=2)) == 1
     assert _state(app, broken) == ItemState.SCHEDULED
     assert _state(app, fine) == ItemState.RELEASED

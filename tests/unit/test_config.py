@@ -15,11 +15,13 @@ PRODUCTION = {
     "PORTAL_SECRET_KEY": "s" * 40,
     "PORTAL_KEYS": json.dumps({"k1": base64.b64encode(new_key()).decode()}),
     "PORTAL_RATELIMIT_STORAGE_URI": "memory://",
+    "PORTAL_BASE_URL": "https://portal.example.org/",
 }
 
 
 @pytest.mark.parametrize(
-    "missing", ["PORTAL_DATABASE_URL", "PORTAL_SECRET_KEY", "PORTAL_RATELIMIT_STORAGE_URI", "PORTAL_KEYS"]
+    "missing",
+    ["PORTAL_DATABASE_URL", "PORTAL_SECRET_KEY", "PORTAL_RATELIMIT_STORAGE_URI", "PORTAL_BASE_URL", "PORTAL_KEYS"],
 )
 def test_production_refuses_to_start_without_each_setting(missing):
     env = {k: v for k, v in PRODUCTION.items() if k != missing}
@@ -41,6 +43,30 @@ def test_production_settings_are_strict():
     assert config["SESSION_COOKIE_HTTPONLY"] is True
     assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert config["DEMO_ALLOWED"] is False
+    # __Host-: only over HTTPS, only to this host, for every path (no Domain attribute).
+    assert config["SESSION_COOKIE_NAME"].startswith("__Host-")
+    assert config["SESSION_COOKIE_PATH"] == "/"
+    assert config["SESSION_COOKIE_DOMAIN"] is None
+    assert config["BASE_URL"] == "https://portal.example.org"
+
+
+def test_the_production_address_must_be_https():
+    with pytest.raises(ConfigError, match="PORTAL_BASE_URL"):
+        load_config({**PRODUCTION, "PORTAL_BASE_URL": "http://portal.example.org"})
+
+
+def test_the_session_cookie_is_sent_with_the_host_prefix_and_its_flags():
+    app = create_app(load_config(PRODUCTION))
+    with app.test_request_context("/", base_url="https://portal.example.org"):
+        from flask import session
+
+        session["x"] = 1
+        response = app.make_response("")
+        app.session_interface.save_session(app, session, response)
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("__Host-rx_session=")
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/" in cookie
+    assert "Domain=" not in cookie
 
 
 def test_production_fails_at_start_when_the_key_file_is_missing(tmp_path):

@@ -19,7 +19,7 @@ def start(
     question_set: uuid.UUID | None = None,
     from_page: str | None = None,
 ) -> uuid.UUID:
-    data = {"kind": kind}
+    data = {"kind": kind, "author": "", "question_set": ""}
     if author:
         data["author"] = str(author)
     if question_set:
@@ -41,30 +41,22 @@ def review_keys(browser: Browser, case_id: uuid.UUID, item_id: uuid.UUID) -> lis
 
 
 def page_version(browser: Browser) -> str:
-    """The version of the text the page shows, as its form sends it."""
-    match = re.search(r'name="version" value="([0-9a-f]*)"', browser.text())
+    """The version of the item the page shows, as its form sends it."""
+    match = re.search(r'name="seen"[^>]*value="([0-9]*)"', browser.text())
     return match.group(1) if match else ""
 
 
 def decide(browser: Browser, case_id: uuid.UUID, item_id: uuid.UUID, decision: str, **fields):
+    """Open the review page, then record a decision on the version it shows."""
     url = f"/cases/{case_id}/items/{item_id}/review"
     keys = review_keys(browser, case_id, item_id)
-    data = {
-        "decision": decision,
-        "suggestion": fields.pop("suggestion", keys),
-        "version": page_version(browser),
-        **fields,
-    }
-    browser.page = browser.client.post(url, data={"csrf_token": browser.csrf_token(), **data})
-    return browser.page
+    return browser.post(url, {"decision": decision, "suggestion": fields.pop("suggestion", keys), **fields})
 
 
 def release_now(browser: Browser, case_id: uuid.UUID, item_id: uuid.UUID):
     url = f"/cases/{case_id}/items/{item_id}/release"
     browser.get(url)
-    data = {"csrf_token": browser.csrf_token(), "when": "now", "version": page_version(browser)}
-    browser.page = browser.client.post(url, data=data)
-    return browser.page
+    return browser.post(url, {"when": "now"})
 
 
 def open_letter(browser: Browser, case_id: uuid.UUID, item_id: uuid.UUID, tell_writer: bool = False) -> str:

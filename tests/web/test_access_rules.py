@@ -18,6 +18,7 @@ PUBLIC = {
     "auth.sign_in_code",
     "auth.set_up_authenticator",
     "auth.join",
+    "auth.leave",  # leaving quickly must always work, signed in or not
 }
 
 

@@ -66,8 +66,7 @@ def _signed_in(app: Flask, account: Account) -> Browser:
 
 def _move(app: Flask, world: World, to: Stage) -> None:
     with app.app_context():
-        uow = unit_of_work()
-        casework.move(uow, casework.load(uow, world.case.facilitator, world.case.case_id), to)
+        casework.move(unit_of_work(), world.case.facilitator, world.case.case_id, to)
 
 
 def _draft(app: Flask, world: World) -> Browser:

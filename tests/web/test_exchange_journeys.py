@@ -7,8 +7,9 @@ from sqlalchemy import select
 from portal.domain.enums import ConsentFormat, ItemState, ParticipantRole, RiskLevel, Role, Side, Stage
 from portal.domain.redaction import REMOVED_MARKER
 from portal.runtime import unit_of_work
+from portal.services import letters
 from portal.storage import models
-from tests.factories import add_person, exchange_case, give_consent
+from tests.factories import actor_of, add_person, exchange_case, give_consent
 from tests.helpers import Browser, make_account, sign_in
 from tests.web.exchange_steps import decide, open_letter, release_now, start, write
 
@@ -300,15 +301,22 @@ def test_drafts_survive_sign_out_and_stay_private(app):
     assert "Private draft" in facilitator.get(f"/cases/{case}").get_data(as_text=True)
 
 
-def test_markup_is_stripped_on_the_way_in_and_escaped_on_the_way_out(app):
+TYPED = "if a<b and c>d then\nmy <name> here\n&lt;img src=x onerror=alert(1)&gt; <script>alert(1)</script> & 3 < 4"
+
+
+def test_words_are_stored_exactly_as_typed_and_escaped_on_the_way_out(app):
     world = exchange_case(app)
     case = world.case_id
     harmed = _browser(app, world["harmed"].account)
     letter = start(harmed, case, "letter")
-    write(harmed, case, letter, "<script>alert(1)</script><b>Bold</b> & 3 < 4")
+    write(harmed, case, letter, TYPED.replace("\n", "\r\n"))  # a browser sends a textarea's lines as CRLF
+    with app.app_context():
+        stored = letters.read(unit_of_work(), actor_of(world["harmed"].account), case, letter).item.parts
+    assert stored == (TYPED,)  # nothing stripped, nothing decoded
     page = harmed.get(f"/cases/{case}/items/{letter}").get_data(as_text=True)
-    assert "<script>alert" not in page and "<b>Bold" not in page
-    assert "Bold &amp; 3 &lt; 4" in page
+    assert "<script>alert" not in page and "<name>" not in page and "<img" not in page
+    assert "if a&lt;b and c&gt;d then<br>my &lt;name&gt; here" in page
+    assert "&amp;lt;img src=x onerror=alert(1)&amp;gt; &lt;script&gt;" in page
 
 
 def test_the_case_history_tells_each_decision_in_plain_words(app):

@@ -19,9 +19,8 @@ def _invite(app, browser, name="Jo Participant", email="jo@example.test") -> str
     """A facilitator adds a person to a case and invites them to the portal."""
     world = new_case(app)
     person = add_person(app, world, name, Side.HARMED, offline=True)
-    with app.app_context():
-        unit_of_work().session.get(Participant, person.participant_id).taking_part = "portal"
-        unit_of_work().commit()
+    with app.app_context(), unit_of_work() as uow:
+        uow.session.get(Participant, person.participant_id).taking_part = "portal"
     sign_in(app, browser, world.facilitator)
     url = f"/cases/{world.case_id}/participants/{person.participant_id}/invite"
     page = browser.submit(url, {"email": email})
@@ -59,10 +58,9 @@ def test_a_used_link_cannot_be_used_again(app, browser, another_browser):
 
 def test_an_expired_link_is_refused(app, browser, another_browser):
     link = _invite(app, browser)
-    with app.app_context():
-        invitation = unit_of_work().session.scalars(select(Invitation)).one()
+    with app.app_context(), unit_of_work() as uow:
+        invitation = uow.session.scalars(select(Invitation)).one()
         invitation.expires_at -= timedelta(days=7, seconds=1)
-        unit_of_work().commit()
     response = another_browser.get(link)
     assert response.status_code == 410 and "expired" in response.get_data(as_text=True)
 
@@ -109,9 +107,8 @@ def test_an_email_that_already_has_an_account_cannot_be_invited(app, browser):
 def test_an_older_link_for_the_same_person_stops_working_once_one_is_used(app, browser, another_browser):
     world = new_case(app)
     person = add_person(app, world, "Sam Person", Side.HARMED, offline=True)
-    with app.app_context():
-        unit_of_work().session.get(Participant, person.participant_id).taking_part = "portal"
-        unit_of_work().commit()
+    with app.app_context(), unit_of_work() as uow:
+        uow.session.get(Participant, person.participant_id).taking_part = "portal"
     sign_in(app, browser, world.facilitator)
     url = f"/cases/{world.case_id}/participants/{person.participant_id}/invite"
     pattern = r"<code>https?://[^/]+(/join/[^<]+)</code>"

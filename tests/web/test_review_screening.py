@@ -92,9 +92,11 @@ def test_a_decision_never_applies_to_words_that_changed_after_the_page_was_opene
     write(harmed, world.case_id, letter, "A different letter, sent again.", send=True)
     response = facilitator.client.post(
         f"/cases/{world.case_id}/items/{letter}/review",
-        data={"csrf_token": token, "decision": "approve", "version": stale},
+        data={"csrf_token": token, "decision": "approve", "seen": stale},
     )
-    assert response.status_code == 400 and "changed after you opened it" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Someone else decided on this letter while you were reading it: it was sent for review again" in page
     assert _state(app, letter) == ItemState.SUBMITTED
 
 
@@ -113,8 +115,11 @@ def test_a_release_never_passes_on_a_copy_other_than_the_one_previewed(app):
     sign_in(app, second, second_account)
     decide(second, world.case_id, letter, "approve", passages="the old mill", passage_reason="A place")
 
-    refused = first.client.post(url, data={"csrf_token": token, "when": "now", "version": previewed})
-    assert refused.status_code == 400 and "changed after you opened it" in refused.get_data(as_text=True)
+    refused = first.client.post(url, data={"csrf_token": token, "when": "now", "seen": previewed})
+    assert refused.status_code == 400
+    assert "Someone else decided on this letter while you were reading it: it was approved" in refused.get_data(
+        as_text=True
+    )
     assert _state(app, letter) == ItemState.APPROVED
     assert release_now(first, world.case_id, letter).status_code == 302
     assert _state(app, letter) == ItemState.RELEASED

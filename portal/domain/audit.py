@@ -1,0 +1,105 @@
+"""What the audit trail can record: a fixed list of actions, never a free string.
+
+Each event names one of these, who did it, to which object, and how it ended; never content.
+The web layer gives each action a plain label (a test fails if one has none).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from portal.domain.enums import ConsentFormat, ReviewDecision, Side, Stage
+
+
+class AuditAction(StrEnum):
+    # Accounts and sessions
+    ACCOUNT_CREATE = "account.create"
+    SIGN_IN = "sign-in"
+    SIGN_IN_CODE = "sign-in.code"
+    SIGN_OUT = "sign-out"
+    LEAVE_SITE = "sign-out.leave-site"
+    SIGN_OUT_EVERYWHERE = "account.sign-out-everywhere"
+    TOTP_ENROLLED = "account.totp-enrolled"
+    TOTP_REMOVED = "account.totp-removed"
+    PASSWORD_CHANGE = "account.password-change"  # noqa: S105 - an action name, not a password
+    DELAY_CLEARED = "account.delay-cleared"
+    ACCOUNT_REACTIVATE = "account.reactivate"
+    ACCOUNT_DEACTIVATE = "account.deactivate"
+    INVITATION_CREATE = "invitation.create"
+    INVITATION_ACCEPT = "invitation.accept"
+    # Keys and stored values
+    KEYS_ROTATE = "keys.rotate"
+    KEYS_REWRAP = "keys.rewrap"
+    CRYPTO_OPEN = "crypto.open"
+    # Cases and people
+    CASE_OPEN = "case.open"
+    CASE_ASSIGN = "case.assign"
+    CASE_RISK_ASSESSED = "case.risk-assessed"
+    CASE_STAGE_REFERRAL = "case.stage.referral"
+    CASE_STAGE_ASSESSMENT = "case.stage.assessment"
+    CASE_STAGE_PREPARATION = "case.stage.preparation"
+    CASE_STAGE_EXCHANGE = "case.stage.exchange"
+    CASE_STAGE_AGREEMENT = "case.stage.agreement"
+    CASE_STAGE_FOLLOW_UP = "case.stage.follow_up"
+    CASE_STAGE_CLOSED = "case.stage.closed"
+    CASE_STAGE_PAUSED = "case.stage.paused"
+    CASE_STAGE_WITHDRAWN = "case.stage.withdrawn"
+    PARTICIPANT_ADD = "participant.add"
+    PARTICIPANT_WITHDRAW = "participant.withdraw"
+    PARTICIPANT_REJOIN = "participant.rejoin"
+    CONSENT_GIVE_LETTERS = "consent.give.letters"
+    CONSENT_GIVE_QUESTIONS = "consent.give.questions"
+    CONSENT_GIVE_SHUTTLE = "consent.give.shuttle"
+    CONSENT_GIVE_MEETING = "consent.give.meeting"
+    CONSENT_WITHDRAW_LETTERS = "consent.withdraw.letters"
+    CONSENT_WITHDRAW_QUESTIONS = "consent.withdraw.questions"
+    CONSENT_WITHDRAW_SHUTTLE = "consent.withdraw.shuttle"
+    CONSENT_WITHDRAW_MEETING = "consent.withdraw.meeting"
+    # Items
+    ITEM_START = "item.start"
+    ITEM_SAVE = "item.save"
+    ITEM_CONFIRM = "item.confirm"
+    ITEM_SUBMIT = "item.submit"
+    ITEM_TAKE_BACK = "item.take-back"
+    ITEM_REVIEW_APPROVE = "item.review.approve"
+    ITEM_REVIEW_REDACT = "item.review.redact"
+    ITEM_REVIEW_RETURN = "item.review.return"
+    ITEM_REVIEW_WITHHOLD = "item.review.withhold"
+    ITEM_FINDINGS_LEFT_IN = "item.review.findings-left-in"
+    ITEM_SCHEDULE = "item.schedule"
+    ITEM_RELEASE = "item.release"
+    ITEM_LIFT_HOLD = "item.lift-hold"
+    ITEM_VIEW = "item.view"
+    ITEM_OPEN = "item.open"
+    ITEM_HOLD_REQUEST = "item.hold-request"
+    ITEM_DESTROY_REQUEST = "item.destroy-request"
+    # The outcome agreement
+    AGREEMENT_DRAFT = "agreement.draft"
+    AGREEMENT_AGREE_HARMED = "agreement.agree.harmed"
+    AGREEMENT_AGREE_RESPONSIBLE = "agreement.agree.responsible"
+    AGREEMENT_ACTION_DONE = "agreement.action.done"
+    SATISFACTION_ANSWER = "satisfaction.answer"
+
+    @classmethod
+    def stage(cls, to: Stage) -> AuditAction:
+        return cls(f"case.stage.{to.value}")
+
+    @classmethod
+    def consent(cls, consent_format: ConsentFormat, given: bool) -> AuditAction:
+        return cls(f"consent.{'give' if given else 'withdraw'}.{consent_format.value}")
+
+    @classmethod
+    def review(cls, decision: ReviewDecision) -> AuditAction:
+        return cls(f"item.review.{decision.value}")
+
+    @classmethod
+    def agree(cls, side: Side) -> AuditAction:
+        return cls(f"agreement.agree.{side.value}")
+
+
+class AuditOutcome(StrEnum):
+    SUCCESS = "success"
+    FAILURE = "failure"
+    DELAYED = "delayed"
+    BLOCKED = "blocked"
+    TAMPERED = "tampered"
