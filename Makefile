@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-sqlite test-postgres lint bench screening-score clean
+.PHONY: run test test-sqlite test-postgres browser lint bench screening-score clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,21 +18,36 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-## The portal on http://127.0.0.1:$(PORT) with SQLite at instance/portal.db and the demo data.
+## The portal on http://127.0.0.1:$(PORT) with SQLite at instance/portal.db and the demo data,
+## and the worker beside it (scheduled deliveries). Ctrl-C stops both.
 run: $(VENV)/.runtime
 	PORTAL_ENV=development $(FLASK) keys init
 	PORTAL_ENV=development $(FLASK) db upgrade
 	PORTAL_ENV=development $(FLASK) demo load
+	PORTAL_ENV=development $(FLASK) worker run & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	PORTAL_ENV=development $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --no-control-socket wsgi:app
 
-## Every test on SQLite, then the database tests again on PostgreSQL ($(PG_TEST_URL)).
+## Every test on SQLite, then the database tests (and the race drills) again on PostgreSQL ($(PG_TEST_URL)).
 test: test-sqlite test-postgres
 
-test-sqlite: $(VENV)/.dev
+test-sqlite: $(VENV)/.dev browser
 	$(BIN)/python -m pytest
 
 test-postgres: $(VENV)/.dev
-	PORTAL_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest tests/integration tests/web
+	PORTAL_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest tests/integration tests/web tests/concurrency
+
+## Debian's Chromium for the browser tests: installed when missing and this user can, else one clear line.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's Chromium for the browser tests..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null; \
+	  else \
+	    echo "The browser tests need Debian's Chromium: run 'sudo apt-get install chromium chromium-driver', then make test again." >&2; \
+	    exit 1; \
+	  fi; \
+	fi
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -58,6 +58,7 @@ def add_person(
     relationship: str = "",
     terms: tuple[str, ...] = (),
     consents: tuple[ConsentFormat, ...] = (),
+    may_write: bool = False,
 ) -> Person:
     """Add a participant; a portal one gets an account linked as an accepted invitation would."""
     account = None if offline else make_account(app, Role.PARTICIPANT, name=name)
@@ -70,6 +71,7 @@ def add_person(
             taking_part=TakingPart.OFFLINE if offline else TakingPart.PORTAL,
             relationship=relationship,
             sensitive_terms=terms,
+            may_write=may_write,
         )
         with uow:  # added and linked to their account in one step, as an accepted invitation would
             participant_id = casework.add_participant(uow, actor_of(world.facilitator), world.case_id, details)

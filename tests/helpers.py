@@ -53,6 +53,7 @@ class Browser:
     def __init__(self, client: FlaskClient):
         self.client = client
         self.page: TestResponse | None = None
+        self.last_post: tuple[str, dict] = ("", {})
 
     def get(self, url: str, **kwargs) -> TestResponse:
         self.page = self.client.get(url, **kwargs)
@@ -74,6 +75,13 @@ class Browser:
     def post(self, url: str, data: dict | None = None) -> TestResponse:
         """POST the form on the current page, as it was drawn, with `data` filled in."""
         fields = {"csrf_token": self.csrf_token(), **self.hidden_fields(url), **(data or {})}
+        self.last_post = (url, fields)
+        self.page = self.client.post(url, data=fields)
+        return self.page
+
+    def repeat(self) -> TestResponse:
+        """Send the last form again, exactly (a double click, or a retry after a timeout)."""
+        url, fields = self.last_post
         self.page = self.client.post(url, data=fields)
         return self.page
 

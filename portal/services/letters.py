@@ -23,7 +23,7 @@ from portal.domain import items as item_rules
 from portal.domain.actors import Actor
 from portal.domain.audit import AuditAction, AuditOutcome
 from portal.domain.enums import ItemKind, ItemState, ReviewDecision, Role, Side
-from portal.domain.errors import DomainError, NotAllowed
+from portal.domain.errors import DomainError, NotAllowed, Stale
 from portal.domain.items import Item
 from portal.domain.permissions import ItemAction, ItemView, allowed, view_item
 from portal.domain.presentation import NOUNS, attribution, reader_label, writer_label
@@ -55,6 +55,10 @@ def _load(
     vault = records.vault_for(uow, context.row) if with_text else None
     item = records.item_from_row(vault, row)
     if not allowed(ItemAction.VIEW, item, context.case, context.actor):
+        if lock and context.manages:
+            # Its facilitator was deciding on it a moment ago: it has just been returned to its
+            # writer, or its writer stopped. Say so, rather than that it does not exist.
+            raise Stale(item.kind.value, item.state.value)
         raise CaseNotFound
     return Loaded(row, item)
 

@@ -21,7 +21,7 @@ from portal.domain.enums import (
     Stage,
     TakingPart,
 )
-from portal.domain.errors import DomainError, NotAllowed
+from portal.domain.errors import DomainError, NotAllowed, Stale
 from portal.domain.items import (
     Item,
     ask_to_destroy,
@@ -31,6 +31,7 @@ from portal.domain.items import (
     lift_hold,
     open_item,
     release,
+    require_seen,
     review,
     save_draft,
     schedule_release,
@@ -497,3 +498,27 @@ def test_the_facilitator_transcribes_a_handwritten_letter_for_someone_offline():
     delivered = release(review(sent, CASE, F2, ReviewDecision.APPROVE), CASE, F2, NOW)
     assert attribution(delivered, OFFLINE) == ("Transcribed by your facilitator from a handwritten letter",)
     assert view_item(delivered, CASE, H).release_copy == ("Sorry for what I did.",)
+
+
+@pytest.mark.parametrize("state", [ItemState.APPROVED, ItemState.SCHEDULED, ItemState.HELD_FOR_RECIPIENT])
+def test_nothing_written_by_someone_who_stopped_is_ever_passed_on(state):
+    """Whatever state it was left in: approved, due to be passed on, or kept for its reader."""
+    item = replace(approved_letter(), state=state, release_at=NOW + timedelta(hours=1))
+    stopped = make_case(participants=(replace(HARMED, withdrawn=True), RESPONSIBLE, SUPPORTER, OFFLINE))
+    with pytest.raises(DomainError, match="stopped taking part is ever passed on"):
+        release(item, stopped, F1, NOW)
+    with pytest.raises(DomainError, match="stopped taking part is ever passed on"):
+        schedule_release(item, stopped, F1, NOW + timedelta(hours=2), NOW)
+    if state == ItemState.SCHEDULED:
+        with pytest.raises(DomainError, match="stopped taking part is ever passed on"):
+            deliver_scheduled(item, stopped, NOW + timedelta(hours=2))
+    assert release(item, CASE, F1, NOW).state == ItemState.RELEASED  # the same item, writer still in: it goes
+
+
+def test_an_item_is_decided_on_only_as_the_decider_saw_it():
+    item = replace(submitted_letter(), version=4)
+    require_seen(item, 4)
+    for seen in (3, 5, None):
+        with pytest.raises(Stale) as refused:
+            require_seen(item, seen)
+        assert (refused.value.kind, refused.value.state) == ("letter", "submitted")
