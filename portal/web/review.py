@@ -14,6 +14,7 @@ from portal.domain.errors import DomainError
 from portal.domain.permissions import ItemAction
 from portal.runtime import unit_of_work
 from portal.services import letters
+from portal.services.casework import CaseNotFound
 from portal.web.access import roles
 from portal.web.exchange_context import actor, attempt
 from portal.web.forms import REVIEW_CHOICES, ButtonForm, ReleaseForm, ReviewForm
@@ -62,7 +63,12 @@ def review(case_id: uuid.UUID, item_id: uuid.UUID) -> Response | tuple[str, int]
             if after.state == ItemState.APPROVED:
                 return redirect(url_for("review.release", case_id=case_id, item_id=item_id))
             return redirect(url_for("cases.show", case_id=case_id))
-    page = letters.review_page(uow, actor(), case_id, item_id)
+    try:
+        page = letters.review_page(uow, actor(), case_id, item_id)
+    except CaseNotFound:
+        if not errors:
+            raise
+        return _gone(case_id, errors)
     reading = page.reading
     if ItemAction.REVIEW not in reading.may and not errors:
         flash(f"This {reading.noun} cannot be reviewed by you now.", "error")
@@ -82,6 +88,14 @@ def review(case_id: uuid.UUID, item_id: uuid.UUID) -> Response | tuple[str, int]
         choices=REVIEW_CHOICES,
         may_review=ItemAction.REVIEW in reading.may,
     ), 400 if form.is_submitted() else 200
+
+
+def _gone(case_id: uuid.UUID, errors: list[str]) -> Response:
+    """The decision was refused and the item is no longer for this facilitator to see (returned
+    to its writer, say): the case page, with the reason."""
+    for error in errors:
+        flash(error, "error")
+    return redirect(url_for("cases.show", case_id=case_id))
 
 
 def highlighted(
@@ -135,7 +149,12 @@ def release(case_id: uuid.UUID, item_id: uuid.UUID) -> Response | tuple[str, int
             else:
                 flash("It is passed on." if at is None else "It will be passed on at the time you chose.", "success")
                 return redirect(url_for("cases.show", case_id=case_id))
-    reading = letters.read(uow, actor(), case_id, item_id)
+    try:
+        reading = letters.read(uow, actor(), case_id, item_id)
+    except CaseNotFound:
+        if not form.form_errors:
+            raise
+        return _gone(case_id, form.form_errors)
     form.seen.data = reading.version
     status = 400 if form.is_submitted() else 200
     return render_template("review/release.html", context=reading.context, reading=reading, form=form), status

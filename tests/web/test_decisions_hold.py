@@ -201,3 +201,24 @@ def test_a_letter_kept_for_its_reader_is_never_given_back_once_its_writer_has_st
     assert refused.status_code == 400
     assert "Nothing written by someone who has stopped taking part is ever passed on." in refused.get_data(as_text=True)
     assert _state(app, letter) == ItemState.HELD_FOR_RECIPIENT
+
+
+def test_approving_a_letter_just_returned_to_its_writer_tells_the_facilitator_and_shows_the_case(app):
+    """Once returned, the letter is its writer's draft again: the late approver is told, on the case page."""
+    world = exchange_case(app)
+    case = world.case_id
+    second = make_account(app, world.facilitator.role)
+    first = _browser(app, world.facilitator)
+    first.submit(f"/cases/{case}/facilitators", {"email": second.email}, from_page=f"/cases/{case}")
+    harmed = _browser(app, world["harmed"].account)
+    letter = start(harmed, case, "letter")
+    write(harmed, case, letter, "I would like to tell you how it was.", send=True)
+    other = _browser(app, second)
+    other.get(f"/cases/{case}/items/{letter}/review")
+    decide(first, case, letter, "return", message="Please take out the street name.")
+    late = other.post(f"/cases/{case}/items/{letter}/review", {"decision": "approve", "suggestion": []})
+    assert late.status_code == 302 and late.location.endswith(f"/cases/{case}")
+    page = other.get(late.location).get_data(as_text=True)
+    assert "it was returned to the writer for changes" in page
+    assert _state(app, letter) == ItemState.RETURNED
+    assert _events(app, "item.review.approve", letter) == 0
