@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-sqlite test-postgres browser lint bench screening-score clean
+.PHONY: run test test-sqlite test-postgres browser translations translations-update lint bench screening-score clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,9 +18,18 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+## The Welsh and English catalogues, compiled from the .po files (the .mo files are never committed).
+translations: $(VENV)/.runtime
+	$(BIN)/pybabel compile --use-fuzzy --statistics -d portal/translations 2>&1 | grep -v "^compiling" || true
+
+## After changing any words: extract them again and add the new ones to each catalogue to translate.
+translations-update: $(VENV)/.runtime
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --omit-header -o portal/translations/messages.pot .
+	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations --no-location --ignore-obsolete
+
 ## The portal on http://127.0.0.1:$(PORT) with SQLite at instance/portal.db and the demo data,
 ## and the worker beside it (scheduled deliveries). Ctrl-C stops both.
-run: $(VENV)/.runtime
+run: $(VENV)/.runtime translations
 	PORTAL_ENV=development $(FLASK) keys init
 	PORTAL_ENV=development $(FLASK) db upgrade
 	PORTAL_ENV=development $(FLASK) demo load
@@ -29,12 +38,12 @@ run: $(VENV)/.runtime
 	PORTAL_ENV=development $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --no-control-socket wsgi:app
 
 ## Every test on SQLite, then the database tests (and the race drills) again on PostgreSQL ($(PG_TEST_URL)).
-test: test-sqlite test-postgres
+test: lint test-sqlite test-postgres
 
-test-sqlite: $(VENV)/.dev browser
+test-sqlite: $(VENV)/.dev browser translations
 	$(BIN)/python -m pytest
 
-test-postgres: $(VENV)/.dev
+test-postgres: $(VENV)/.dev translations
 	PORTAL_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest tests/integration tests/web tests/concurrency
 
 ## Debian's Chromium for the browser tests: installed when missing and this user can, else one clear line.
@@ -51,6 +60,8 @@ browser:
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

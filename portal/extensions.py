@@ -1,6 +1,7 @@
 """Flask extensions, created unbound; `create_app` binds them with `init_app`."""
 
 from flask import request
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
@@ -12,6 +13,7 @@ def client_address() -> str:
     return request.remote_addr or "unknown"
 
 
+babel = Babel()
 database = Database()
 login_manager = LoginManager()
 csrf = CSRFProtect()

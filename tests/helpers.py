@@ -128,8 +128,11 @@ def fresh_code(app: Flask, account: Account) -> str:
         uow = unit_of_work()
         user = uow.session.get(User, account.id) if account.id else accounts.find_by_email(uow, account.email)
         last = user.totp_last_step or -1
-    current = totp.timecode(datetime.now(UTC))
-    for step in (current - 1, current, current + 1):
+    now = datetime.now(UTC)
+    current = totp.timecode(now)
+    # The previous step's code stops working when the step turns: not within two seconds of that.
+    turning = now.timestamp() % totp.interval > totp.interval - 2
+    for step in (current, current + 1) if turning else (current - 1, current, current + 1):
         if step > last:
             return totp.generate_otp(step)
     time.sleep(30)

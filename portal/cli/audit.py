@@ -9,6 +9,10 @@ from portal.runtime import unit_of_work
 from portal.services import audit
 
 group = AppGroup("audit", help="The audit trail.")
+REASONS = {
+    audit.BREAK_LINK: "does not follow the event before it (one was removed or altered)",
+    audit.BREAK_CONTENT: "its contents were changed after it was written",
+}
 
 
 @group.command("verify")
@@ -17,4 +21,5 @@ def verify() -> None:
     if report.intact:
         click.echo(f"Audit trail intact: {report.events} events, every link holds.")
         return
-    raise click.ClickException(f"Audit trail broken at event {report.first_broken_id}: {report.reason}.")
+    why = REASONS.get(report.reason or "", report.reason)
+    raise click.ClickException(f"Audit trail broken at event {report.first_broken_id}: {why}.")

@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 from portal.runtime import unit_of_work
 from portal.services import accounts
 from portal.services.accounts import AccountError, Role
+from portal.web.messages import refusal
 
 group = AppGroup("users", help="Staff accounts.")
 
@@ -23,5 +24,5 @@ def create_staff(role: str, name: str, email: str, password: str) -> None:
     try:
         accounts.create_account(uow, role=Role(role), name=name, email=email, password=password)
     except AccountError as problem:
-        raise click.ClickException(str(problem)) from None
+        raise click.ClickException(refusal(problem)) from None
     click.echo(f"Created a {role} account. They will set up an authenticator app at first sign-in.")

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import json
 import unicodedata
+from typing import Any
 from uuid import UUID
 
 from portal.crypto.envelope import Binding, seal, unseal
@@ -52,7 +53,7 @@ class CaseVault:
     def seal_redactions(self, item_id: UUID, redactions: list[dict[str, object]]) -> bytes:
         return self._seal_json("items", item_id, "redactions", redactions)
 
-    def open_redactions(self, item_id: UUID, sealed: bytes) -> list[dict[str, object]]:
+    def open_redactions(self, item_id: UUID, sealed: bytes) -> list[dict[str, Any]]:
         return self._open_json("items", item_id, "redactions", sealed)  # type: ignore[return-value]
 
     def seal_review_message(self, item_id: UUID, text: str) -> bytes:

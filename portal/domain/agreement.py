@@ -18,10 +18,8 @@ from portal.domain.cases import Case
 from portal.domain.enums import ActionKind, ActionStatus, Side, Stage, TakingPart
 from portal.domain.errors import DomainError, NotAllowed
 from portal.domain.permissions import require_case_facilitator
-from portal.domain.presentation import SIDE_NAMES
+from portal.domain.problems import Problem
 from portal.domain.redaction import uncovered_terms
-
-SATISFACTION_QUESTION = "How do you feel about taking part? Choose from 1 (not happy at all) to 5 (very happy)."
 
 
 @dataclass(frozen=True)
@@ -70,15 +68,14 @@ class Satisfaction:
 def draft_agreement(case: Case, actor: Actor, actions: Sequence[AgreementAction], follow_up_on: date) -> Agreement:
     require_case_facilitator(case, actor)
     if case.stage != Stage.AGREEMENT:
-        raise DomainError("An outcome agreement is drafted at the agreement stage.")
+        raise DomainError(Problem.AGREEMENT_STAGE)
     if not actions:
-        raise DomainError("Please add at least one action to the agreement.")
+        raise DomainError(Problem.AGREEMENT_NO_ACTIONS)
     # Both sides read the agreement, so neither side's private names or places may be in it.
     terms = case.sensitive_terms(Side.HARMED) + case.sensitive_terms(Side.RESPONSIBLE)
     left = uncovered_terms([action.details for action in actions], (), terms)
     if left:
-        listed = ", ".join(f'"{term}"' for term in left)
-        raise DomainError(f"Both sides read the agreement, so please take these out of it: {listed}.")
+        raise DomainError(Problem.AGREEMENT_TERMS_LEFT_IN, terms=left)
     return Agreement(case.id, tuple(actions), follow_up_on)
 
 
@@ -86,15 +83,15 @@ def agree(agreement: Agreement, case: Case, actor: Actor, side: Side, now: datet
     """One side agrees: its principal or proxy in the portal, or the facilitator records it."""
     _check_same_case(agreement, case)
     if case.stage != Stage.AGREEMENT:
-        raise DomainError("The agreement is agreed at the agreement stage.")
+        raise DomainError(Problem.AGREEMENT_AGREE_STAGE)
     access = case_access(case, actor)
     me = access.participant
     by_facilitator = access.role == CaseRole.ASSIGNED_FACILITATOR
     speaks = me is not None and me.side == side and me.speaks_for_side and not me.withdrawn
     if not (by_facilitator or speaks):
-        raise NotAllowed(f"Only {SIDE_NAMES[side]}, their proxy or the facilitator can agree for that side.")
+        raise NotAllowed(Problem.AGREEMENT_NOT_YOUR_SIDE, side=side)
     if side in {a.side for a in agreement.agreed}:
-        raise DomainError(f"{SIDE_NAMES[side].capitalize()} has already agreed.")
+        raise DomainError(Problem.AGREEMENT_ALREADY_AGREED, side=side)
     return replace(agreement, agreed=(*agreement.agreed, SideAgreement(side, now, actor.user_id, by_facilitator)))
 
 
@@ -103,14 +100,14 @@ def mark_done(agreement: Agreement, case: Case, actor: Actor, index: int, done_o
     _check_same_case(agreement, case)
     require_case_facilitator(case, actor)
     if case.stage == Stage.CLOSED:
-        raise DomainError("This case is closed.")
+        raise DomainError(Problem.CASE_CLOSED)
     if not agreement.agreed_by_both:
-        raise DomainError("Both sides must agree before actions are tracked.")
+        raise DomainError(Problem.AGREEMENT_BOTH_MUST_AGREE)
     if not 0 <= index < len(agreement.actions):
-        raise DomainError("There is no such action in this agreement.")
+        raise DomainError(Problem.AGREEMENT_NO_SUCH_ACTION)
     action = agreement.actions[index]
     if action.status == ActionStatus.DONE:
-        raise DomainError("This action is already done.")
+        raise DomainError(Problem.AGREEMENT_ACTION_DONE)
     actions = list(agreement.actions)
     actions[index] = replace(action, status=ActionStatus.DONE, done_on=done_on)
     return replace(agreement, actions=tuple(actions))
@@ -120,14 +117,14 @@ def answer_satisfaction(case: Case, actor: Actor, participant_id: UUID, score: i
     """At follow-up or closing; the facilitator answers only for someone taking part offline."""
     participant = case.participant(participant_id)
     if case.stage not in (Stage.FOLLOW_UP, Stage.CLOSED):
-        raise DomainError("This question is asked when the case is closing.")
+        raise DomainError(Problem.SATISFACTION_AT_CLOSING)
     access = case_access(case, actor)
     by_self = access.participant is not None and access.participant.id == participant.id
     by_facilitator = access.role == CaseRole.ASSIGNED_FACILITATOR and participant.taking_part == TakingPart.OFFLINE
     if not (by_self or by_facilitator):
-        raise NotAllowed("Only the person themself can answer this, or their facilitator if they take part offline.")
+        raise NotAllowed(Problem.SATISFACTION_NOT_YOURS)
     if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
-        raise DomainError("Please choose a number from 1 to 5.")
+        raise DomainError(Problem.SATISFACTION_SCORE)
     return Satisfaction(participant.id, score, comment.strip(), actor.user_id, by_facilitator)
 
 

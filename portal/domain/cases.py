@@ -33,7 +33,7 @@ from portal.domain.consent import ConsentRecord, side_formats
 from portal.domain.enums import ParticipantRole, ReferralSource, RiskLevel, Role, Side, Stage, TakingPart
 from portal.domain.errors import DomainError, NotAllowed
 from portal.domain.permissions import require_case_facilitator
-from portal.domain.presentation import SIDE_NAMES
+from portal.domain.problems import Blocker, Problem
 
 TRANSITIONS: dict[Stage, frozenset[Stage]] = {
     Stage.REFERRAL: frozenset({Stage.ASSESSMENT, Stage.PAUSED, Stage.CLOSED}),
@@ -65,11 +65,11 @@ class Referral:
 
     def __post_init__(self) -> None:
         if not self.reference.strip():
-            raise DomainError("Please enter the referral reference.")
+            raise DomainError(Problem.REFERRAL_REFERENCE_MISSING)
         if not self.offence_type.strip():
-            raise DomainError("Please enter the type of offence.")
+            raise DomainError(Problem.REFERRAL_OFFENCE_MISSING)
         if self.offence_on is not None and self.offence_on > self.referred_on:
-            raise DomainError("The offence can't have happened after the referral.")
+            raise DomainError(Problem.REFERRAL_OFFENCE_AFTER_REFERRAL)
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ class Participant:
 
     def __post_init__(self) -> None:
         if self.role == ParticipantRole.PROXY and not self.relationship.strip():
-            raise DomainError("Please say who the proxy is, as the other side will read it, for example 'her son'.")
+            raise DomainError(Problem.PERSON_PROXY_NEEDS_RELATIONSHIP)
 
     @property
     def speaks_for_side(self) -> bool:
@@ -97,10 +97,6 @@ class Participant:
     @property
     def can_write(self) -> bool:
         return self.speaks_for_side or self.may_write
-
-    @property
-    def shown_name(self) -> str:
-        return self.display_name.strip() or SIDE_NAMES[self.side]
 
 
 @dataclass(frozen=True)
@@ -118,7 +114,7 @@ class Case:
         for participant in self.participants:
             if participant.id == participant_id:
                 return participant
-        raise DomainError("This person isn't part of this case.")
+        raise DomainError(Problem.PERSON_NOT_IN_CASE)
 
     def sensitive_terms(self, side: Side) -> tuple[str, ...]:
         return tuple(term for p in self.participants if p.side == side for term in p.sensitive_terms)
@@ -129,29 +125,29 @@ def open_case(
 ) -> Case:
     """A facilitator opens a case from a (checked) ``Referral``; they are assigned to it."""
     if actor.role != Role.FACILITATOR:
-        raise NotAllowed("Only a facilitator can open a case.")
+        raise NotAllowed(Problem.CASE_ONLY_FACILITATOR_OPENS)
     return Case(case_id, Stage.REFERRAL, risk_level, frozenset({actor.user_id}) | co_facilitators)
 
 
 def record_risk_assessment(case: Case, actor: Actor, risk_level: RiskLevel) -> Case:
     require_case_facilitator(case, actor)
     if case.stage == Stage.CLOSED:
-        raise DomainError("This case is closed.")
+        raise DomainError(Problem.CASE_CLOSED)
     return replace(case, risk_level=risk_level, risk_assessed=True)
 
 
-def exchange_blockers(case: Case) -> tuple[str, ...]:
+def exchange_blockers(case: Case) -> tuple[Blocker, ...]:
     """What still stands between this case and the exchange, for the facilitator; empty when ready."""
     blockers = []
     if not case.risk_assessed:
-        blockers.append("The risk assessment hasn't been recorded yet.")
+        blockers.append(Blocker.RISK_NOT_ASSESSED)
     harmed, responsible = side_formats(case, Side.HARMED), side_formats(case, Side.RESPONSIBLE)
     if not harmed:
-        blockers.append("The person harmed (or their proxy) hasn't given consent yet.")
+        blockers.append(Blocker.HARMED_NO_CONSENT)
     if not responsible:
-        blockers.append("The person responsible (or their proxy) hasn't given consent yet.")
+        blockers.append(Blocker.RESPONSIBLE_NO_CONSENT)
     if harmed and responsible and not harmed & responsible:
-        blockers.append("The two sides haven't yet agreed to the same way of communicating.")
+        blockers.append(Blocker.NO_COMMON_FORMAT)
     return tuple(blockers)
 
 
@@ -166,14 +162,10 @@ def move_case(case: Case, actor: Actor, to: Stage) -> Case:
     """The case in its new stage; pausing remembers the stage to resume to."""
     require_case_facilitator(case, actor)
     if to not in next_stages(case):
-        raise DomainError(f"A case can't move from {_name(case.stage)} to {_name(to)}.")
+        raise DomainError(Problem.CASE_CANNOT_MOVE, from_stage=case.stage, to_stage=to)
     if to == Stage.EXCHANGE and (blockers := exchange_blockers(case)):
-        raise DomainError(" ".join(blockers))
+        raise DomainError(Problem.CASE_EXCHANGE_BLOCKED, blockers=blockers)
     still_out = any(p.withdrawn and p.speaks_for_side for p in case.participants)
     if case.stage == Stage.WITHDRAWN and to != Stage.CLOSED and still_out:
-        raise DomainError("Someone who stopped taking part must rejoin before the case can carry on.")
+        raise DomainError(Problem.CASE_SOMEONE_MUST_REJOIN)
     return replace(case, stage=to, paused_from=case.stage if to == Stage.PAUSED else None)
-
-
-def _name(stage: Stage) -> str:
-    return stage.value.replace("_", "-")

@@ -18,6 +18,13 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+class Language(StrEnum):
+    """The languages the portal speaks, and that letters are written in (never machine-translated)."""
+
+    EN = "en"
+    CY = "cy"
+
+
 class Stage(StrEnum):
     """Where a case is; the table of moves is in ``cases.py``."""
 

@@ -1,12 +1,24 @@
-"""The one exception family of the domain layer.
+"""The one exception family of the domain layer (the services raise it too).
 
-Messages are written for the person who tried the action, so the web layer can show
-them as they are.
+An error carries a `Problem` code and the parameters it names, never a sentence: the web layer
+says it in the person's language (portal.web.messages).
 """
+
+from __future__ import annotations
+
+from portal.domain.problems import Problem
 
 
 class DomainError(Exception):
     """A rule of the exchange stops this action, at least for now."""
+
+    def __init__(self, problem: Problem, **params: object):
+        super().__init__(problem.value)
+        self.problem = problem
+        self.params = params
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.problem.value}, {self.params})"
 
 
 class NotAllowed(DomainError):
@@ -20,6 +32,6 @@ class Stale(DomainError):
     """
 
     def __init__(self, kind: str, state: str):
-        super().__init__(f"stale:{kind}:{state}")
+        super().__init__(Problem.ITEM_STALE, kind=kind, state=state)
         self.kind = kind
         self.state = state

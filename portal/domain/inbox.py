@@ -17,7 +17,8 @@ from portal.domain.enums import ItemKind, ItemState
 from portal.domain.errors import NotAllowed
 from portal.domain.items import Item
 from portal.domain.permissions import ItemAction, ItemRelation, allowed, item_relation
-from portal.domain.presentation import attribution, reader_label, writer_label
+from portal.domain.presentation import Attribution, attribution, reader_label, writer_label
+from portal.domain.problems import Problem
 
 _READERS = (ItemRelation.RECIPIENT, ItemRelation.RECIPIENT_SUPPORTER)
 
@@ -28,14 +29,14 @@ class InboxEntry:
     kind: ItemKind
     received: bool  # from the other side, rather than written by or for this participant
     label: str
-    attribution: tuple[str, ...]  # who wrote a received item, and how
+    attribution: tuple[Attribution, ...]  # who wrote a received item, and how (the web layer words it)
     can_view: bool  # False for an item the facilitator is keeping for them
 
 
 def inbox(case: Case, items: Iterable[Item], actor: Actor) -> tuple[InboxEntry, ...]:
     """One participant's inbox, in the order the items are given."""
     if case_access(case, actor).participant is None:
-        raise NotAllowed("Only people taking part in this case have an inbox for it.")
+        raise NotAllowed(Problem.INBOX_PARTICIPANTS_ONLY)
     entries = []
     for item in items:
         if item.case_id != case.id:

@@ -48,11 +48,11 @@ from uuid import UUID
 from portal.domain import redaction
 from portal.domain.actors import Actor
 from portal.domain.cases import HALTED, ITEMS_FLOW, Case, Participant
-from portal.domain.consent import FORMAT_FOR_KIND, FORMAT_NAMES, side_formats
-from portal.domain.enums import ItemKind, ItemState, ReviewDecision, RiskLevel, Role, Side, Stage
+from portal.domain.consent import FORMAT_FOR_KIND, side_formats
+from portal.domain.enums import ItemKind, ItemState, Language, ReviewDecision, RiskLevel, Role, Side, Stage
 from portal.domain.errors import DomainError, NotAllowed, Stale
 from portal.domain.permissions import ItemAction, ItemRelation, may_write_for, require
-from portal.domain.presentation import NOUNS, SIDE_NAMES
+from portal.domain.problems import Problem
 from portal.domain.redaction import Redaction
 
 
@@ -85,6 +85,7 @@ class Item:
     opened_at: datetime | None = None
     read_receipt: bool = False  # the recipient lets the writer know it was read
     version: int = 0  # changes with every change; a decision names the version it was made on
+    language: Language = Language.EN  # the language its writer wrote it in: shown in that language
 
     @property
     def release_copy(self) -> tuple[str, ...]:
@@ -93,15 +94,21 @@ class Item:
 
 
 def start_item(
-    item_id: UUID, case: Case, actor: Actor, kind: ItemKind, author_id: UUID, question_set: Item | None = None
+    item_id: UUID,
+    case: Case,
+    actor: Actor,
+    kind: ItemKind,
+    author_id: UUID,
+    question_set: Item | None = None,
+    language: Language = Language.EN,
 ) -> Item:
     """A new draft in the author's name; answers start with one empty answer per question."""
     author = case.participant(author_id)
     _require_open(case)
     if not may_write_for(case, actor, author, kind):
-        raise NotAllowed(f"You can't write a {NOUNS[kind]} here.")
+        raise NotAllowed(Problem.ITEM_CANNOT_WRITE_HERE, kind=kind)
     if kind == ItemKind.QUESTION_SET and author.side != Side.HARMED:
-        raise DomainError("Questions are written by the person harmed. You can answer them when they arrive.")
+        raise DomainError(Problem.ITEM_QUESTIONS_FROM_HARMED)
     parts = ("",) * _question_count(question_set, case, author) if kind == ItemKind.ANSWERS else ("",)
     _check_victim_led(case, author, kind)
     return Item(
@@ -113,6 +120,7 @@ def start_item(
         answers_to=question_set.id if question_set is not None and kind == ItemKind.ANSWERS else None,
         entered_by=actor.user_id if actor.role == Role.FACILITATOR else None,
         writers=(actor.user_id,) if actor.role == Role.FACILITATOR else (),
+        language=language,
     )
 
 
@@ -149,28 +157,30 @@ def may_start(case: Case, actor: Actor, author: Participant, kind: ItemKind) -> 
     return True
 
 
-def save_draft(item: Item, case: Case, actor: Actor, parts: Sequence[str]) -> Item:
-    """The item with new words; a changed shuttle note must be confirmed again."""
+def save_draft(item: Item, case: Case, actor: Actor, parts: Sequence[str], language: Language | None = None) -> Item:
+    """The item with new words (in the language they are written in); a changed shuttle note
+    must be confirmed again."""
     require(ItemAction.EDIT, item, case, actor)
     _require_open(case)
     parts = tuple(parts)
     if item.kind in (ItemKind.LETTER, ItemKind.SHUTTLE_NOTE) and len(parts) != 1:
-        raise DomainError(f"A {NOUNS[item.kind]} is one piece of writing.")
+        raise DomainError(Problem.ITEM_ONE_PIECE, kind=item.kind)
     if item.kind == ItemKind.ANSWERS and len(parts) != len(item.parts):
-        raise DomainError("Please write one answer under each question.")
+        raise DomainError(Problem.ITEM_ONE_ANSWER_EACH)
+    language = language or item.language
     if parts == item.parts:
-        return item
+        return item if language == item.language else replace(item, language=language)
     writers = item.writers
     if actor.role == Role.FACILITATOR and actor.user_id not in writers:
         writers = (*writers, actor.user_id)
-    return replace(item, parts=parts, confirmation=None, writers=writers)
+    return replace(item, parts=parts, confirmation=None, writers=writers, language=language)
 
 
 def confirm_shuttle_note(item: Item, case: Case, actor: Actor, at: datetime) -> Item:
     """Record that the author agreed the note says what they meant (in the portal, or read back)."""
     relation = require(ItemAction.CONFIRM, item, case, actor)
     if not item.parts[0].strip():
-        raise DomainError("There is nothing to confirm yet.")
+        raise DomainError(Problem.ITEM_NOTHING_TO_CONFIRM)
     return replace(item, confirmation=Confirmation(at, actor.user_id, relation == ItemRelation.ASSIGNED_FACILITATOR))
 
 
@@ -180,7 +190,7 @@ def submit(item: Item, case: Case, actor: Actor) -> Item:
     _require_open(case)
     _check_complete(item)
     if item.kind == ItemKind.SHUTTLE_NOTE and item.confirmation is None:
-        raise DomainError("The person this note speaks for must confirm it says what they meant before review.")
+        raise DomainError(Problem.ITEM_NOT_CONFIRMED)
     _check_victim_led(case, case.participant(item.author_id), item.kind)
     return replace(item, state=ItemState.ON_HOLD if case.stage in HALTED else ItemState.SUBMITTED, message="")
 
@@ -204,18 +214,18 @@ def review(
     require(ItemAction.REVIEW, item, case, actor)
     if decision in (ReviewDecision.RETURN, ReviewDecision.WITHHOLD):
         if not message.strip():
-            raise DomainError("Please write a message to the writer explaining why.")
+            raise DomainError(Problem.REVIEW_MESSAGE_NEEDED)
         if decision == ReviewDecision.RETURN:
             return replace(
                 item, state=ItemState.RETURNED, message=message.strip(), redactions=(), approved_by=(), release_at=None
             )
         return replace(item, state=ItemState.WITHHELD, message=message.strip(), release_at=None)
     if actor.user_id in item.approved_by:
-        raise NotAllowed(f"You have already approved this {NOUNS[item.kind]}. Another facilitator must approve it too.")
+        raise NotAllowed(Problem.REVIEW_ALREADY_APPROVED, kind=item.kind)
     if decision == ReviewDecision.REDACT and not redactions:
-        raise DomainError("Please mark at least one passage to remove.")
+        raise DomainError(Problem.REVIEW_NOTHING_MARKED)
     if decision == ReviewDecision.APPROVE and redactions:
-        raise DomainError("To remove passages, choose to redact rather than approve as it is.")
+        raise DomainError(Problem.REVIEW_APPROVE_WITH_REMOVALS)
     merged = redaction.validate_redactions(item.parts, (*item.redactions, *redactions))
     _check_sensitive_terms(item.parts, merged, case, case.participant(item.author_id))
     approved = replace(item, redactions=merged, approved_by=(*item.approved_by, actor.user_id), release_at=None)
@@ -242,7 +252,7 @@ def schedule_release(item: Item, case: Case, actor: Actor, at: datetime, now: da
     """Pass it on at a set time; every check runs again when the time comes."""
     require(ItemAction.RELEASE, item, case, actor)
     if at <= now:
-        raise DomainError("Please choose a time in the future.")
+        raise DomainError(Problem.RELEASE_TIME_PAST)
     _check_can_pass_on(item, case)
     return replace(item, state=ItemState.SCHEDULED, release_at=at)
 
@@ -250,7 +260,7 @@ def schedule_release(item: Item, case: Case, actor: Actor, at: datetime, now: da
 def deliver_scheduled(item: Item, case: Case, now: datetime) -> Item:
     """For the scheduler: pass on a scheduled item once due, if everything still allows it."""
     if item.state != ItemState.SCHEDULED or item.release_at is None or now < item.release_at:
-        raise DomainError(f"This {NOUNS[item.kind]} isn't due to be passed on.")
+        raise DomainError(Problem.RELEASE_NOT_DUE, kind=item.kind)
     _check_can_pass_on(item, case)
     return replace(item, state=ItemState.RELEASED, released_at=now, release_at=None)
 
@@ -277,23 +287,23 @@ def lift_hold(item: Item, case: Case, actor: Actor) -> Item:
     """Once the case is running again, a held item goes back for a fresh review."""
     require(ItemAction.LIFT_HOLD, item, case, actor)
     if case.stage in HALTED:
-        raise DomainError("Resume the case before lifting holds.")
+        raise DomainError(Problem.HOLD_RESUME_FIRST)
     _require_open(case)
     return replace(item, state=ItemState.SUBMITTED)
 
 
 def _require_open(case: Case) -> None:
     if case.stage == Stage.CLOSED:
-        raise DomainError("This case is closed.")
+        raise DomainError(Problem.CASE_CLOSED)
 
 
 def _question_count(question_set: Item | None, case: Case, author: Participant) -> int:
     if question_set is None or question_set.kind != ItemKind.QUESTION_SET or question_set.case_id != case.id:
-        raise DomainError("Answers must answer a set of questions from this case.")
+        raise DomainError(Problem.ITEM_ANSWERS_NEED_QUESTIONS)
     if author.side != Side.RESPONSIBLE:
-        raise DomainError("Answers are written by the person responsible.")
+        raise DomainError(Problem.ITEM_ANSWERS_FROM_RESPONSIBLE)
     if question_set.state != ItemState.RELEASED:
-        raise DomainError("These questions haven't been passed on yet.")
+        raise DomainError(Problem.ITEM_QUESTIONS_NOT_PASSED_ON)
     return len(question_set.parts)
 
 
@@ -301,21 +311,18 @@ def _check_victim_led(case: Case, author: Participant, kind: ItemKind) -> None:
     if author.side != Side.RESPONSIBLE or kind not in (ItemKind.LETTER, ItemKind.SHUTTLE_NOTE):
         return
     if FORMAT_FOR_KIND[kind] not in side_formats(case, Side.HARMED):
-        raise DomainError(
-            f"You can't start a {NOUNS[kind]} yet. The person harmed decides when this can begin, "
-            "and your facilitator will tell you."
-        )
+        raise DomainError(Problem.ITEM_VICTIM_LED, kind=kind)
 
 
 def _check_complete(item: Item) -> None:
     if item.kind == ItemKind.QUESTION_SET:
         if not item.parts or not all(question.strip() for question in item.parts):
-            raise DomainError("Please write at least one question, and take out any empty ones.")
+            raise DomainError(Problem.ITEM_NO_QUESTIONS)
     elif item.kind == ItemKind.ANSWERS:
         if not any(answer.strip() for answer in item.parts):
-            raise DomainError("Please answer at least one question before sending.")
+            raise DomainError(Problem.ITEM_NO_ANSWERS)
     elif not item.parts[0].strip():
-        raise DomainError(f"Please write your {NOUNS[item.kind]} before sending it.")
+        raise DomainError(Problem.ITEM_EMPTY, kind=item.kind)
 
 
 def _check_sensitive_terms(
@@ -323,24 +330,23 @@ def _check_sensitive_terms(
 ) -> None:
     left = redaction.uncovered_terms(parts, redactions, case.sensitive_terms(author.side))
     if left:
-        listed = ", ".join(f'"{term}"' for term in left)
-        raise DomainError(f"These must never reach the other side, so please remove them first: {listed}.")
+        raise DomainError(Problem.REVIEW_TERMS_LEFT_IN, terms=left)
 
 
 def _check_can_pass_on(item: Item, case: Case) -> None:
     if case.stage in HALTED:
-        raise DomainError("This case is paused, so nothing can be passed on just now.")
+        raise DomainError(Problem.RELEASE_CASE_PAUSED)
     if case.stage not in ITEMS_FLOW:
-        raise DomainError("Items are passed on only during the exchange, the agreement and the follow-up.")
+        raise DomainError(Problem.RELEASE_STAGE)
     author = case.participant(item.author_id)
     if author.withdrawn:
-        raise DomainError("Nothing written by someone who has stopped taking part is ever passed on.")
+        raise DomainError(Problem.RELEASE_WRITER_STOPPED)
     if not approvals_complete(item, case):
         if item.kind == ItemKind.SHUTTLE_NOTE and set(item.approved_by) <= {item.entered_by, *item.writers}:
-            raise DomainError("A facilitator who didn't write this note must approve it too.")
-        raise DomainError("This case is high risk, so a second facilitator must approve this first.")
+            raise DomainError(Problem.RELEASE_NOTE_NEEDS_OTHER_APPROVER)
+        raise DomainError(Problem.RELEASE_SECOND_APPROVAL)
     consent_format = FORMAT_FOR_KIND[item.kind]
     for side in (author.side, author.side.other):
         if consent_format not in side_formats(case, side):
-            raise DomainError(f"{SIDE_NAMES[side].capitalize()} hasn't consented to {FORMAT_NAMES[consent_format]}.")
+            raise DomainError(Problem.RELEASE_NO_CONSENT, side=side, format=consent_format)
     _check_sensitive_terms(item.parts, item.redactions, case, author)

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 from portal.domain.actors import Actor, CaseAccess, CaseRole, case_access
 from portal.domain.enums import ItemKind, ItemState, ParticipantRole, Role, TakingPart
 from portal.domain.errors import DomainError, NotAllowed
-from portal.domain.presentation import NOUNS
+from portal.domain.problems import Problem
 from portal.domain.redaction import Redaction
 
 if TYPE_CHECKING:
@@ -143,33 +143,6 @@ WHO_MAY: Mapping[ItemAction, Callable[[ItemRelation, Item, Participant], bool]] 
     ItemAction.OPEN: lambda relation, item, author: relation == ItemRelation.RECIPIENT,
 }
 
-_VERBS = {
-    ItemAction.VIEW: "see {}",
-    ItemAction.EDIT: "change {}",
-    ItemAction.SUBMIT: "send {} to the facilitator",
-    ItemAction.TAKE_BACK: "take {} back",
-    ItemAction.CONFIRM: "confirm {}",
-    ItemAction.REVIEW: "review {}",
-    ItemAction.LIFT_HOLD: "lift the hold on {}",
-    ItemAction.RELEASE: "pass {} on",
-    ItemAction.OPEN: "open {}",
-}
-
-_STATE_PHRASES = {
-    ItemState.DRAFT: "is still a draft",
-    ItemState.SUBMITTED: "is waiting for review",
-    ItemState.RETURNED: "has been returned for changes",
-    ItemState.AWAITING_SECOND_APPROVAL: "is waiting for a second approval",
-    ItemState.APPROVED: "has been approved",
-    ItemState.SCHEDULED: "is due to be passed on",
-    ItemState.RELEASED: "has already been passed on",
-    ItemState.ON_HOLD: "is on hold",
-    ItemState.HELD_FOR_RECIPIENT: "is being kept by the facilitator",
-    ItemState.DESTROYED: "has been destroyed",
-    ItemState.WITHHELD: "was not passed on",
-    ItemState.WITHDRAWN: "was stopped when its writer stopped taking part",
-}
-
 
 @dataclass(frozen=True)
 class ItemView:
@@ -195,11 +168,10 @@ def allowed(action: ItemAction, item: Item, case: Case, actor: Actor) -> bool:
 def require(action: ItemAction, item: Item, case: Case, actor: Actor) -> ItemRelation:
     """Raise unless the actor may take this action now; the message says which half failed."""
     relation = item_relation(item, case, actor)
-    noun = NOUNS[item.kind]
     if not WHO_MAY[action](relation, item, case.participant(item.author_id)):
-        raise NotAllowed(f"You can't {_VERBS[action].format(f'this {noun}')}.")
+        raise NotAllowed(Problem.ITEM_NOT_YOURS, action=action, kind=item.kind)
     if item.state not in STATES_FOR[action]:
-        raise DomainError(f"This {noun} {_STATE_PHRASES[item.state]}, so you can't {_VERBS[action].format('it')}.")
+        raise DomainError(Problem.ITEM_NOT_NOW, action=action, kind=item.kind, state=item.state)
     return relation
 
 
@@ -228,7 +200,7 @@ def can_manage_case(case: Case, actor: Actor) -> bool:
 
 def require_case_facilitator(case: Case, actor: Actor) -> None:
     if not can_manage_case(case, actor):
-        raise NotAllowed("Only a facilitator assigned to this case can do that.")
+        raise NotAllowed(Problem.CASE_NOT_FACILITATOR)
 
 
 def can_manage_staff(actor: Actor) -> bool:

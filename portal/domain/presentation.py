@@ -1,13 +1,15 @@
-"""Words the portal shows about people and items: names, attribution lines, status labels.
+"""What the portal says about people and items, as codes: status labels and attribution lines.
 
-Written for participants (reading age about 9 to 11). A writer's label says an item was
-passed on, and that it was read only when the reader allows it; it never says what the
-reader did with it. Nor does any label say why something is on hold: only facilitators are
-told that someone stopped taking part.
+The rules of what may be said live here; the words (in each language) live in the web layer.
+A writer's label says an item was passed on, and that it was read only when the reader allows
+it; it never says what the reader did with it. Nor does any label say why something is on hold:
+only facilitators are told that someone stopped taking part.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from portal.domain.enums import ItemKind, ItemState, ParticipantRole, Side
@@ -16,75 +18,95 @@ if TYPE_CHECKING:
     from portal.domain.cases import Participant
     from portal.domain.items import Item
 
-SIDE_NAMES = {Side.HARMED: "the person harmed", Side.RESPONSIBLE: "the person responsible"}
 
-NOUNS = {
-    ItemKind.LETTER: "letter",
-    ItemKind.QUESTION_SET: "set of questions",
-    ItemKind.ANSWERS: "set of answers",
-    ItemKind.SHUTTLE_NOTE: "note",
-}
+class Label(StrEnum):
+    """An item's status for the person looking at it."""
 
-_HANDWRITTEN = {
-    ItemKind.LETTER: "a handwritten letter",
-    ItemKind.QUESTION_SET: "handwritten questions",
-    ItemKind.ANSWERS: "handwritten answers",
-}
+    # For the writer
+    DRAFT = "draft"
+    WAITING = "waiting"
+    RETURNED = "returned"
+    READY = "ready"
+    ON_HOLD = "on-hold"
+    NOT_PASSED_ON = "not-passed-on"
+    NOT_SENT = "not-sent"
+    NOTE_TO_CHECK = "note-to-check"
+    NOTE_CHECKED = "note-checked"
+    PASSED_ON = "passed-on"
+    PASSED_ON_AND_READ = "passed-on-and-read"
+    # For the reader
+    NEW = "new"  # "You have a letter. Open it when you're ready." (by kind)
+    OPENED = "opened"
+    KEPT_FOR_YOU = "kept-for-you"
 
-_NOTICES = {
-    ItemKind.LETTER: "You have a letter. Open it when you're ready.",
-    ItemKind.QUESTION_SET: "You have some questions. Open them when you're ready.",
-    ItemKind.ANSWERS: "You have answers to your questions. Open them when you're ready.",
-    ItemKind.SHUTTLE_NOTE: "You have a message. Open it when you're ready.",
-}
+
+class Line(StrEnum):
+    """One attribution line: who wrote an item, and how."""
+
+    SHUTTLE_FROM = "shuttle-from"  # written by the facilitator from a conversation with the speaker
+    WRITTEN_BY = "written-by"  # written by a proxy or a supporter
+    TRANSCRIBED = "transcribed"  # typed up by the facilitator from handwriting
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """Who an item speaks for, as the other side may know them."""
+
+    side: Side
+    role: ParticipantRole
+    relationship: str  # "her son", for proxies and supporters
+    display_name: str  # set by the facilitator; otherwise they are "the person harmed"
+
+
+@dataclass(frozen=True)
+class Attribution:
+    line: Line
+    speaker: Speaker
+    kind: ItemKind
+
 
 _DELIVERED = frozenset({ItemState.RELEASED, ItemState.HELD_FOR_RECIPIENT, ItemState.DESTROYED})
 
 _WRITER_LABELS = {
-    ItemState.DRAFT: "Draft",
-    ItemState.SUBMITTED: "Waiting for your facilitator",
-    ItemState.AWAITING_SECOND_APPROVAL: "Waiting for your facilitator",
-    ItemState.RETURNED: "Returned to you for changes",
-    ItemState.APPROVED: "Ready to be passed on",
-    ItemState.SCHEDULED: "Ready to be passed on",
-    ItemState.ON_HOLD: "On hold for now",
-    ItemState.WITHHELD: "Not passed on",
-    ItemState.WITHDRAWN: "Not sent",
+    ItemState.DRAFT: Label.DRAFT,
+    ItemState.SUBMITTED: Label.WAITING,
+    ItemState.AWAITING_SECOND_APPROVAL: Label.WAITING,
+    ItemState.RETURNED: Label.RETURNED,
+    ItemState.APPROVED: Label.READY,
+    ItemState.SCHEDULED: Label.READY,
+    ItemState.ON_HOLD: Label.ON_HOLD,
+    ItemState.WITHHELD: Label.NOT_PASSED_ON,
+    ItemState.WITHDRAWN: Label.NOT_SENT,
 }
 
 
-def attribution(item: Item, author: Participant) -> tuple[str, ...]:
+def speaker(author: Participant) -> Speaker:
+    return Speaker(author.side, author.role, author.relationship.strip(), author.display_name.strip())
+
+
+def attribution(item: Item, author: Participant) -> tuple[Attribution, ...]:
     """Lines telling the reader who wrote an item and how; none for a principal's own writing."""
     lines = []
     if item.kind == ItemKind.SHUTTLE_NOTE:
-        lines.append(f"Written by your facilitator from a conversation with {_speaker(author)}")
+        lines.append(Attribution(Line.SHUTTLE_FROM, speaker(author), item.kind))
     elif author.role != ParticipantRole.PRINCIPAL:
-        lines.append(f"Written by {_speaker(author)}")
+        lines.append(Attribution(Line.WRITTEN_BY, speaker(author), item.kind))
     if item.entered_by is not None and item.kind != ItemKind.SHUTTLE_NOTE:
-        lines.append(f"Transcribed by your facilitator from {_HANDWRITTEN[item.kind]}")
+        lines.append(Attribution(Line.TRANSCRIBED, speaker(author), item.kind))
     return tuple(lines)
 
 
-def writer_label(item: Item) -> str:
+def writer_label(item: Item) -> Label:
     """The status of an item for the participant whose words it holds."""
     if item.kind == ItemKind.SHUTTLE_NOTE and item.state in (ItemState.DRAFT, ItemState.RETURNED):
-        return "Checked" if item.confirmation else "Please check what your facilitator wrote"
+        return Label.NOTE_CHECKED if item.confirmation else Label.NOTE_TO_CHECK
     if item.state in _DELIVERED:
-        return "Passed on and read" if item.opened_at and item.read_receipt else "Passed on"
+        return Label.PASSED_ON_AND_READ if item.opened_at and item.read_receipt else Label.PASSED_ON
     return _WRITER_LABELS[item.state]
 
 
-def reader_label(item: Item) -> str:
+def reader_label(item: Item) -> Label:
     """The status of an item passed on to the reader's side."""
     if item.state == ItemState.HELD_FOR_RECIPIENT:
-        return "Your facilitator is keeping this for you until you ask for it"
-    return "Opened" if item.opened_at else _NOTICES[item.kind]
-
-
-def _speaker(author: Participant) -> str:
-    side = SIDE_NAMES[author.side]
-    if author.role == ParticipantRole.PROXY:
-        return f"{author.relationship.strip()} on behalf of {side}"
-    if author.role == ParticipantRole.SUPPORTER:
-        return f"{author.relationship.strip() or 'someone'} supporting {side}"
-    return author.shown_name
+        return Label.KEPT_FOR_YOU
+    return Label.OPENED if item.opened_at else Label.NEW

@@ -1,9 +1,9 @@
 """Redactions: passages a facilitator removes before an item is passed on.
 
-The recipient sees ``REMOVED_MARKER`` where each passage was. Passages are widened to whole
-words, so a fragment of a name can't slip through, and overlapping or touching passages are
-merged, so each gap shows one marker. The same module checks that no sensitive term of the
-writer's side survives in the copy that will be passed on.
+The recipient sees a marker (``REMOVED_MARKER``, worded by the web layer) where each passage
+was. Passages are widened to whole words, so a fragment of a name can't slip through, and
+overlapping or touching passages are merged, so each gap shows one marker. The same module
+checks that no sensitive term of the writer's side survives in the copy that will be passed on.
 """
 
 from __future__ import annotations
@@ -13,8 +13,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from portal.domain.errors import DomainError
+from portal.domain.problems import Problem
 
-REMOVED_MARKER = "[removed by your facilitator]"
+# Where each removed passage was. A character no one can type (the web refuses control
+# characters), so the web layer can say it in the reader's language: "[removed by your facilitator]".
+REMOVED_MARKER = "\x00removed\x00"
+# A reason is what the facilitator typed, or one of these codes (said in the reader's language).
+SCREENING_REASON = "screening:"  # followed by the finding's category: "screening:phone"
+FACILITATOR_REASON = "facilitator:removed"  # a passage removed with no reason typed
+REASON_SEPARATOR = "; "  # between the reasons of passages merged into one
+
+
+def screening_reason(category: str) -> str:
+    return SCREENING_REASON + category
+
 
 _APOSTROPHE = "['\u2019]"
 # The words of a term may be split by spaces, a line break or hyphens: "Burton-upon-Trent".
@@ -40,9 +52,9 @@ def normalise(text: str, redactions: Iterable[Redaction]) -> tuple[Redaction, ..
     widened = []
     for redaction in redactions:
         if not redaction.reason.strip():
-            raise DomainError("Please give a reason for each passage you remove.")
+            raise DomainError(Problem.REVIEW_REASON_NEEDED)
         if not 0 <= redaction.start < redaction.end <= len(text):
-            raise DomainError("Each passage to remove must be part of the text.")
+            raise DomainError(Problem.REVIEW_PASSAGE_OUTSIDE)
         start, end = redaction.start, redaction.end
         while _inside_word(text, start):
             start -= 1
@@ -53,8 +65,10 @@ def normalise(text: str, redactions: Iterable[Redaction]) -> tuple[Redaction, ..
     for redaction in sorted(widened, key=lambda r: (r.start, r.end)):
         if merged and redaction.start <= merged[-1].end:
             last = merged[-1]
-            reasons = last.reason.split("; ")
-            reason = last.reason if redaction.reason in reasons else f"{last.reason}; {redaction.reason}"
+            reasons = last.reason.split(REASON_SEPARATOR)
+            reason = (
+                last.reason if redaction.reason in reasons else f"{last.reason}{REASON_SEPARATOR}{redaction.reason}"
+            )
             merged[-1] = replace(last, end=max(last.end, redaction.end), reason=reason)
         else:
             merged.append(redaction)
@@ -66,7 +80,7 @@ def validate_redactions(parts: Sequence[str], redactions: Iterable[Redaction]) -
     by_part: dict[int, list[Redaction]] = {}
     for redaction in redactions:
         if not 0 <= redaction.part < len(parts):
-            raise DomainError("Each passage to remove must be part of the text.")
+            raise DomainError(Problem.REVIEW_PASSAGE_OUTSIDE)
         by_part.setdefault(redaction.part, []).append(redaction)
     return tuple(r for part in sorted(by_part) for r in normalise(parts[part], by_part[part]))
 

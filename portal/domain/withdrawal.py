@@ -31,6 +31,7 @@ from portal.domain.enums import ConsentFormat, ItemState, Stage
 from portal.domain.errors import DomainError, NotAllowed
 from portal.domain.items import Item
 from portal.domain.permissions import require_case_facilitator
+from portal.domain.problems import Problem
 
 _SENT_NOT_DELIVERED = frozenset(
     {ItemState.SUBMITTED, ItemState.AWAITING_SECOND_APPROVAL, ItemState.APPROVED, ItemState.SCHEDULED}
@@ -57,11 +58,11 @@ def withdraw(case: Case, items: Iterable[Item], participant_id: UUID, actor: Act
     by_self = access.participant is not None and access.participant.id == participant.id
     by_facilitator = access.role == CaseRole.ASSIGNED_FACILITATOR
     if not (by_self or by_facilitator):
-        raise NotAllowed("Only the person themself, or their facilitator, can stop their taking part.")
+        raise NotAllowed(Problem.WITHDRAW_NOT_YOURS)
     if participant.withdrawn:
-        raise DomainError("This person has already stopped taking part.")
+        raise DomainError(Problem.WITHDRAW_ALREADY)
     if case.stage == Stage.CLOSED:
-        raise DomainError("This case is closed.")
+        raise DomainError(Problem.CASE_CLOSED)
     changed = []
     for item in items:
         if item.case_id != case.id:
@@ -91,7 +92,7 @@ def rejoin(case: Case, participant_id: UUID, actor: Actor) -> Participant:
     require_case_facilitator(case, actor)
     participant = case.participant(participant_id)
     if not participant.withdrawn:
-        raise DomainError("This person is still taking part.")
+        raise DomainError(Problem.REJOIN_STILL_TAKING_PART)
     if case.stage == Stage.CLOSED:
-        raise DomainError("This case is closed.")
+        raise DomainError(Problem.CASE_CLOSED)
     return replace(participant, withdrawn=False)

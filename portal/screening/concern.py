@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from portal.screening import welsh
 from portal.screening.letter import Letter
 
 Span = tuple[str, int, int]
@@ -215,8 +216,12 @@ CONTACT_REQUESTS = (
 )
 
 
+# Letters written in Welsh (portal.screening.welsh).
+WELSH = (_rule("threat", welsh.THREATS), _rule("contact_request", welsh.CONTACT))
+
+
 def find_concerns(letter: Letter) -> Iterator[Span]:
     """Yield threat and contact_request spans, each widened to its sentence."""
-    for rule in (*THREATS, WRITER_INTENTIONS, *CONTACT_REQUESTS):
+    for rule in (*THREATS, WRITER_INTENTIONS, *CONTACT_REQUESTS, *WELSH):
         for category, start, end in rule.find(letter):
             yield (category, *letter.sentence_around(start, end))

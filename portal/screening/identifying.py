@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from portal.screening import welsh
 from portal.screening.letter import Letter, NumberCluster, find_all, windows
 
 Span = tuple[str, int, int]
@@ -272,6 +273,13 @@ _ADDRESS = re.compile(
     r"(?!" + _NOT_A_STREET_NAME + r"\b)"
     r"(?:[A-Z][A-Za-z'\u2019-]*[^\S\n]+){1,3}" + _STREET_TYPE + r"(?![\w'\u2019])"
 )
+# Welsh names the kind of street first: "12 Heol y Bryn", "3 Ffordd Caerdydd", "7 Lôn Goed".
+_ADDRESS_CY = re.compile(
+    r"\d{1,3}[A-Za-z]?(?:[^\S\n]*-[^\S\n]*\d{1,3}[A-Za-z]?)?,?[^\S\n]+"
+    + welsh.STREET_TYPE
+    + r"[^\S\n]+(?:(?:y|yr)[^\S\n]+)?[A-ZÂÊÎÔÛŴŶ][\w'\u2019-]*(?:[^\S\n]+(?:[A-ZÂÊÎÔÛŴŶ][\w'\u2019-]*|y|yr)){0,2}"
+    r"(?![\w'\u2019])"
+)
 _NOT_BEFORE_HOUSE_NUMBER = frozenset("\u00a3$\u20ac.,/:-")  # £3 Park, 1.5, 12/3, 10:30
 _FLAT_BEFORE = re.compile(r"\b(?:flat|apartment|apt\.?|unit|room|maisonette)[^\S\n]+\d{1,4}[a-z]?[^\S\n]*,?[^\S\n]*\Z")
 _ADDRESS_REACH = 120
@@ -282,7 +290,8 @@ def find_addresses(letter: Letter) -> Iterator[Span]:
     for start, end in letter.digit_runs:
         if end - start > 3 or not letter.starts_word(start) or text[start - 1 : start] in _NOT_BEFORE_HOUSE_NUMBER:
             continue
-        m = _ADDRESS.match(text, start, start + _ADDRESS_REACH)
+        reach = start + _ADDRESS_REACH
+        m = _ADDRESS.match(text, start, reach) or _ADDRESS_CY.match(text, start, reach)
         if m and letter.ends_word(m.end()):
             flat = _FLAT_BEFORE.search(letter.folded, max(0, start - 30), start)
             yield "address", flat.start() if flat else start, m.end()
@@ -335,16 +344,16 @@ def find_bank_details(letter: Letter) -> Iterator[Span]:
             if believable:
                 yield "bank", start, end
     for gb in find_all(letter.folded, "gb"):
-        m = _IBAN.match(letter.folded, gb)
-        if m and letter.starts_word(gb):
-            yield "bank", m.start(), m.end()
+        iban = _IBAN.match(letter.folded, gb)
+        if iban and letter.starts_word(gb):
+            yield "bank", iban.start(), iban.end()
 
 
 # --- date of birth -------------------------------------------------------------------------
 
 _MONTH = (
     r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
-    r"|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b\.?)"
+    r"|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b\.?|" + welsh.MONTHS + ")"
 )
 _DATE = (
     r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})"
@@ -354,13 +363,18 @@ _DATE = (
     r")(?![\w/])"
 )
 # "birthday" only as "my birthday is ...": "on my birthday, 14 March 2023" is usually the offence.
-_DOB_TRIGGER = re.compile(r"date\s+of\s+birth|d\.?o\.?b\b\.?|birth\s*date|birthday(?=\s*(?:is|was|:))|born")
+_DOB_TRIGGER = re.compile(
+    r"date\s+of\s+birth|d\.?o\.?b\b\.?|birth\s*date|birthday(?=\s*(?:is|was|:))|born|" + welsh.BORN
+)
 # Every trigger contains one of these; str.find reaches them far faster than re.
-_DOB_ANCHORS = ("birth", "born", "dob", "d.o.b")
+_DOB_ANCHORS = ("birth", "born", "dob", "d.o.b", *welsh.BORN_ANCHORS)
 _DOB_TRIGGER_REACH = 16  # "date of " before "birth"
 _DOB_TRIGGER_AFTER = 13  # "birthday was" after "birth"
 # Words allowed between the trigger and the date: "date of birth, which is the 3rd of ..."
-_DOB_GAP = r"(?:[\s:,=()-]|\b(?:is|was|on|the|of|as|being|it|it's|namely|given|listed|written)\b){0,10}"
+_DOB_GAP = (
+    r"(?:[\s:,=()-]|\b(?:is|was|on|the|of|as|being|it|it's|namely|given|listed|written"
+    r"|yw|ydy|oedd|ar|y|yr|ydi|fi|i|fe|hi|e|o)\b){0,10}"
+)
 _DATE_AFTER_TRIGGER = re.compile(_DOB_GAP + r"(?P<date>" + _DATE + ")")
 # "17/08/1958 (my date of birth)": the date just before the trigger.
 _DATE_BEFORE_TRIGGER = re.compile(

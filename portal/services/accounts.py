@@ -18,7 +18,9 @@ from sqlalchemy import or_, select, update
 
 from portal.domain.actors import Actor
 from portal.domain.audit import AuditAction, AuditOutcome
-from portal.domain.enums import Role
+from portal.domain.enums import Language, Role
+from portal.domain.errors import DomainError
+from portal.domain.problems import Problem
 from portal.services import audit, keys, passwords
 from portal.services.uow import UnitOfWork
 from portal.storage.models import SignInDelay, User
@@ -32,8 +34,8 @@ FAILURE_MEMORY = timedelta(hours=1)
 TOTP_ISSUER = "Restorative Exchange"
 
 
-class AccountError(Exception):
-    """A request about an account that cannot be met; the message is safe to show."""
+class AccountError(DomainError):
+    """A request about an account that cannot be met (its code is said by the web layer)."""
 
 
 class SignInOutcome(StrEnum):
@@ -89,7 +91,7 @@ def create_account(
     """A new account, in the caller's unit of work (or its own, from the command line)."""
     problem = passwords.password_problem(password)
     if problem:
-        raise AccountError(problem)
+        raise AccountError(problem.problem, **problem.params)
     with uow:
         return _create_account(uow, role=role, name=name, email=email, password=password, actor_id=actor_id)
 
@@ -100,7 +102,7 @@ def _create_account(
     vault = keys.directory_vault(uow)
     index = vault.email_index(email)
     if uow.session.scalars(select(User.id).where(User.email_index == index)).first():
-        raise AccountError("An account with this email address already exists.")
+        raise AccountError(Problem.ACCOUNT_EMAIL_TAKEN)
     user_id = uuid.uuid4()
     user = User(
         id=user_id,
@@ -185,6 +187,12 @@ def record_sign_out(uow: UnitOfWork, user: User, *, left_site: bool = False) -> 
         audit.record(uow, action, actor_id=user.id, object_type="user", object_id=user.id)
 
 
+def set_language(uow: UnitOfWork, user: User, language: Language) -> None:
+    """The language the portal speaks to this person, everywhere they sign in."""
+    with uow:
+        user.language = language.value
+
+
 def sign_out_everywhere(uow: UnitOfWork, user: User) -> None:
     with uow:
         user.session_token = new_session_token()
@@ -196,7 +204,7 @@ def sign_out_everywhere(uow: UnitOfWork, user: User) -> None:
 
 def _totp(uow: UnitOfWork, user: User) -> pyotp.TOTP:
     if user.totp_secret_sealed is None:
-        raise AccountError("No authenticator app is set up for this account.")
+        raise AccountError(Problem.ACCOUNT_NO_AUTHENTICATOR)
     secret = keys.directory_vault(uow).open_account_detail(user.id, "totp_secret", user.totp_secret_sealed)
     return pyotp.TOTP(secret)
 
@@ -215,13 +223,13 @@ def _accept_code(uow: UnitOfWork, totp: pyotp.TOTP, user: User, code: str, now: 
 
 def _claim_step(uow: UnitOfWork, user: User, step: int) -> bool:
     """Use up a time step in one statement, so two requests racing with one code can't both win."""
-    claimed = uow.session.execute(
+    claimed = uow.rows_changed(
         update(User)
         .where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
         .values(totp_last_step=step)
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount != 1:
+    if claimed != 1:
         return False
     user.totp_last_step = step
     return True
@@ -280,7 +288,7 @@ def verify_sign_in_code(uow: UnitOfWork, user: User, code: str, now: datetime | 
 
 def turn_off_totp(uow: UnitOfWork, user: User) -> None:
     if user.role in STAFF_ROLES:
-        raise AccountError("Staff accounts must use an authenticator app.")
+        raise AccountError(Problem.ACCOUNT_STAFF_NEED_AUTHENTICATOR)
     with uow:
         user.totp_secret_sealed = None
         user.totp_enabled = False
@@ -309,9 +317,9 @@ def change_password(uow: UnitOfWork, user: User, current: str, new: str) -> None
             object_id=user.id,
         )
     if not right:
-        raise AccountError("Your current password is not right.")
+        raise AccountError(Problem.ACCOUNT_WRONG_PASSWORD)
     if problem:
-        raise AccountError(problem)
+        raise AccountError(problem.problem, **problem.params)
 
 
 def clear_sign_in_delay(uow: UnitOfWork, staff: Actor, user_id: uuid.UUID) -> None:
@@ -319,18 +327,18 @@ def clear_sign_in_delay(uow: UnitOfWork, staff: Actor, user_id: uuid.UUID) -> No
     with uow:
         user = uow.session.get(User, user_id)
         if user is None:
-            raise AccountError("There is no such account.")
+            raise AccountError(Problem.ACCOUNT_NO_SUCH)
         _clear_failures(uow, user.email_index)
         audit.record(uow, AuditAction.DELAY_CLEARED, actor_id=staff.user_id, object_type="user", object_id=user.id)
 
 
 def set_active(uow: UnitOfWork, admin: Actor, user_id: uuid.UUID, active: bool) -> None:
     if user_id == admin.user_id:
-        raise AccountError("You cannot switch off your own account.")
+        raise AccountError(Problem.ACCOUNT_NOT_YOURSELF)
     with uow:
         user = uow.session.get(User, user_id, with_for_update=True)
         if user is None or user.role == Role.PARTICIPANT:
-            raise AccountError("There is no such staff account.")
+            raise AccountError(Problem.ACCOUNT_NO_SUCH)
         user.is_active = active
         user.session_token = new_session_token()
         action = AuditAction.ACCOUNT_REACTIVATE if active else AuditAction.ACCOUNT_DEACTIVATE

@@ -24,15 +24,13 @@ from portal.domain.audit import AuditAction
 from portal.domain.enums import ActionKind, ActionStatus, Side, Stage
 from portal.domain.errors import DomainError, NotAllowed
 from portal.domain.permissions import can_manage_case
+from portal.domain.problems import Problem
 from portal.services import audit, casework, records, submissions
 from portal.services.casework import CaseContext
 from portal.services.text import as_typed
 from portal.services.uow import UnitOfWork
 from portal.storage import models
 from portal.storage.types import utcnow
-
-NO_AGREEMENT = "There is no outcome agreement for this case yet."
-ALREADY_ANSWERED = "This question has already been answered. An answer can't be changed."
 
 # The three columns that hold one side's agreement on the agreements row.
 _SIDE_COLUMNS = {
@@ -90,7 +88,7 @@ def _write_agreed(row: models.Agreement, agreement: Agreement) -> None:
 def _require(uow: UnitOfWork, context: CaseContext) -> tuple[models.Agreement, Agreement]:
     row = _row(uow, context)
     if row is None:
-        raise DomainError(NO_AGREEMENT)
+        raise DomainError(Problem.AGREEMENT_NOT_YET)
     return row, _from_row(records.vault_for(uow, context.row), row)
 
 
@@ -254,7 +252,7 @@ def answer_satisfaction(
         )
         # The case lock makes this check and the insert one step: two answers at once keep one.
         if answer.participant_id in _answered_ids(uow, context):
-            raise DomainError(ALREADY_ANSWERED)
+            raise DomainError(Problem.SATISFACTION_ALREADY)
         answer_id = uuid.uuid4()
         vault = records.vault_for(uow, context.row)
         uow.session.add(
@@ -288,7 +286,7 @@ def has_answered(uow: UnitOfWork, context: CaseContext, participant_id: uuid.UUI
 def satisfaction_answers(uow: UnitOfWork, context: CaseContext) -> list[Satisfaction]:
     """Every answer of the case with its comment opened: for its facilitators and managers only."""
     if context.me is not None:
-        raise NotAllowed("The answers are for facilitators and managers.")
+        raise NotAllowed(Problem.SATISFACTION_STAFF_ONLY)
     vault = records.vault_for(uow, context.row)
     rows = uow.session.scalars(
         select(models.SatisfactionAnswer)

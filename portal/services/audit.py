@@ -77,6 +77,11 @@ def record(
     return event
 
 
+# Why a chain is broken (the command that reports it says it in words).
+BREAK_LINK = "link"  # an event does not follow the one before it: one was removed or altered
+BREAK_CONTENT = "content"  # an event's contents were changed after it was written
+
+
 @dataclass(frozen=True)
 class ChainReport:
     events: int
@@ -95,8 +100,8 @@ def verify(uow: UnitOfWork) -> ChainReport:
     for event in uow.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).yield_per(1000):
         count += 1
         if event.prev_hash != previous:
-            return ChainReport(count, event.id, "does not follow the event before it (one was removed or altered)")
+            return ChainReport(count, event.id, BREAK_LINK)
         if event_hash(event) != event.hash:
-            return ChainReport(count, event.id, "its contents were changed after it was written")
+            return ChainReport(count, event.id, BREAK_CONTENT)
         previous = event.hash
     return ChainReport(count, None, None)

@@ -28,6 +28,7 @@ from portal.domain.cases import Case, Participant, Referral
 from portal.domain.enums import ConsentFormat, ItemState, ParticipantRole, RiskLevel, Role, Side, Stage, TakingPart
 from portal.domain.errors import DomainError, NotAllowed
 from portal.domain.permissions import can_see_case, require_case_facilitator
+from portal.domain.problems import Problem
 from portal.services import accounts, audit, invitations, keys, records, submissions
 from portal.services.uow import UnitOfWork
 from portal.storage import models
@@ -199,9 +200,9 @@ def assign_facilitator(
         require_case_facilitator(context.case, context.actor)
         user = accounts.find_by_email(uow, email)
         if user is None or user.role != Role.FACILITATOR or not user.is_active:
-            raise DomainError("Only an active facilitator can be assigned to a case.")
+            raise DomainError(Problem.FACILITATOR_NOT_ASSIGNABLE)
         if user.id in context.case.facilitator_ids:
-            raise DomainError("They are already assigned to this case.")
+            raise DomainError(Problem.FACILITATOR_ALREADY_ASSIGNED)
         context.row.facilitators.append(models.CaseFacilitator(case_id=context.row.id, user_id=user.id))
         _record(uow, context, AuditAction.CASE_ASSIGN, "user", user.id, once)
 
@@ -244,7 +245,7 @@ def add_participant(
             return None
         require_case_facilitator(context.case, context.actor)
         if not details.name.strip():
-            raise DomainError("Please enter the person's name. Only facilitators see it.")
+            raise DomainError(Problem.PERSON_NAME_MISSING)
         participant_id = uuid.uuid4()
         # The domain checks the person (a proxy must have a relationship, for example).
         Participant(
@@ -273,7 +274,7 @@ def add_participant(
 def participant_name(uow: UnitOfWork, context: CaseContext, participant_id: uuid.UUID) -> str:
     """A participant's real name: for the case's facilitators and managers only."""
     if context.me is not None:
-        raise NotAllowed("Only facilitators see the names of the people in a case.")
+        raise NotAllowed(Problem.PERSON_NAMES_FOR_FACILITATORS)
     row = context.participant_row(participant_id)
     return records.vault_for(uow, context.row).open_participant_detail(row.id, "name", row.name_sealed)
 
@@ -284,9 +285,9 @@ def invite_participant(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, partic
         require_case_facilitator(context.case, context.actor)
         row = context.participant_row(participant_id)
         if row.user_id is not None:
-            raise DomainError("This person already has an account for this case.")
+            raise DomainError(Problem.PERSON_ALREADY_HAS_ACCOUNT)
         if row.taking_part == TakingPart.OFFLINE:
-            raise DomainError("This person takes part offline. Change that first if they now want to use the portal.")
+            raise DomainError(Problem.PERSON_TAKES_PART_OFFLINE)
         name = participant_name(uow, context, participant_id)
         return invitations.invite(uow, actor, Role.PARTICIPANT, name, email, participant_id=row.id, case_id=row.case_id)
 
@@ -453,7 +454,7 @@ def case_list(uow: UnitOfWork, actor: Actor, page: int = 1) -> Page[CaseSummary]
     Two queries whatever the number of cases: the page with its counts, and the total.
     """
     if actor.role not in (Role.FACILITATOR, Role.MANAGER):
-        raise NotAllowed("Only facilitators and managers have a case list.")
+        raise NotAllowed(Problem.LIST_STAFF_ONLY)
     scope = select(models.Case.id)
     if actor.role == Role.FACILITATOR:
         scope = scope.join(models.CaseFacilitator).where(models.CaseFacilitator.user_id == actor.user_id)
@@ -535,7 +536,7 @@ def timeline(
     """Every item and decision of the case, from the audit trail itself (so it cannot disagree)."""
     context = load(uow, actor, case_id)
     if context.me is not None:
-        raise NotAllowed("The case history is for facilitators.")
+        raise NotAllowed(Problem.HISTORY_FACILITATORS_ONLY)
     where = models.AuditEvent.case_id == context.row.id
     total = uow.session.scalar(select(func.count(models.AuditEvent.id)).where(where)) or 0
     page = max(1, min(page, max(1, -(-total // PAGE_SIZE))))
@@ -562,7 +563,7 @@ def clear_sign_in_delay(
         require_case_facilitator(context.case, context.actor)
         row = context.participant_row(participant_id)
         if row.user_id is None:
-            raise DomainError("This person has no portal account.")
+            raise DomainError(Problem.PERSON_HAS_NO_ACCOUNT)
         accounts.clear_sign_in_delay(uow, actor, row.user_id)
         submissions.remember(uow, once, actor.user_id, AuditAction.DELAY_CLEARED.value, participant_id)
 

@@ -16,6 +16,8 @@ from sqlalchemy import select, update
 
 from portal.domain.actors import Actor
 from portal.domain.audit import AuditAction
+from portal.domain.errors import DomainError
+from portal.domain.problems import Problem
 from portal.services import accounts, audit, keys, passwords
 from portal.services.accounts import AccountError, Role
 from portal.services.uow import UnitOfWork
@@ -33,8 +35,8 @@ MAY_INVITE: dict[Role, frozenset[Role]] = {
 }
 
 
-class InvitationError(Exception):
-    """The link cannot be used; the message says what to do next."""
+class InvitationError(DomainError):
+    """The link cannot be used; its code's sentence says what to do next."""
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ def invite(
     links the new account to them.
     """
     if role not in MAY_INVITE.get(inviter.role, frozenset()):
-        raise AccountError("You cannot invite someone to that role.")
+        raise AccountError(Problem.INVITE_ROLE)
     with uow:
         return _invite(uow, inviter, role, name, email, participant_id, case_id)
 
@@ -81,7 +83,7 @@ def _invite(
     vault = keys.directory_vault(uow)
     index = vault.email_index(email)
     if uow.session.scalars(select(User.id).where(User.email_index == index)).first():
-        raise AccountError("An account with this email address already exists.")
+        raise AccountError(Problem.ACCOUNT_EMAIL_TAKEN)
     token = secrets.token_urlsafe(32)
     invitation_id = uuid.uuid4()
     invitation = Invitation(
@@ -111,11 +113,11 @@ def open_invitation(uow: UnitOfWork, token: str, now: datetime | None = None) ->
     now = now or utcnow()
     invitation = uow.session.scalars(select(Invitation).where(Invitation.token_hash == _token_hash(token))).first()
     if invitation is None:
-        raise InvitationError("This link does not work. Please check you have copied all of it, or ask for a new one.")
+        raise InvitationError(Problem.INVITATION_UNKNOWN)
     if invitation.accepted_at is not None:
-        raise InvitationError("This link has already been used. If that was you, you can sign in.")
+        raise InvitationError(Problem.INVITATION_USED)
     if invitation.expires_at <= now:
-        raise InvitationError("This link has expired. Please ask for a new one.")
+        raise InvitationError(Problem.INVITATION_EXPIRED)
     name = keys.directory_vault(uow).open_invitation_detail(invitation.id, "name", invitation.name_sealed)
     return PendingInvitation(invitation, name, Role(invitation.role))
 
@@ -125,7 +127,7 @@ def accept(uow: UnitOfWork, token: str, password: str, now: datetime | None = No
     now = now or utcnow()
     problem = passwords.password_problem(password)
     if problem:
-        raise AccountError(problem)
+        raise AccountError(problem.problem, **problem.params)
     with uow:
         pending = open_invitation(uow, token, now)
         invitation = pending.invitation
@@ -134,14 +136,14 @@ def accept(uow: UnitOfWork, token: str, password: str, now: datetime | None = No
             participant = uow.session.get(Participant, invitation.participant_id)
             if participant is not None:
                 uow.session.get(Case, participant.case_id, with_for_update={"of": Case})
-        claimed = uow.session.execute(
+        claimed = uow.rows_changed(
             update(Invitation)
             .where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None))
             .values(accepted_at=now)
             .execution_options(synchronize_session=False)
         )
-        if claimed.rowcount != 1:  # someone used the link a moment ago
-            raise InvitationError("This link has already been used. If that was you, you can sign in.")
+        if claimed != 1:  # someone used the link a moment ago
+            raise InvitationError(Problem.INVITATION_USED)
         email = invitation_email(uow, pending)
         user = accounts.create_account(uow, role=pending.role, name=pending.name, email=email, password=password)
         invitation.user_id = user.id
@@ -155,14 +157,14 @@ def accept(uow: UnitOfWork, token: str, password: str, now: datetime | None = No
 
 def _link_participant(uow: UnitOfWork, invitation: Invitation, user: User, now: datetime) -> None:
     """Link the new account to the person in the case, once: any other link for them stops working."""
-    linked = uow.session.execute(
+    linked = uow.rows_changed(
         update(Participant)
         .where(Participant.id == invitation.participant_id, Participant.user_id.is_(None))
         .values(user_id=user.id)
         .execution_options(synchronize_session=False)
     )
-    if linked.rowcount != 1:  # an earlier link for the same person was used already
-        raise InvitationError("This link is no longer valid. If you have already joined, you can sign in.")
+    if linked != 1:  # an earlier link for the same person was used already
+        raise InvitationError(Problem.INVITATION_SUPERSEDED)
     uow.session.execute(
         update(Invitation)
         .where(

@@ -20,13 +20,15 @@ from portal import screening
 from portal.crypto import KeyringError, TamperedCiphertext
 from portal.domain import inbox as inbox_rules
 from portal.domain import items as item_rules
+from portal.domain import redaction
 from portal.domain.actors import Actor
 from portal.domain.audit import AuditAction, AuditOutcome
-from portal.domain.enums import ItemKind, ItemState, ReviewDecision, Role, Side
+from portal.domain.enums import ItemKind, ItemState, Language, ReviewDecision, Role, Side
 from portal.domain.errors import DomainError, NotAllowed, Stale
 from portal.domain.items import Item
 from portal.domain.permissions import ItemAction, ItemView, allowed, view_item
-from portal.domain.presentation import NOUNS, attribution, reader_label, writer_label
+from portal.domain.presentation import Attribution, Label, attribution, reader_label, writer_label
+from portal.domain.problems import Problem
 from portal.domain.redaction import Redaction
 from portal.services import audit, casework, records, submissions
 from portal.services.casework import PAGE_SIZE, CaseContext, CaseNotFound, Page
@@ -109,7 +111,7 @@ def _clean_parts(kind: ItemKind, parts: Sequence[str]) -> tuple[str, ...]:
     if kind == ItemKind.QUESTION_SET:
         cleaned = tuple(part for part in cleaned if part.strip()) or ("",)
     if len(cleaned) > MAX_PARTS:
-        raise DomainError(f"Please keep to {MAX_PARTS} questions at most.")
+        raise DomainError(Problem.ITEM_TOO_MANY_QUESTIONS, limit=MAX_PARTS)
     return cleaned
 
 
@@ -132,6 +134,7 @@ def start(
     author_id: uuid.UUID | None,
     question_set_id: uuid.UUID | None = None,
     *,
+    language: Language = Language.EN,
     once: str | None = None,
 ) -> uuid.UUID:
     """A new draft, or the author's open draft of the same kind (so one letter is never two).
@@ -144,9 +147,11 @@ def start(
             return uuid.UUID(repeated.result)
         author = context.me if author_id is None else context.participant(author_id)
         if author is None:
-            raise NotAllowed("Please choose who this is written for.")
+            raise NotAllowed(Problem.ITEM_CHOOSE_AUTHOR)
         question_set = _load(uow, context, question_set_id).item if question_set_id else None
-        item = item_rules.start_item(uuid.uuid4(), context.case, context.actor, kind, author.id, question_set)
+        item = item_rules.start_item(
+            uuid.uuid4(), context.case, context.actor, kind, author.id, question_set, language=language
+        )
         existing = item_rules.open_draft(
             (records.item_from_row(None, row) for row in _case_item_rows(uow, context)),
             author.id,
@@ -163,9 +168,10 @@ def start(
         return item.id
 
 
-def _save(uow: UnitOfWork, change: Change, parts: Sequence[str], once: str | None) -> Item:
+def _save(uow: UnitOfWork, change: Change, parts: Sequence[str], language: Language | None) -> Item:
     context = change.context
-    after = item_rules.save_draft(change.item, context.case, context.actor, _clean_parts(change.item.kind, parts))
+    cleaned = _clean_parts(change.item.kind, parts)
+    after = item_rules.save_draft(change.item, context.case, context.actor, cleaned, language)
     if after != change.item:
         _store(uow, change, after, AuditAction.ITEM_SAVE, None)
         change.loaded.item = after
@@ -179,11 +185,12 @@ def save_draft(
     item_id: uuid.UUID,
     parts: Sequence[str],
     *,
+    language: Language | None = None,
     once: str | None = None,
 ) -> None:
     with _changing(uow, actor, case_id, item_id, once) as change:
         if change.repeated is None:
-            _save(uow, change, parts, once)
+            _save(uow, change, parts, language)
             submissions.remember(uow, once, actor.user_id, AuditAction.ITEM_SAVE.value, item_id)
 
 
@@ -194,13 +201,14 @@ def send(
     item_id: uuid.UUID,
     parts: Sequence[str],
     *,
+    language: Language | None = None,
     once: str | None = None,
 ) -> None:
     """Save the words on the page and send them for review, as one act: both or neither."""
     with _changing(uow, actor, case_id, item_id, once) as change:
         if change.repeated is not None:
             return
-        saved = _save(uow, change, parts, None)
+        saved = _save(uow, change, parts, language)
         _store(
             uow,
             change,
@@ -298,7 +306,7 @@ def passages_to_redactions(parts: Sequence[str], passages: str, reason: str) -> 
                 hits += 1
                 start = part.find(passage, start + len(passage))
         if not hits:
-            raise DomainError(f'"{passage[:60]}" is not in the text. Please copy it exactly as it appears.')
+            raise DomainError(Problem.REVIEW_PASSAGE_NOT_FOUND, passage=passage[:60])
     return redactions
 
 
@@ -331,10 +339,7 @@ def review(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, item_id: uuid.UUID
                     unticked.append(suggestion)
             redactions += passages_to_redactions(item.parts, request.passages, request.passage_reason or "")
             if unticked and not request.checked:
-                raise DomainError(
-                    "Some details that screening found are being left in. Tick “I have checked this” to confirm "
-                    "they are safe to pass on, or tick them to remove them."
-                )
+                raise DomainError(Problem.REVIEW_FINDINGS_LEFT_IN)
         decision = request.decision
         if decision == ReviewDecision.APPROVE and redactions:
             decision = ReviewDecision.REDACT
@@ -347,26 +352,9 @@ def review(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, item_id: uuid.UUID
         return after
 
 
-_REASONS = {
-    "phone": "a phone number",
-    "email": "an email address",
-    "postcode": "a postcode",
-    "address": "an address",
-    "url": "a web address",
-    "social_handle": "a social media name",
-    "vehicle_reg": "a vehicle registration",
-    "ni_number": "a National Insurance number",
-    "prison_number": "a prison number",
-    "bank": "bank details",
-    "date_of_birth": "a date of birth",
-    "sensitive_term": "a name or place that must stay private",
-    "threat": "threatening words",
-    "contact_request": "a request for contact outside the service",
-}
-
-
 def _reason(suggestion: Suggestion) -> str:
-    return "Removed: " + _REASONS.get(suggestion.category, suggestion.category.replace("_", " "))
+    """Stored as a code, so each reader sees the reason in their own language."""
+    return redaction.screening_reason(suggestion.category)
 
 
 def release(
@@ -457,9 +445,8 @@ class Reading:
     context: CaseContext
     item: Item
     view: ItemView
-    attribution: tuple[str, ...]
-    noun: str
-    label: str
+    attribution: tuple[Attribution, ...]
+    label: Label
     questions: tuple[str, ...]  # for answers: the questions they answer (release copy)
     may: frozenset[ItemAction]
     received: bool
@@ -484,7 +471,6 @@ def _reading(uow: UnitOfWork, context: CaseContext, item_id: uuid.UUID) -> Readi
         item=item,
         view=view,
         attribution=attribution(item, author),
-        noun=NOUNS[item.kind],
         label=reader_label(item) if received else writer_label(item),
         questions=questions,
         may=may,
@@ -518,9 +504,8 @@ class Summary:
     context: CaseContext
     item_id: uuid.UUID
     kind: ItemKind
-    noun: str
-    notice: str
-    attribution: tuple[str, ...]
+    label: Label
+    attribution: tuple[Attribution, ...]
     awaits_opening: bool
 
 
@@ -530,7 +515,7 @@ def summary(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, item_id: uuid.UUI
     author = context.case.participant(item.author_id)
     received = context.me is not None and context.me.id != author.id
     awaits = received and item.opened_at is None and allowed(ItemAction.OPEN, item, context.case, context.actor)
-    return Summary(context, item.id, item.kind, NOUNS[item.kind], reader_label(item), attribution(item, author), awaits)
+    return Summary(context, item.id, item.kind, reader_label(item), attribution(item, author), awaits)
 
 
 def open_item(
@@ -579,7 +564,7 @@ def inbox(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID) -> Inbox:
     context = casework.load(uow, actor, case_id)
     me = context.me
     if me is None:
-        raise NotAllowed("Only people taking part in this case have an inbox for it.")
+        raise NotAllowed(Problem.INBOX_PARTICIPANTS_ONLY)
     items = [item for _, item in _case_items(uow, context)]
     writable = tuple(
         kind
@@ -615,7 +600,7 @@ class ItemSummary:
 def case_items(uow: UnitOfWork, context: CaseContext) -> list[ItemSummary]:
     """Every item of the case for its facilitators, with no words unsealed."""
     if context.me is not None:
-        raise NotAllowed("This list is for facilitators.")
+        raise NotAllowed(Problem.LIST_FACILITATORS_ONLY)
     return [
         ItemSummary(
             item.id,
@@ -643,7 +628,7 @@ class QueueEntry:
 def review_queue(uow: UnitOfWork, actor: Actor, page: int = 1) -> Page[QueueEntry]:
     """Items waiting for review in my cases, oldest first: two queries whatever the length."""
     if actor.role not in (Role.FACILITATOR, Role.MANAGER):
-        raise NotAllowed("The review queue is for facilitators and managers.")
+        raise NotAllowed(Problem.LIST_STAFF_ONLY)
     waiting = models.Item.state.in_((ItemState.SUBMITTED.value, ItemState.AWAITING_SECOND_APPROVAL.value))
     query = (
         select(

@@ -7,11 +7,15 @@ and less harm to people who struggle with forms (NCSC and NIST SP 800-63B).
 from __future__ import annotations
 
 import gzip
+import secrets
 from functools import cache
 from importlib import resources
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
+
+from portal.domain.errors import DomainError
+from portal.domain.problems import Problem
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256
@@ -20,7 +24,7 @@ MAX_LENGTH = 256
 HASHER = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1, hash_len=32, salt_len=16, type=Type.ID)
 
 # Verified when an email has no account, so a miss takes as long as a wrong password.
-_DUMMY_HASH = HASHER.hash("not a real password: only here to equalise timing")
+_DUMMY_HASH = HASHER.hash(secrets.token_hex(16))
 
 
 @cache
@@ -29,17 +33,17 @@ def _common_passwords() -> frozenset[str]:
     return frozenset(gzip.decompress(data).decode().split())
 
 
-def password_problem(password: str) -> str | None:
-    """A plain-language reason the password cannot be used, or None if it is fine."""
+def password_problem(password: str) -> DomainError | None:
+    """Why the password cannot be used (to raise or to show), or None if it is fine."""
     if len(password) < MIN_LENGTH:
-        return f"Use at least {MIN_LENGTH} characters. A short sentence you will remember works well."
+        return DomainError(Problem.PASSWORD_TOO_SHORT, minimum=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        return f"Use no more than {MAX_LENGTH} characters."
+        return DomainError(Problem.PASSWORD_TOO_LONG, maximum=MAX_LENGTH)
     lowered = password.casefold()
     common = _common_passwords()
     stem = lowered.rstrip("0123456789!?.@#$%*_- ")
     if lowered in common or (len(stem) >= 4 and stem in common) or len(set(lowered)) <= 2:
-        return "This password is too easy to guess. Try a few words that mean something only to you."
+        return DomainError(Problem.PASSWORD_TOO_COMMON)
     return None
 
 

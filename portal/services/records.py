@@ -12,7 +12,17 @@ from dataclasses import asdict
 from portal.crypto import CaseVault
 from portal.domain.cases import Case, Participant
 from portal.domain.consent import ConsentRecord
-from portal.domain.enums import ConsentFormat, ItemKind, ItemState, ParticipantRole, RiskLevel, Side, Stage, TakingPart
+from portal.domain.enums import (
+    ConsentFormat,
+    ItemKind,
+    ItemState,
+    Language,
+    ParticipantRole,
+    RiskLevel,
+    Side,
+    Stage,
+    TakingPart,
+)
 from portal.domain.items import Confirmation, Item
 from portal.domain.redaction import Redaction
 from portal.services import keys
@@ -110,6 +120,7 @@ def item_from_row(vault: CaseVault | None, row: models.Item) -> Item:
         opened_at=row.opened_at,
         read_receipt=row.read_receipt,
         version=row.version or 0,
+        language=Language(row.language or Language.EN),
     )
 
 
@@ -125,6 +136,7 @@ def new_item_row(vault: CaseVault, item: Item) -> models.Item:
         parts_sealed=vault.seal_letter(item.id, list(item.parts)),
         approved_by=[],
         written_by=[str(w) for w in item.writers],
+        language=item.language.value,
     )
     return row
 
@@ -157,4 +169,5 @@ def write_item(vault: CaseVault | None, row: models.Item, before: Item, after: I
     row.released_at = after.released_at
     row.opened_at = after.opened_at
     row.read_receipt = after.read_receipt
+    row.language = after.language.value
     row.updated_at = utcnow()

@@ -10,6 +10,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from portal.domain.enums import ItemState, Role
 from portal.domain.errors import NotAllowed
+from portal.domain.problems import Problem
 from portal.services.uow import UnitOfWork
 from portal.storage import models
 
@@ -31,13 +32,13 @@ def _grouped(uow: UnitOfWork, column: InstrumentedAttribute) -> dict[str, int]:
 
 def service_report(uow: UnitOfWork, role: Role) -> ServiceReport:
     if role != Role.MANAGER:
-        raise NotAllowed("Reports are for service managers.")
+        raise NotAllowed(Problem.REPORTS_MANAGERS_ONLY)
     released = uow.session.execute(
         select(models.Item.submitted_at, models.Item.released_at).where(
             models.Item.state == ItemState.RELEASED.value, models.Item.submitted_at.is_not(None)
         )
     ).all()
-    waits = [(done - sent).total_seconds() / 86400 for sent, done in released if done and done >= sent]
+    waits = [(done - sent).total_seconds() / 86400 for sent, done in released if sent and done and done >= sent]
     return ServiceReport(
         cases_by_stage=_grouped(uow, models.Case.stage),
         cases_by_source=_grouped(uow, models.Case.referral_source),

@@ -16,8 +16,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from types import TracebackType
+from typing import Any, cast
 from uuid import UUID
 
+from sqlalchemy import CursorResult, Update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -69,6 +71,11 @@ class UnitOfWork:
                     self.session.rollback()
         finally:
             self.session.info[DEPTH] = depth - 1
+
+    def rows_changed(self, statement: Update) -> int:
+        """Run an UPDATE and count the rows it changed: a claim that lost a race changes none."""
+        result = cast("CursorResult[Any]", self.session.execute(statement))
+        return result.rowcount
 
     def rollback(self) -> None:
         """Abandon whatever is open (for error pages and tests); inside a unit, use an exception."""

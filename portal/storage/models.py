@@ -58,6 +58,7 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")  # the portal's words
 
 
 class SignInDelay(Base):
@@ -195,6 +196,7 @@ class Item(Base):
     # Bumped by every change (state, approvals, words, removals): a decision names the version
     # it was made on, and the UPDATE itself says WHERE version = the one loaded.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")  # of its words
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -12,13 +12,16 @@ from portal.web import (
     cases,
     errors,
     home,
+    i18n,
     identity,
     items,
+    messages,
     participation,
     public,
     reports,
     review,
     security,
+    words,
 )
 from portal.web.access import guard
 from portal.web.forms import new_once
@@ -40,9 +43,12 @@ BLUEPRINTS = (
 
 def init_app(app: Flask) -> None:
     identity.init_app(app)
+    i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     app.before_request(guard)
     app.jinja_env.globals["once_key"] = new_once
+    app.jinja_env.globals["blocker_words"] = messages.blocker
+    words.register(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from flask import abort, current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.services.accounts import STAFF_ROLES, Role
@@ -61,7 +62,7 @@ def guard() -> Any:
     if rule.public:
         return None
     if not current_user.is_authenticated:
-        flash("Please sign in to continue.", "info")
+        flash(_("Please sign in to continue."), "info")
         return redirect(url_for("auth.sign_in"))
     if current_user.role not in rule.roles:
         # A route naming a case, item or person answers as if it did not exist.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from portal.runtime import unit_of_work
@@ -10,6 +11,7 @@ from portal.services import accounts
 from portal.services.accounts import AccountError
 from portal.web.access import signed_in
 from portal.web.forms import ChangePasswordForm, CodeForm
+from portal.web.messages import refusal
 from portal.web.qr import qr_data_uri
 from portal.web.security import start_session_clock
 
@@ -21,7 +23,7 @@ def _keep_this_session() -> None:
     rotating must never extend the absolute session limit."""
     signed_in_at = session.get("signed_in_at")
     session.clear()
-    login_user(current_user)
+    login_user(current_user._get_current_object())  # the user itself: a proxy would point at itself
     start_session_clock()
     if signed_in_at:
         session["signed_in_at"] = signed_in_at
@@ -49,11 +51,12 @@ def change_password():
         try:
             accounts.change_password(unit_of_work(), current_user.record, form.current.data, form.password.data)
         except AccountError as problem:
-            form.form_errors.append(str(problem))
+            form.form_errors.append(refusal(problem))
         else:
             _keep_this_session()
             flash(
-                "Your password is changed. Any other device signed in to your account has been signed out.", "success"
+                _("Your password is changed. Any other device signed in to your account has been signed out."),
+                "success",
             )
             return redirect(url_for("account.overview"))
     return render_template("account/password.html", form=form), 400 if form.errors else 200
@@ -64,7 +67,7 @@ def change_password():
 def sign_out_everywhere():
     accounts.sign_out_everywhere(unit_of_work(), current_user.record)
     _keep_this_session()
-    flash("Every other device signed in to your account has been signed out.", "success")
+    flash(_("Every other device signed in to your account has been signed out."), "success")
     return redirect(url_for("account.overview"))
 
 
@@ -79,9 +82,9 @@ def authenticator():
     form = CodeForm()
     if form.validate_on_submit():
         if accounts.confirm_totp_enrolment(uow, user, form.code.data):
-            flash("Your authenticator app is set up. You will be asked for a code when you sign in.", "success")
+            flash(_("Your authenticator app is set up. You will be asked for a code when you sign in."), "success")
             return redirect(url_for("account.overview"))
-        form.code.errors = ["That code did not work. Check the time on your phone is right and try the newest code."]
+        form.code.errors = [_("That code did not work. Check the time on your phone is right and try the newest code.")]
     if user.totp_secret_sealed is None:
         accounts.begin_totp_enrolment(uow, user)
     secret = accounts.pending_totp_secret(uow, user)
@@ -96,7 +99,7 @@ def remove_authenticator():
     try:
         accounts.turn_off_totp(unit_of_work(), current_user.record)
     except AccountError as problem:
-        flash(str(problem), "error")
+        flash(refusal(problem), "error")
     else:
-        flash("Your authenticator app has been removed from your account.", "success")
+        flash(_("Your authenticator app has been removed from your account."), "success")
     return redirect(url_for("account.overview"))

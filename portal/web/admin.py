@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from portal.runtime import unit_of_work
@@ -15,6 +16,7 @@ from portal.web.access import roles
 from portal.web.exchange_context import actor
 from portal.web.forms import ButtonForm, InviteStaffForm
 from portal.web.links import external_url
+from portal.web.messages import refusal
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -40,7 +42,7 @@ def invite_staff():
         try:
             token = invitations.invite(unit_of_work(), actor(), Role(form.role.data), form.name.data, form.email.data)
         except AccountError as problem:
-            form.email.errors = [str(problem)]
+            form.email.errors = [refusal(problem)]
         else:
             return render_template(
                 "invitation_link.html", link=external_url("auth.join", token=token), name=form.name.data
@@ -68,9 +70,11 @@ def _set_active(user_id: uuid.UUID, active: bool) -> None:
     try:
         accounts.set_active(unit_of_work(), actor(), _staff_member(user_id).id, active)
     except AccountError as problem:
-        flash(str(problem), "error")
+        flash(refusal(problem), "error")
     else:
-        flash("The account is switched on." if active else "The account is switched off and signed out.", "success")
+        flash(
+            _("The account is switched on.") if active else _("The account is switched off and signed out."), "success"
+        )
 
 
 @bp.post("/staff/<uuid:user_id>/clear-delay")
@@ -79,5 +83,5 @@ def clear_delay(user_id: uuid.UUID) -> Response:
     if not ButtonForm().validate_on_submit():
         abort(400)
     accounts.clear_sign_in_delay(unit_of_work(), actor(), _staff_member(user_id).id)
-    flash("The sign-in delay is cleared.", "success")
+    flash(_("The sign-in delay is cleared."), "success")
     return redirect(url_for("admin.staff"))

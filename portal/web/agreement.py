@@ -13,41 +13,45 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import DateField, Field, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 
-from portal.domain.agreement import SATISFACTION_QUESTION, Agreement, AgreementAction
+from portal.domain.agreement import Agreement, AgreementAction
 from portal.domain.enums import ActionKind, Role, Side
 from portal.domain.errors import DomainError, NotAllowed
-from portal.domain.presentation import SIDE_NAMES
 from portal.runtime import unit_of_work
 from portal.services import agreements, casework
 from portal.services.casework import CaseContext
 from portal.services.uow import UnitOfWork
+from portal.web import i18n
 from portal.web.access import roles
 from portal.web.exchange_context import actor, case_or_404
 from portal.web.forms import ActionForm
-from portal.web.refusals import refusal
+from portal.web.messages import refusal
+from portal.web.words import SATISFACTION_QUESTION
 
 bp = Blueprint("agreement", __name__)
 
 LONDON = ZoneInfo("Europe/London")
 ROWS = 5  # action rows on the drafting form; blank ones are ignored
 ACTION_LABELS = {
-    ActionKind.APOLOGY: "Apology",
-    ActionKind.REPAIR: "Repair the damage",
-    ActionKind.PAYMENT: "Payment",
-    ActionKind.UNPAID_WORK: "Unpaid work",
-    ActionKind.NO_CONTACT: "No contact",
+    ActionKind.APOLOGY: _l("Apology"),
+    ActionKind.REPAIR: _l("Repair the damage"),
+    ActionKind.PAYMENT: _l("Payment"),
+    ActionKind.UNPAID_WORK: _l("Unpaid work"),
+    ActionKind.NO_CONTACT: _l("No contact"),
 }
-DATE_MESSAGE = "Enter a real date, for example 2025-03-27."
-SCORE_MESSAGE = "Please choose a number from 1 to 5."
-SCORES = {"1": "1 (not happy at all)", "2": "2", "3": "3", "4": "4", "5": "5 (very happy)"}
-KIND_CHOICES = [SelectChoice("", "Choose an action"), *(SelectChoice(k.value, v) for k, v in ACTION_LABELS.items())]
-OWNER_CHOICES = [SelectChoice("", "Choose who"), *(SelectChoice(s.value, SIDE_NAMES[s].capitalize()) for s in Side)]
+SIDE_TITLES = {Side.HARMED: _l("The person harmed"), Side.RESPONSIBLE: _l("The person responsible")}
+DATE_MESSAGE = _l("Enter a real date, for example 2025-03-27.")
+SCORE_MESSAGE = _l("Please choose a number from 1 to 5.")
+SCORES = {"1": _l("1 (not happy at all)"), "2": "2", "3": "3", "4": "4", "5": _l("5 (very happy)")}
+KIND_CHOICES = [SelectChoice("", _l("Choose an action")), *(SelectChoice(k.value, v) for k, v in ACTION_LABELS.items())]
+OWNER_CHOICES = [SelectChoice("", _l("Choose who")), *(SelectChoice(s.value, SIDE_TITLES[s]) for s in Side)]
 
 
 def today() -> date:
@@ -56,10 +60,10 @@ def today() -> date:
 
 
 def long_date(value: date | datetime) -> str:
-    """'3 March 2025': plain to read, and the same for everyone."""
+    """'3 March 2025' (or '3 Mawrth 2025'): plain to read, in UK time and the page's language."""
     if isinstance(value, datetime):
         value = value.astimezone(LONDON).date()
-    return f"{value.day} {value:%B %Y}"
+    return i18n.long_date(value)
 
 
 # --- Forms (kept here, beside the only views that use them) -------------------------------------
@@ -83,7 +87,9 @@ class ActionRow:
 
 class DraftForm(ActionForm):
     follow_up_on = DateField(
-        "Follow-up date", validators=[DataRequired("Enter the follow-up date.")], invalid_value_message=DATE_MESSAGE
+        _l("Follow-up date"),
+        validators=[DataRequired(_l("Enter the follow-up date."))],
+        invalid_value_message=DATE_MESSAGE,
     )
 
     def rows(self) -> list[ActionRow]:
@@ -99,9 +105,9 @@ class DraftForm(ActionForm):
             if row.blank:
                 continue
             for field, message in (
-                (row.kind, f"Choose what action {row.number} is."),
-                (row.owner, f"Choose who does action {row.number}."),
-                (row.due_on, f"Enter the date action {row.number} is due by."),
+                (row.kind, _("Choose what action %(number)s is.", number=row.number)),
+                (row.owner, _("Choose who does action %(number)s.", number=row.number)),
+                (row.due_on, _("Enter the date action %(number)s is due by.", number=row.number)),
             ):
                 if not field.data and not field.errors:
                     field.errors.append(message)
@@ -133,17 +139,23 @@ class DraftForm(ActionForm):
 
 # The numbered rows, as plain fields so the error summary can link to each one.
 for _n in range(1, ROWS + 1):
-    setattr(DraftForm, f"kind_{_n}", SelectField("What the action is", choices=KIND_CHOICES, default=""))
-    setattr(DraftForm, f"owner_{_n}", SelectField("Who does it", choices=OWNER_CHOICES, default=""))
+    setattr(DraftForm, f"kind_{_n}", SelectField(_l("What the action is"), choices=KIND_CHOICES, default=""))
+    setattr(DraftForm, f"owner_{_n}", SelectField(_l("Who does it"), choices=OWNER_CHOICES, default=""))
     setattr(
         DraftForm,
         f"details_{_n}",
         StringField(
-            "Details (optional)",
-            validators=[Length(max=300, message=f"Please keep the details of action {_n} to 300 characters.")],
+            _l("Details (optional)"),
+            validators=[
+                Length(
+                    max=300, message=_l("Please keep the details of action %(number)s to 300 characters.", number=_n)
+                )
+            ],
         ),
     )
-    setattr(DraftForm, f"due_on_{_n}", DateField("Due by", validators=[Optional()], invalid_value_message=DATE_MESSAGE))
+    setattr(
+        DraftForm, f"due_on_{_n}", DateField(_l("Due by"), validators=[Optional()], invalid_value_message=DATE_MESSAGE)
+    )
 
 
 class AgreeForm(ActionForm):
@@ -154,19 +166,21 @@ class AgreeForm(ActionForm):
         if not super().validate(extra_validators):
             return False
         if self.side.data not in {s.value for s in Side}:
-            self.form_errors.append("Choose which side agrees.")
+            self.form_errors.append(_("Choose which side agrees."))
             return False
         return True
 
 
 class DoneForm(ActionForm):
     done_on = DateField(
-        "Date it was done", validators=[DataRequired("Enter the date it was done.")], invalid_value_message=DATE_MESSAGE
+        _l("Date it was done"),
+        validators=[DataRequired(_l("Enter the date it was done."))],
+        invalid_value_message=DATE_MESSAGE,
     )
 
     def validate_done_on(self, field: DateField) -> None:
         if field.data and field.data > today():
-            raise ValidationError("The date it was done can't be in the future.")
+            raise ValidationError(_("The date it was done can't be in the future."))
 
 
 class SatisfactionForm(ActionForm):
@@ -177,15 +191,15 @@ class SatisfactionForm(ActionForm):
         validators=[InputRequired(SCORE_MESSAGE), AnyOf(list(SCORES), message=SCORE_MESSAGE)],
     )
     comment = TextAreaField(
-        "Anything else you would like to tell us? (optional)",
-        validators=[Length(max=2000, message="Please keep your comment to 2,000 characters.")],
+        _l("Anything else you would like to tell us? (optional)"),
+        validators=[Length(max=2000, message=_l("Please keep your comment to 2,000 characters."))],
     )
 
 
 class RecordSatisfactionForm(SatisfactionForm):
     """A facilitator records the answer of someone taking part offline."""
 
-    participant = SelectField("Whose answer this is", choices=[])
+    participant = SelectField(_l("Whose answer this is"), choices=[])
 
 
 # --- Helpers ---------------------------------------------------------------------------------------
@@ -202,7 +216,7 @@ def _refuse(form: FlaskForm, problem: DomainError) -> int:
 
 
 def _render(template: str, **context: object) -> str:
-    return render_template(template, action_labels=ACTION_LABELS, side_names=SIDE_NAMES, long_date=long_date, **context)
+    return render_template(template, action_labels=ACTION_LABELS, long_date=long_date, **context)
 
 
 def _show_page(
@@ -226,6 +240,7 @@ def _show_page(
         agreement=agreement,
         options=allowed,
         agreed={a.side: a for a in agreement.agreed} if agreement else {},
+        sides=list(Side),
         done_forms=done_forms,
         failed=failed,
         staff=context.me is None,
@@ -256,7 +271,7 @@ def draft(case_id: UUID) -> Response | tuple[str, int]:
         except DomainError as problem:
             status = _refuse(form, problem)
         else:
-            flash("The agreement is saved. Each side now needs to agree to it.", "success")
+            flash(_("The agreement is saved. Each side now needs to agree to it."), "success")
             return redirect(url_for(".show", case_id=case_id))
     page = _render("agreement/draft.html", case_id=case_id, form=form, redrafting=existing is not None)
     return page, status if form.errors else 200
@@ -276,9 +291,14 @@ def agree(case_id: UUID) -> Response | tuple[str, int]:
             status = _refuse(form, problem)
         else:
             if actor().role == Role.FACILITATOR:
-                flash(f"You recorded that {SIDE_NAMES[side]} agrees.", "success")
+                flash(
+                    _("You recorded that the person harmed agrees.")
+                    if side == Side.HARMED
+                    else _("You recorded that the person responsible agrees."),
+                    "success",
+                )
             else:
-                flash("Thank you. Your facilitator can see that you agreed.", "success")
+                flash(_("Thank you. Your facilitator can see that you agreed."), "success")
             return redirect(url_for(".show", case_id=case_id))
     uow, context = _load(case_id)
     return _show_page(uow, context, failed=form), status
@@ -296,7 +316,7 @@ def mark_done(case_id: UUID, index: int) -> Response | tuple[str, int]:
         except DomainError as problem:
             status = _refuse(form, problem)
         else:
-            flash(f"Action {index + 1} is marked as done.", "success")
+            flash(_("Action %(number)s is marked as done.", number=index + 1), "success")
             return redirect(url_for(".show", case_id=case_id))
     uow, context = _load(case_id)
     return _show_page(uow, context, failed=form, failed_index=index), status
@@ -311,7 +331,12 @@ def _satisfaction_form(uow: UnitOfWork, context: CaseContext) -> SatisfactionFor
     form = RecordSatisfactionForm()
     people = {p.id: p for p in context.case.participants}
     form.participant.choices = [
-        SelectChoice(str(pid), f"{casework.participant_name(uow, context, pid)} ({SIDE_NAMES[people[pid].side]})")
+        SelectChoice(
+            str(pid),
+            _("%(name)s (the person harmed)", name=casework.participant_name(uow, context, pid))
+            if people[pid].side == Side.HARMED
+            else _("%(name)s (the person responsible)", name=casework.participant_name(uow, context, pid)),
+        )
         for pid in agreements.may_answer_for(uow, context)
     ]
     return form
@@ -377,6 +402,6 @@ def answer_satisfaction(case_id: UUID) -> Response | tuple[str, int]:
         except DomainError as problem:
             status = _refuse(form, problem)
         else:
-            flash("Thank you for your answer.", "success")
+            flash(_("Thank you for your answer."), "success")
             return redirect(url_for(".satisfaction", case_id=case_id))
     return _satisfaction_page(uow, context, form), status

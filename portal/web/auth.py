@@ -8,6 +8,8 @@ import time
 import uuid
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
 from portal.extensions import client_address, csrf, limiter
@@ -16,17 +18,18 @@ from portal.services import accounts, invitations
 from portal.services.accounts import AccountError, SignInOutcome
 from portal.services.invitations import InvitationError
 from portal.storage.models import User
+from portal.web import i18n
 from portal.web.access import public, signed_in
 from portal.web.drafts import save_on_leaving
 from portal.web.forms import ChoosePasswordForm, CodeForm, SignInForm
 from portal.web.identity import SignedInUser
+from portal.web.messages import refusal
 from portal.web.qr import qr_data_uri
 from portal.web.security import start_session_clock
 
 bp = Blueprint("auth", __name__)
 
 PENDING_SECONDS = 300
-REFUSED = "The email address or password is not right. Please try again."
 # Per address and account together: one person in a prison or an office cannot use up the
 # others' tries. Each account's own failures also slow it down (progressive delays, in the database).
 SIGN_IN_LIMIT = "10 per minute; 100 per hour"
@@ -52,11 +55,19 @@ def _token_key() -> str:
 
 
 def _wait_message(seconds: int) -> str:
-    return f"Too many tries. Please wait {seconds} second{'s' if seconds != 1 else ''}, then try again."
+    return ngettext(
+        "Too many tries. Please wait %(num)d second, then try again.",
+        "Too many tries. Please wait %(num)d seconds, then try again.",
+        seconds,
+    )
 
 
 def _begin(user: User) -> None:
-    """A fresh session for a fresh sign-in: nothing from before carries over."""
+    """A fresh session for a fresh sign-in: nothing from before carries over, but a language
+    chosen on the way in (its cookie) becomes the account's own choice."""
+    chosen = i18n.cookie_choice()
+    if chosen is not None and chosen.value != user.language:
+        accounts.set_language(unit_of_work(), user, chosen)
     session.clear()
     login_user(SignedInUser(user))
     session.permanent = False
@@ -90,7 +101,7 @@ def sign_in():
         form.form_errors.append(_wait_message(result.wait_seconds))
         return render_template("auth/sign_in.html", form=form), 429
     if result.outcome is SignInOutcome.REFUSED:
-        form.form_errors.append(REFUSED)
+        form.form_errors.append(_("The email address or password is not right. Please try again."))
         return render_template("auth/sign_in.html", form=form), 401
     if result.outcome is SignInOutcome.NEEDS_CODE:
         _hold_for_second_step(result.user, "code")
@@ -109,7 +120,7 @@ def sign_in():
 def sign_in_code():
     user = _pending_user("code")
     if user is None:
-        flash("Please sign in again.", "info")
+        flash(_("Please sign in again."), "info")
         return redirect(url_for("auth.sign_in"))
     form = CodeForm()
     if not form.validate_on_submit():
@@ -119,7 +130,7 @@ def sign_in_code():
         form.form_errors.append(_wait_message(result.wait_seconds))
         return render_template("auth/code.html", form=form), 429
     if result.outcome is SignInOutcome.REFUSED:
-        form.form_errors.append("That code did not work. Codes change every 30 seconds and each works once.")
+        form.form_errors.append(_("That code did not work. Codes change every 30 seconds and each works once."))
         return render_template("auth/code.html", form=form), 401
     _begin(user)
     return redirect(url_for("home.index"))
@@ -133,16 +144,16 @@ def set_up_authenticator():
     """Staff enrol at their first sign-in; the page works only right after a correct password."""
     user = _pending_user("enrol")
     if user is None:
-        flash("Please sign in again.", "info")
+        flash(_("Please sign in again."), "info")
         return redirect(url_for("auth.sign_in"))
     uow = unit_of_work()
     form = CodeForm()
     if form.validate_on_submit():
         if accounts.confirm_totp_enrolment(uow, user, form.code.data):
             _begin(user)
-            flash("Your authenticator app is set up.", "success")
+            flash(_("Your authenticator app is set up."), "success")
             return redirect(url_for("home.index"))
-        form.code.errors = ["That code did not work. Check the time on your phone is right and try the newest code."]
+        form.code.errors = [_("That code did not work. Check the time on your phone is right and try the newest code.")]
     if user.totp_secret_sealed is None:
         accounts.begin_totp_enrolment(uow, user)
     secret = accounts.pending_totp_secret(uow, user)
@@ -158,7 +169,7 @@ def sign_out():
     accounts.record_sign_out(unit_of_work(), current_user.record)
     logout_user()
     session.clear()
-    flash("You have signed out. If this is a shared computer, close the browser too.", "success")
+    flash(_("You have signed out. If this is a shared computer, close the browser too."), "success")
     return redirect(url_for("auth.sign_in"))
 
 
@@ -203,18 +214,18 @@ def join(token: str):
     try:
         pending = invitations.open_invitation(uow, token)
     except InvitationError as problem:
-        return render_template("auth/join_problem.html", message=str(problem)), 410
+        return render_template("auth/join_problem.html", message=refusal(problem)), 410
     form = ChoosePasswordForm()
     if form.validate_on_submit():
         try:
             invitations.accept(uow, token, form.password.data)
         except InvitationError as problem:
-            return render_template("auth/join_problem.html", message=str(problem)), 410
+            return render_template("auth/join_problem.html", message=refusal(problem)), 410
         except AccountError as problem:
-            form.password.errors = [str(problem)]
+            form.password.errors = [refusal(problem)]
         else:
             session.clear()
-            flash("Your account is ready. Please sign in with your email address and new password.", "success")
+            flash(_("Your account is ready. Please sign in with your email address and new password."), "success")
             return redirect(url_for("auth.sign_in"))
     email = invitations.invitation_email(uow, pending)
     return render_template("auth/join.html", form=form, pending=pending, email=email), 400 if form.errors else 200

@@ -5,12 +5,12 @@ from __future__ import annotations
 import uuid
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from portal.domain import cases as case_rules
 from portal.domain import items as item_rules
 from portal.domain.cases import Referral
-from portal.domain.consent import EXPLANATIONS
 from portal.domain.enums import (
     ConsentFormat,
     ItemKind,
@@ -23,14 +23,12 @@ from portal.domain.enums import (
     TakingPart,
 )
 from portal.domain.errors import DomainError
-from portal.domain.presentation import NOUNS, SIDE_NAMES
 from portal.runtime import unit_of_work
-from portal.services import accounts, casework, letters
+from portal.services import casework, letters
 from portal.web.access import roles
 from portal.web.audit_labels import audit_label
 from portal.web.exchange_context import actor, attempt, case_or_404
 from portal.web.forms import (
-    STAGES,
     AssignForm,
     ButtonForm,
     ConsentForm,
@@ -41,7 +39,8 @@ from portal.web.forms import (
     StageForm,
 )
 from portal.web.links import external_url
-from portal.web.refusals import refusal
+from portal.web.messages import refusal
+from portal.web.words import stage_name
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 STAFF_READERS = (Role.FACILITATOR, Role.MANAGER)
@@ -66,7 +65,7 @@ def index() -> str:
     uow = unit_of_work()
     page = casework.case_list(uow, actor(), _page_number())
     notices = casework.unseen_notifications(uow, actor())
-    return render_template("cases/index.html", page=page, notices=notices, stages=STAGES)
+    return render_template("cases/index.html", page=page, notices=notices)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -89,7 +88,7 @@ def new() -> Response | tuple[str, int]:
             form.form_errors.append(refusal(problem))
         else:
             code = case_or_404(case_id).row.code
-            flash(f"Case {code} is open. Add the people taking part next.", "success")
+            flash(_("Case %(code)s is open. Add the people taking part next.", code=code), "success")
             return _to_case(case_id)
     return render_template("cases/new.html", form=form), 400 if form.errors or form.form_errors else 200
 
@@ -116,9 +115,6 @@ def show(case_id: uuid.UUID) -> str:
         risk_form=RiskForm(risk_level=context.case.risk_level.value),
         assign_form=AssignForm(),
         formats=list(ConsentFormat),
-        side_names=SIDE_NAMES,
-        nouns=NOUNS,
-        stages=STAGES,
         # What the facilitator may start for each person now, as the domain says (writer, victim-led).
         offers={
             p.id: {kind.value for kind in ItemKind if item_rules.may_start(context.case, context.actor, p, kind)}
@@ -136,7 +132,7 @@ def risk(case_id: uuid.UUID) -> Response:
             lambda: casework.record_risk_assessment(
                 unit_of_work(), actor(), case_id, RiskLevel(form.risk_level.data), once=form.once.data
             ),
-            "The risk assessment is recorded.",
+            _("The risk assessment is recorded."),
         )
     return _to_case(case_id)
 
@@ -147,15 +143,15 @@ def stage(case_id: uuid.UUID) -> Response | str:
     """Move the case; a final move (closing) is shown on a confirmation page before it is made."""
     form = StageForm()  # every stage is offered here; the domain decides which move is allowed
     if not form.validate_on_submit():
-        flash("Choose the stage to move the case to.", "error")
+        flash(_("Choose the stage to move the case to."), "error")
         return _to_case(case_id)
     to = Stage(form.stage.data)
     if to in FINAL_STAGES and form.confirmed.data != "yes":
         context = case_or_404(case_id)
-        return render_template("cases/confirm_stage.html", context=context, form=form, to=to, stages=STAGES)
+        return render_template("cases/confirm_stage.html", context=context, form=form, to=to)
     attempt(
         lambda: casework.move(unit_of_work(), actor(), case_id, to, once=form.once.data),
-        f"The case is now at: {STAGES[to.value]}.",
+        _("The case is now at: %(stage)s.", stage=stage_name(to)),
     )
     return _to_case(case_id)
 
@@ -167,7 +163,7 @@ def assign(case_id: uuid.UUID) -> Response:
     if form.validate_on_submit():
         attempt(
             lambda: casework.assign_facilitator(unit_of_work(), actor(), case_id, form.email.data, once=form.once.data),
-            "The facilitator is added to this case.",
+            _("The facilitator is added to this case."),
         )
     else:
         for message in form.email.errors:
@@ -195,7 +191,7 @@ def add_participant(case_id: uuid.UUID) -> Response | tuple[str, int]:
         except DomainError as problem:
             form.form_errors.append(refusal(problem))
         else:
-            flash("The person is added to the case.", "success")
+            flash(_("The person is added to the case."), "success")
             return _to_case(case_id)
     context = case_or_404(case_id)
     return render_template(
@@ -213,8 +209,8 @@ def invite(case_id: uuid.UUID, participant_id: uuid.UUID) -> str | tuple[str, in
     if form.validate_on_submit():
         try:
             token = casework.invite_participant(uow, actor(), case_id, participant_id, form.email.data)
-        except (DomainError, accounts.AccountError) as problem:
-            form.email.errors = [refusal(problem) if isinstance(problem, DomainError) else str(problem)]
+        except DomainError as problem:
+            form.email.errors = [refusal(problem)]
         else:
             return render_template("invitation_link.html", link=external_url("auth.join", token=token), name=name)
     return render_template("cases/invite.html", form=form, context=context, name=name), 400 if form.errors else 200
@@ -236,7 +232,7 @@ def record_consent(case_id: uuid.UUID, participant_id: uuid.UUID) -> Response:
         lambda: casework.record_consent(
             unit_of_work(), actor(), case_id, participant_id, consent_format, given, once=form.once.data
         ),
-        "Consent is recorded." if given else "The withdrawal of consent is recorded.",
+        _("Consent is recorded.") if given else _("The withdrawal of consent is recorded."),
     )
     return _to_case(case_id)
 
@@ -249,7 +245,7 @@ def withdraw(case_id: uuid.UUID, participant_id: uuid.UUID) -> Response | str:
     if form.validate_on_submit():
         attempt(
             lambda: casework.withdraw(unit_of_work(), actor(), case_id, participant_id, once=form.once.data),
-            "They have stopped taking part. Everything not yet passed on is held.",
+            _("They have stopped taking part. Everything not yet passed on is held."),
         )
         return _to_case(case_id)
     uow = unit_of_work()
@@ -261,7 +257,6 @@ def withdraw(case_id: uuid.UUID, participant_id: uuid.UUID) -> Response | str:
         participant=participant,
         name=casework.participant_name(uow, context, participant_id),
         form=form,
-        side_names=SIDE_NAMES,
     )
 
 
@@ -272,7 +267,7 @@ def rejoin(case_id: uuid.UUID, participant_id: uuid.UUID) -> Response:
     if form.validate_on_submit():
         attempt(
             lambda: casework.rejoin(unit_of_work(), actor(), case_id, participant_id, once=form.once.data),
-            "They are taking part again. They will need to give consent again.",
+            _("They are taking part again. They will need to give consent again."),
         )
     return _to_case(case_id)
 
@@ -284,7 +279,7 @@ def clear_delay(case_id: uuid.UUID, participant_id: uuid.UUID) -> Response:
     if form.validate_on_submit():
         attempt(
             lambda: casework.clear_sign_in_delay(unit_of_work(), actor(), case_id, participant_id, once=form.once.data),
-            "They can try signing in again straight away.",
+            _("They can try signing in again straight away."),
         )
     return _to_case(case_id)
 
@@ -299,4 +294,4 @@ def timeline(case_id: uuid.UUID) -> str:
 @bp.get("/consent-explained")
 @roles(*STAFF_READERS)
 def consent_explained() -> str:
-    return render_template("cases/consent_explained.html", explanations=EXPLANATIONS)
+    return render_template("cases/consent_explained.html", formats=list(ConsentFormat))

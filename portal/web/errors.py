@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, render_template
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
@@ -16,36 +17,50 @@ from portal.domain.errors import DomainError, NotAllowed
 from portal.runtime import unit_of_work
 from portal.services import audit
 from portal.services.casework import CaseNotFound
-from portal.web.refusals import refusal
+from portal.web.messages import refusal
 
 log = logging.getLogger(__name__)
 
-MESSAGES: dict[int, tuple[str, str]] = {
-    400: ("Something was wrong with what was sent", "Please go back, check what you entered and try again."),
-    403: ("You cannot open this page", "Your account does not have access to this page."),
-    404: ("Page not found", "The page may have moved, or the link may be wrong."),
-    405: ("This action is not available", "Please go back and use the buttons on the page."),
-    413: (
-        "That was too much to send at once",
-        "Please make it shorter and try again. Your text is still on the page you came from.",
-    ),
-    429: ("Too many tries", "Please wait a minute before trying again."),
-    500: ("Sorry, something went wrong", "Nothing you wrote has been shared. Please try again in a few minutes."),
-}
 
-UNREADABLE = (
-    "Some of what you sent could not be read",
-    "It contained characters this site cannot store. Please go back, check the text and try again.",
-)
-CSRF_EXPIRED = (
-    "This form has expired",
-    "For your safety, forms stop working after a while or after you sign out. "
-    "Please go back, reload the page and send it again.",
-)
+def _messages() -> dict[int, tuple[str, str]]:
+    """Looked up per request, in the person's language."""
+    return {
+        400: (_("Something was wrong with what was sent"), _("Please go back, check what you entered and try again.")),
+        403: (_("You cannot open this page"), _("Your account does not have access to this page.")),
+        404: (_("Page not found"), _("The page may have moved, or the link may be wrong.")),
+        405: (_("This action is not available"), _("Please go back and use the buttons on the page.")),
+        409: (_("This cannot be done just now"), _("Please go back and look again.")),
+        413: (
+            _("That was too much to send at once"),
+            _("Please make it shorter and try again. Your text is still on the page you came from."),
+        ),
+        429: (_("Too many tries"), _("Please wait a minute before trying again.")),
+        500: (
+            _("Sorry, something went wrong"),
+            _("Nothing you wrote has been shared. Please try again in a few minutes."),
+        ),
+    }
 
 
-REFUSED = "This cannot be done just now"
+def _unreadable() -> tuple[str, str]:
+    return (
+        _("Some of what you sent could not be read"),
+        _("It contained characters this site cannot store. Please go back, check the text and try again."),
+    )
+
+
+def _csrf_expired() -> tuple[str, str]:
+    return (
+        _("This form has expired"),
+        _(
+            "For your safety, forms stop working after a while or after you sign out. "
+            "Please go back, reload the page and send it again."
+        ),
+    )
+
+
 # When even the error page cannot be drawn (the database is gone, say): plain words, no template.
+BARE_DEFAULT = ("Sorry, something went wrong", "Please try again in a few minutes.")
 BARE_PAGE = (
     '<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>{heading}</title></head>'
     "<body><h1>{heading}</h1><p>{message}</p></body></html>"
@@ -53,7 +68,11 @@ BARE_PAGE = (
 
 
 def render_error(status: int, heading: str | None = None, message: str | None = None) -> tuple[str, int]:
-    default_heading, default_message = MESSAGES.get(status, MESSAGES[500])
+    try:
+        messages = _messages()
+        default_heading, default_message = messages.get(status, messages[500])
+    except Exception:  # no language to be had (no request context left): plain English
+        default_heading, default_message = BARE_DEFAULT
     heading, message = heading or default_heading, message or default_message
     try:
         return render_template("error.html", status=status, heading=heading, message=message), status
@@ -65,12 +84,12 @@ def render_error(status: int, heading: str | None = None, message: str | None = 
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_failed(_error: CSRFError):
-        return render_error(400, *CSRF_EXPIRED)
+        return render_error(400, *_csrf_expired())
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if error.code == 400 and error.description == "unreadable":
-            return render_error(400, *UNREADABLE)
+            return render_error(400, *_unreadable())
         return render_error(error.code or 500)
 
     @app.errorhandler(CaseNotFound)
@@ -81,7 +100,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def refused(error: DomainError):
         """A rule stopped a use case that no view expected to be refused: its own words, calmly."""
-        return render_error(403 if isinstance(error, NotAllowed) else 409, REFUSED, refusal(error))
+        return render_error(
+            403 if isinstance(error, NotAllowed) else 409, _("This cannot be done just now"), refusal(error)
+        )
 
     @app.errorhandler(TamperedCiphertext)
     def tampered(error: TamperedCiphertext):

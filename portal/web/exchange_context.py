@@ -13,7 +13,7 @@ from portal.domain.errors import DomainError
 from portal.runtime import unit_of_work
 from portal.services import casework
 from portal.services.casework import CaseContext, CaseNotFound
-from portal.web.refusals import refusal
+from portal.web.messages import refusal
 
 
 def actor() -> Actor:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 import secrets
 
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -28,7 +31,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 def email_address(_form: FlaskForm, field: StringField) -> None:
     if field.data and not _EMAIL.match(field.data.strip()):
-        raise ValidationError("Enter an email address like name@example.com.")
+        raise ValidationError(_l("Enter an email address like name@example.com."))
 
 
 def new_once() -> str:
@@ -51,49 +54,54 @@ class ActionForm(FlaskForm):
 
 
 class SignInForm(FlaskForm):
-    email = StringField("Email address", validators=[DataRequired("Enter your email address."), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired("Enter your password."), Length(max=PASSWORD_MAX)])
+    email = StringField(
+        _l("Email address"), validators=[DataRequired(_l("Enter your email address.")), Length(max=254)]
+    )
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(_l("Enter your password.")), Length(max=PASSWORD_MAX)]
+    )
 
 
 class CodeForm(FlaskForm):
     code = StringField(
-        "6-digit code from your authenticator app",
-        validators=[DataRequired("Enter the 6-digit code."), Length(max=12, message="The code has 6 digits.")],
+        _l("6-digit code from your authenticator app"),
+        validators=[DataRequired(_l("Enter the 6-digit code.")), Length(max=12, message=_l("The code has 6 digits."))],
     )
 
 
 class ChoosePasswordForm(FlaskForm):
     password = PasswordField(
-        "Choose a password",
-        validators=[DataRequired("Choose a password."), Length(max=PASSWORD_MAX)],
+        _l("Choose a password"),
+        validators=[DataRequired(_l("Choose a password.")), Length(max=PASSWORD_MAX)],
     )
     confirm = PasswordField(
-        "Type the same password again",
+        _l("Type the same password again"),
         validators=[
-            DataRequired("Type your password again."),
-            EqualTo("password", "The two passwords are not the same."),
+            DataRequired(_l("Type your password again.")),
+            EqualTo("password", _l("The two passwords are not the same.")),
         ],
     )
 
 
 class ChangePasswordForm(ChoosePasswordForm):
     current = PasswordField(
-        "Your current password", validators=[DataRequired("Enter your current password."), Length(max=PASSWORD_MAX)]
+        _l("Your current password"),
+        validators=[DataRequired(_l("Enter your current password.")), Length(max=PASSWORD_MAX)],
     )
 
 
 class InviteForm(FlaskForm):
-    name = StringField("Their name", validators=[DataRequired("Enter their name."), Length(max=120)])
+    name = StringField(_l("Their name"), validators=[DataRequired(_l("Enter their name.")), Length(max=120)])
     email = StringField(
-        "Their email address",
-        validators=[DataRequired("Enter their email address."), Length(max=254), email_address],
+        _l("Their email address"),
+        validators=[DataRequired(_l("Enter their email address.")), Length(max=254), email_address],
     )
 
 
 class InviteStaffForm(InviteForm):
     role = SelectField(
-        "Role",
-        choices=[SelectChoice("facilitator", "Facilitator"), SelectChoice("admin", "Administrator")],
+        _l("Role"),
+        choices=[SelectChoice("facilitator", _l("Facilitator")), SelectChoice("admin", _l("Administrator"))],
     )
 
 
@@ -105,98 +113,98 @@ def _choices(pairs: dict[str, str]) -> list[SelectChoice]:
 
 
 REFERRAL_SOURCES = {
-    "police": "Police",
-    "victim_service": "Victim service",
-    "youth_offending_team": "Youth offending team",
-    "prison": "Prison",
-    "probation": "Probation",
-    "self_referral": "Self-referral",
+    "police": _l("Police"),
+    "victim_service": _l("Victim service"),
+    "youth_offending_team": _l("Youth offending team"),
+    "prison": _l("Prison"),
+    "probation": _l("Probation"),
+    "self_referral": _l("Self-referral"),
 }
-RISK_LEVELS = {"low": "Low", "medium": "Medium", "high": "High"}
-SIDES = {"harmed": "The person harmed", "responsible": "The person responsible"}
+RISK_LEVELS = {"low": _l("Low"), "medium": _l("Medium"), "high": _l("High")}
+SIDES = {"harmed": _l("The person harmed"), "responsible": _l("The person responsible")}
 PARTICIPANT_ROLES = {
-    "principal": "Principal (speaks for themself)",
-    "proxy": "Proxy (stands in for the principal)",
-    "supporter": "Supporter (reads what their person receives)",
+    "principal": _l("Principal (speaks for themself)"),
+    "proxy": _l("Proxy (stands in for the principal)"),
+    "supporter": _l("Supporter (reads what their person receives)"),
 }
-TAKING_PART = {"portal": "Uses the portal", "offline": "Offline: I act for them (prison, no internet, paper)"}
+TAKING_PART = {"portal": _l("Uses the portal"), "offline": _l("Offline: I act for them (prison, no internet, paper)")}
 STAGES = {
-    "referral": "Referral",
-    "assessment": "Assessment",
-    "preparation": "Preparation",
-    "exchange": "Exchange",
-    "agreement": "Agreement",
-    "follow_up": "Follow-up",
-    "closed": "Closed",
-    "paused": "Paused",
-    "withdrawn": "Withdrawn",
+    "referral": _l("Referral"),
+    "assessment": _l("Assessment"),
+    "preparation": _l("Preparation"),
+    "exchange": _l("Exchange"),
+    "agreement": _l("Agreement"),
+    "follow_up": _l("Follow-up"),
+    "closed": _l("Closed"),
+    "paused": _l("Paused"),
+    "withdrawn": _l("Withdrawn"),
 }
 
 
 class OpenCaseForm(ActionForm):
     reference = StringField(
-        "Referral reference", validators=[DataRequired("Enter the referral reference."), Length(max=60)]
+        _l("Referral reference"), validators=[DataRequired(_l("Enter the referral reference.")), Length(max=60)]
     )
     offence_type = StringField(
-        "Type of offence", validators=[DataRequired("Enter the type of offence."), Length(max=120)]
+        _l("Type of offence"), validators=[DataRequired(_l("Enter the type of offence.")), Length(max=120)]
     )
-    source = SelectField("Referred by", choices=_choices(REFERRAL_SOURCES))
-    referred_on = DateField("Date of referral", validators=[DataRequired("Enter the date of referral.")])
-    offence_on = DateField("Date of the offence (if known)", validators=[Optional()])
-    risk_level = SelectField("Initial risk level", choices=_choices(RISK_LEVELS))
+    source = SelectField(_l("Referred by"), choices=_choices(REFERRAL_SOURCES))
+    referred_on = DateField(_l("Date of referral"), validators=[DataRequired(_l("Enter the date of referral."))])
+    offence_on = DateField(_l("Date of the offence (if known)"), validators=[Optional()])
+    risk_level = SelectField(_l("Initial risk level"), choices=_choices(RISK_LEVELS))
 
 
 class ParticipantForm(ActionForm):
     name = StringField(
-        "Their name (only facilitators see it)", validators=[DataRequired("Enter their name."), Length(max=120)]
+        _l("Their name (only facilitators see it)"), validators=[DataRequired(_l("Enter their name.")), Length(max=120)]
     )
-    side = SelectField("Side", choices=_choices(SIDES))
-    role = SelectField("Role", choices=_choices(PARTICIPANT_ROLES))
-    relationship = StringField("Relationship, as the other side will read it", validators=[Length(max=80)])
+    side = SelectField(_l("Side"), choices=_choices(SIDES))
+    role = SelectField(_l("Role"), choices=_choices(PARTICIPANT_ROLES))
+    relationship = StringField(_l("Relationship, as the other side will read it"), validators=[Length(max=80)])
     display_name = StringField(
-        "Name shown to the other side (leave blank for the default)", validators=[Length(max=80)]
+        _l("Name shown to the other side (leave blank for the default)"), validators=[Length(max=80)]
     )
-    taking_part = SelectField("How they take part", choices=_choices(TAKING_PART))
-    may_write = BooleanField("A supporter who may write")
+    taking_part = SelectField(_l("How they take part"), choices=_choices(TAKING_PART))
+    may_write = BooleanField(_l("A supporter who may write"))
     sensitive_terms = TextAreaField(
-        "Names, places, workplaces and schools that must never reach the other side", validators=[Length(max=4000)]
+        _l("Names, places, workplaces and schools that must never reach the other side"), validators=[Length(max=4000)]
     )
 
 
 class InviteParticipantForm(FlaskForm):
     email = StringField(
-        "Their email address",
-        validators=[DataRequired("Enter their email address."), Length(max=254), email_address],
+        _l("Their email address"),
+        validators=[DataRequired(_l("Enter their email address.")), Length(max=254), email_address],
     )
 
 
 class RiskForm(ActionForm):
-    risk_level = SelectField("Risk level after assessment", choices=_choices(RISK_LEVELS))
+    risk_level = SelectField(_l("Risk level after assessment"), choices=_choices(RISK_LEVELS))
 
 
 class StageForm(ActionForm):
     # No stage is chosen until the facilitator chooses one: closing is final, so it is never the default.
     stage = SelectField(
-        "Move the case to",
-        choices=[SelectChoice("", "Choose a stage"), *_choices(STAGES)],
+        _l("Move the case to"),
+        choices=[SelectChoice("", _l("Choose a stage")), *_choices(STAGES)],
         default="",
-        validators=[DataRequired("Choose the stage to move the case to.")],
+        validators=[DataRequired(_l("Choose the stage to move the case to."))],
     )
     confirmed = HiddenField()
 
 
 class AssignForm(ActionForm):
     email = StringField(
-        "Email address of the facilitator to add",
-        validators=[DataRequired("Enter their email address."), Length(max=254)],
+        _l("Email address of the facilitator to add"),
+        validators=[DataRequired(_l("Enter their email address.")), Length(max=254)],
     )
 
 
 class ReleaseForm(ActionForm):
     when = RadioField(
-        "When", choices=[SelectChoice("now", "Now"), SelectChoice("later", "At a set time")], default="now"
+        _l("When"), choices=[SelectChoice("now", _l("Now")), SelectChoice("later", _l("At a set time"))], default="now"
     )
-    release_at = DateTimeLocalField("Date and time (UK time)", validators=[Optional()], format="%Y-%m-%dT%H:%M")
+    release_at = DateTimeLocalField(_l("Date and time (UK time)"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
 
 
 class TextListField(Field):
@@ -217,10 +225,13 @@ class TextListField(Field):
 
     def pre_validate(self, form: FlaskForm) -> None:
         if len(self.data) > self.max_items:
-            raise ValidationError(f"Please keep to {self.max_items} boxes at most.")
+            raise ValidationError(_("Please keep to %(number)s boxes at most.", number=format_decimal(self.max_items)))
         if any(len(text) > self.max_length for text in self.data):
             raise ValidationError(
-                f"Each part can be up to {self.max_length:,} characters. Please shorten it, or split it into two."
+                _(
+                    "Each part can be up to %(number)s characters. Please shorten it, or split it into two.",
+                    number=format_decimal(self.max_length),
+                )
             )
 
 
@@ -240,51 +251,54 @@ MAX_PART_LENGTH = 20_000
 class WritingForm(ActionForm):
     part = TextListField(max_length=MAX_PART_LENGTH, max_items=30)
     action = HiddenField()  # the button pressed: "save" or "submit"
+    language = RadioField(
+        _l("This is written in"),
+        choices=[SelectChoice("en", "English"), SelectChoice("cy", "Cymraeg")],  # each in its own language
+        validators=[Optional()],
+    )
 
 
 class ConfirmForm(ActionForm):
-    read_back = BooleanField("I read this note back to them and they agreed it says what they meant")
+    read_back = BooleanField(_l("I read this note back to them and they agreed it says what they meant"))
 
 
 class OpenForm(ActionForm):
-    tell_writer = BooleanField("Let the writer know I have read it")
+    tell_writer = BooleanField(_l("Let the writer know I have read it"))
 
 
 REVIEW_CHOICES = {
-    "approve": "Approve it (removing anything ticked or listed above)",
-    "return": "Return it to the writer for changes",
-    "withhold": "Withhold it: it will never be passed on",
+    "approve": _l("Approve it (removing anything ticked or listed above)"),
+    "return": _l("Return it to the writer for changes"),
+    "withhold": _l("Withhold it: it will never be passed on"),
 }
 MAX_REASON_LENGTH = 200
 
 
 class ReviewForm(ActionForm):
     suggestion = TextListField(max_length=64, max_items=2_000)
-    checked = BooleanField("I have checked this: anything I unticked is safe to pass on")
+    checked = BooleanField(_l("I have checked this: anything I unticked is safe to pass on"))
     passages = TextAreaField(
-        "Other passages to remove",
-        validators=[Length(max=MAX_PART_LENGTH, message="Please keep the passages under 20,000 characters.")],
+        _l("Other passages to remove"),
+        validators=[Length(max=MAX_PART_LENGTH, message=_l("Please keep the passages under 20,000 characters."))],
     )
     passage_reason = StringField(
-        "Reason for removing those passages",
-        validators=[
-            Length(max=MAX_REASON_LENGTH, message=f"Please keep the reason to {MAX_REASON_LENGTH} characters.")
-        ],
+        _l("Reason for removing those passages"),
+        validators=[Length(max=MAX_REASON_LENGTH, message=_l("Please keep the reason to 200 characters."))],
     )
     decision = RadioField(
-        "What to do",
+        _l("What to do"),
         choices=_choices(REVIEW_CHOICES),
-        validators=[InputRequired("Please choose what to do with it.")],
+        validators=[InputRequired(_l("Please choose what to do with it."))],
         validate_choice=False,
     )
     message = TextAreaField(
-        "Message to the writer (needed to return or withhold)",
-        validators=[Length(max=MAX_PART_LENGTH, message="Please keep the message under 20,000 characters.")],
+        _l("Message to the writer (needed to return or withhold)"),
+        validators=[Length(max=MAX_PART_LENGTH, message=_l("Please keep the message under 20,000 characters."))],
     )
 
     def validate_decision(self, field: RadioField) -> None:
         if field.data not in REVIEW_CHOICES:
-            raise ValidationError("Please choose what to do with it.")
+            raise ValidationError(_l("Please choose what to do with it."))
 
 
 class ConsentForm(ActionForm):

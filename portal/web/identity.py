@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 
 from portal.extensions import login_manager
@@ -43,7 +44,7 @@ class SignedInUser(UserMixin):
 def init_app(app: Flask) -> None:
     login_manager.session_protection = "basic"
     login_manager.login_view = "auth.sign_in"
-    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message = _l("Please sign in to continue.")
 
     @login_manager.user_loader
     def load_user(session_token: str) -> SignedInUser | None:

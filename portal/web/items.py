@@ -5,21 +5,24 @@ from __future__ import annotations
 import uuid
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from portal import screening
-from portal.domain.enums import ItemKind, ItemState, Role
+from portal.domain.enums import ItemKind, ItemState, Language, Role
 from portal.domain.errors import DomainError
 from portal.domain.permissions import ItemAction
-from portal.domain.presentation import NOUNS
-from portal.domain.prompts import PROMPTS, WRITING_REMINDER
 from portal.runtime import unit_of_work
 from portal.services import letters
 from portal.services.casework import CaseContext
 from portal.web.access import roles
 from portal.web.exchange_context import actor, attempt
 from portal.web.forms import MAX_PART_LENGTH, ButtonForm, ConfirmForm, OpenForm, StartForm, WritingForm
-from portal.web.refusals import refusal
+from portal.web.i18n import current_language
+from portal.web.messages import refusal
+from portal.web.words import PROMPTS, WRITING_REMINDER
 
 bp = Blueprint("items", __name__, url_prefix="/cases/<uuid:case_id>/items")
 WRITERS = (Role.PARTICIPANT, Role.FACILITATOR)
@@ -69,6 +72,7 @@ def new(case_id: uuid.UUID) -> Response:
             kind,
             author if me.role == Role.FACILITATOR else None,
             _uuid_or_400(form.question_set.data),
+            language=current_language(),
             once=form.once.data,
         )
     except DomainError as problem:
@@ -85,18 +89,21 @@ def edit(case_id: uuid.UUID, item_id: uuid.UUID) -> Response | tuple[str, int]:
     errors: list[str] = []
     if form.validate_on_submit():
         try:
+            language = Language(form.language.data) if form.language.data else None
             if form.action.data == "submit":
-                letters.send(uow, actor(), case_id, item_id, form.part.data, once=form.once.data)
+                letters.send(uow, actor(), case_id, item_id, form.part.data, language=language, once=form.once.data)
             else:
-                letters.save_draft(uow, actor(), case_id, item_id, form.part.data, once=form.once.data)
+                letters.save_draft(
+                    uow, actor(), case_id, item_id, form.part.data, language=language, once=form.once.data
+                )
         except DomainError as problem:
             errors.append(refusal(problem))
         else:
             if form.action.data == "submit":
-                reading = letters.summary(uow, actor(), case_id, item_id)
-                flash(_sent_message(reading.context, reading.kind), "success")
-                return _back(reading.context)
-            flash("Your draft is saved. Only you can see it until you send it.", "success")
+                sent = letters.summary(uow, actor(), case_id, item_id)
+                flash(_sent_message(sent.context, sent.kind), "success")
+                return _back(sent.context)
+            flash(_("Your draft is saved. Only you can see it until you send it."), "success")
             return redirect(url_for("items.edit", case_id=case_id, item_id=item_id))
     errors += [message for field in form for message in field.errors if field.name != "csrf_token"]
     reading = letters.read(uow, actor(), case_id, item_id)
@@ -122,16 +129,30 @@ def edit(case_id: uuid.UUID, item_id: uuid.UUID) -> Response | tuple[str, int]:
         notes=notes,
         prompts=PROMPTS[author.side],
         reminder=WRITING_REMINDER,
-        noun=NOUNS[item.kind],
         max_length=MAX_PART_LENGTH,
+        writing_language=Language(form.language.data) if form.language.data else item.language,
     )
     return page, 400 if form.is_submitted() else 200
 
 
 def _sent_message(context: CaseContext, kind: ItemKind) -> str:
     if context.me is None:
-        return f"The {NOUNS[kind]} is sent for review."
-    return f"Your {NOUNS[kind]} is with your facilitator. They will read it before anything is passed on."
+        return {
+            ItemKind.LETTER: _("The letter is sent for review."),
+            ItemKind.QUESTION_SET: _("The questions are sent for review."),
+            ItemKind.ANSWERS: _("The answers are sent for review."),
+            ItemKind.SHUTTLE_NOTE: _("The note is sent for review."),
+        }[kind]
+    return {
+        ItemKind.LETTER: _("Your letter is with your facilitator. They will read it before anything is passed on."),
+        ItemKind.QUESTION_SET: _(
+            "Your questions are with your facilitator. They will read them before anything is passed on."
+        ),
+        ItemKind.ANSWERS: _(
+            "Your answers are with your facilitator. They will read them before anything is passed on."
+        ),
+        ItemKind.SHUTTLE_NOTE: _("The note is with your facilitator for review."),
+    }[kind]
 
 
 @bp.get("/<uuid:item_id>")
@@ -154,7 +175,7 @@ def _button(case_id: uuid.UUID, item_id: uuid.UUID, act, success: str, form: But
     if form.validate_on_submit():
         attempt(lambda: act(form), success)
     else:
-        flash("This form has expired. Please try again.", "error")
+        flash(_("This form has expired. Please try again."), "error")
     return redirect(url_for("items.show", case_id=case_id, item_id=item_id))
 
 
@@ -179,7 +200,7 @@ def hold(case_id: uuid.UUID, item_id: uuid.UUID) -> Response:
         case_id,
         item_id,
         lambda form: letters.ask_to_hold(unit_of_work(), actor(), case_id, item_id, once=form.once.data),
-        "Your facilitator will keep it for you until you ask for it.",
+        _("Your facilitator will keep it for you until you ask for it."),
     )
     return _back_to_case(case_id)
 
@@ -191,7 +212,7 @@ def destroy(case_id: uuid.UUID, item_id: uuid.UUID) -> Response:
         case_id,
         item_id,
         lambda form: letters.ask_to_destroy(unit_of_work(), actor(), case_id, item_id, once=form.once.data),
-        "It has been removed. You will not see it again.",
+        _("It has been removed. You will not see it again."),
     )
     return _back_to_case(case_id)
 
@@ -203,7 +224,7 @@ def take_back(case_id: uuid.UUID, item_id: uuid.UUID) -> Response:
         case_id,
         item_id,
         lambda form: letters.take_back(unit_of_work(), actor(), case_id, item_id, once=form.once.data),
-        "It is back with you as a draft. Nothing was passed on.",
+        _("It is back with you as a draft. Nothing was passed on."),
     )
 
 
@@ -213,7 +234,7 @@ def confirm(case_id: uuid.UUID, item_id: uuid.UUID) -> Response:
     """The participant agrees the note says what they meant, or the facilitator records it was read back."""
     form = ConfirmForm()
     if form.validate_on_submit() and actor().role == Role.FACILITATOR and not form.read_back.data:
-        flash("Please tick to confirm you read the note back to them and they agreed it.", "error")
+        flash(_("Please tick to confirm you read the note back to them and they agreed it."), "error")
         return redirect(url_for("items.show", case_id=case_id, item_id=item_id))
     return _button(
         case_id,
@@ -221,7 +242,7 @@ def confirm(case_id: uuid.UUID, item_id: uuid.UUID) -> Response:
         lambda form: letters.confirm(
             unit_of_work(), actor(), case_id, item_id, seen=form.seen.data, once=form.once.data
         ),
-        "Thank you. The note is confirmed.",
+        _("Thank you. The note is confirmed."),
         form,
     )
 
@@ -233,16 +254,31 @@ def submit(case_id: uuid.UUID, item_id: uuid.UUID) -> Response:
         case_id,
         item_id,
         lambda form: letters.submit(unit_of_work(), actor(), case_id, item_id, once=form.once.data),
-        "It is sent for review.",
+        _("It is sent for review."),
     )
 
 
-@bp.get("/<uuid:item_id>/print")
+@bp.get("/<uuid:item_id>/print", defaults={"code": None})
+@bp.get("/<uuid:item_id>/print/<code>")
 @roles(Role.FACILITATOR)
-def print_copy(case_id: uuid.UUID, item_id: uuid.UUID) -> Response | str:
-    """A released item as a plain letter, for someone in prison or without the internet."""
+def print_copy(case_id: uuid.UUID, item_id: uuid.UUID, code: str | None) -> Response | str:
+    """A released item as a plain letter, for someone in prison or without the internet. The words
+    printed around it are in the letter's own language unless the facilitator picks the other one,
+    whatever language the facilitator's own pages are in."""
     reading = letters.read(unit_of_work(), actor(), case_id, item_id)
     if reading.item.state != ItemState.RELEASED:
-        flash("Only an item that has been passed on can be printed for posting.", "error")
+        flash(_("Only an item that has been passed on can be printed for posting."), "error")
         return redirect(url_for("items.show", case_id=case_id, item_id=item_id))
-    return render_template("items/print.html", context=reading.context, reading=reading)
+    try:
+        printed_in = Language(code) if code else reading.item.language
+    except ValueError:
+        abort(404)
+    with force_locale(printed_in.value):
+        printed = render_template("items/_printed_letter.html", context=reading.context, reading=reading)
+    return render_template(
+        "items/print.html",
+        context=reading.context,
+        reading=reading,
+        printed=Markup(printed),  # noqa: S704 (rendered by an autoescaped template just above)
+        printed_in=printed_in,
+    )

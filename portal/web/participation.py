@@ -5,12 +5,11 @@ from __future__ import annotations
 import uuid
 
 from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from portal.domain.cases import Participant
-from portal.domain.consent import EXPLANATIONS, FORMAT_NAMES
 from portal.domain.enums import ConsentFormat, Role
-from portal.domain.presentation import NOUNS, SIDE_NAMES
 from portal.runtime import unit_of_work
 from portal.services import casework, letters
 from portal.services.casework import CaseContext
@@ -46,8 +45,7 @@ def inbox(case_id: uuid.UUID) -> str:
         entries=box.entries,
         writable=box.writable,
         to_answer=box.to_answer,
-        nouns=NOUNS,
-        other_side=SIDE_NAMES[me.side.other],
+        other_side=me.side.other,
     )
 
 
@@ -64,12 +62,11 @@ def consent(case_id: uuid.UUID) -> Response | str:
         except ValueError:
             abort(400)
         given = form.given.data == "yes"
-        name = FORMAT_NAMES[consent_format]
         attempt(
             lambda: casework.record_consent(
                 unit_of_work(), actor(), case_id, me.id, consent_format, given, once=form.once.data
             ),
-            f"You said yes to {name}." if given else f"You said no to {name}. That's fine.",
+            _consent_message(consent_format, given),
         )
         return redirect(url_for("participation.consent", case_id=case_id))
     if form.is_submitted():
@@ -77,8 +74,7 @@ def consent(case_id: uuid.UUID) -> Response | str:
     return render_template(
         "participation/consent.html",
         context=context,
-        explanations=EXPLANATIONS,
-        names=FORMAT_NAMES,
+        formats=list(ConsentFormat),
         current=casework.consents_of(context, me.id),
     )
 
@@ -104,6 +100,22 @@ def stop(case_id: uuid.UUID) -> Response | str:
             attempt(lambda: casework.withdraw(unit_of_work(), actor(), case_id, me.id, once=form.once.data), "")
         return redirect(url_for("participation.stop", case_id=case_id))
     return render_template("participation/stop.html", context=context)
+
+
+def _consent_message(consent_format: ConsentFormat, given: bool) -> str:
+    if given:
+        return {
+            ConsentFormat.LETTERS: _("You said yes to letters."),
+            ConsentFormat.QUESTIONS: _("You said yes to questions and answers."),
+            ConsentFormat.SHUTTLE: _("You said yes to messages through the facilitator."),
+            ConsentFormat.MEETING: _("You said yes to a meeting."),
+        }[consent_format]
+    return {
+        ConsentFormat.LETTERS: _("You said no to letters. That's fine."),
+        ConsentFormat.QUESTIONS: _("You said no to questions and answers. That's fine."),
+        ConsentFormat.SHUTTLE: _("You said no to messages through the facilitator. That's fine."),
+        ConsentFormat.MEETING: _("You said no to a meeting. That's fine."),
+    }[consent_format]
 
 
 def _me(context: CaseContext) -> Participant:

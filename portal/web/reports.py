@@ -9,7 +9,6 @@ from portal.runtime import unit_of_work
 from portal.services import reports
 from portal.web.access import roles
 from portal.web.exchange_context import actor
-from portal.web.forms import REFERRAL_SOURCES, STAGES
 
 bp = Blueprint("reports", __name__)
 
@@ -18,4 +17,4 @@ bp = Blueprint("reports", __name__)
 @roles(Role.MANAGER)
 def index():
     report = reports.service_report(unit_of_work(), actor().role)
-    return render_template("reports/index.html", report=report, stages=STAGES, sources=REFERRAL_SOURCES)
+    return render_template("reports/index.html", report=report)

@@ -7,22 +7,23 @@ from datetime import UTC
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from portal.domain.enums import ItemState, ReviewDecision, Role
 from portal.domain.errors import DomainError
 from portal.domain.permissions import ItemAction
+from portal.domain.redaction import FACILITATOR_REASON
 from portal.runtime import unit_of_work
 from portal.services import letters
 from portal.services.casework import CaseNotFound
 from portal.web.access import roles
 from portal.web.exchange_context import actor, attempt
 from portal.web.forms import REVIEW_CHOICES, ButtonForm, ReleaseForm, ReviewForm
-from portal.web.refusals import refusal
+from portal.web.messages import refusal
 
 bp = Blueprint("review", __name__)
 UK = ZoneInfo("Europe/London")
-DEFAULT_PASSAGE_REASON = "Removed by your facilitator"
 
 
 @bp.get("/review")
@@ -49,7 +50,7 @@ def review(case_id: uuid.UUID, item_id: uuid.UUID) -> Response | tuple[str, int]
             seen=form.seen.data,
             ticked=frozenset(form.suggestion.data),
             passages=form.passages.data or "",
-            passage_reason=(form.passage_reason.data or "").strip() or DEFAULT_PASSAGE_REASON,
+            passage_reason=(form.passage_reason.data or "").strip() or FACILITATOR_REASON,
             message=form.message.data or "",
             checked=bool(form.checked.data),
             once=form.once.data,
@@ -71,7 +72,7 @@ def review(case_id: uuid.UUID, item_id: uuid.UUID) -> Response | tuple[str, int]
         return _gone(case_id, errors)
     reading = page.reading
     if ItemAction.REVIEW not in reading.may and not errors:
-        flash(f"This {reading.noun} cannot be reviewed by you now.", "error")
+        flash(_("You cannot review this now."), "error")
         return redirect(url_for("items.show", case_id=case_id, item_id=item_id))
     # The page is drawn from the item as it is now: a decision made on it names this version.
     form.seen.data = reading.version
@@ -119,12 +120,12 @@ def highlighted(
 
 def _decision_message(decision: ReviewDecision, state: ItemState) -> str:
     if state == ItemState.AWAITING_SECOND_APPROVAL:
-        return "Your approval is recorded. Another facilitator must approve it before it can be passed on."
+        return _("Your approval is recorded. Another facilitator must approve it before it can be passed on.")
     return {
-        ReviewDecision.APPROVE: "Approved. You can pass it on now or at a set time.",
-        ReviewDecision.REDACT: "Approved with passages removed. Check the copy below before passing it on.",
-        ReviewDecision.RETURN: "Returned to the writer with your message.",
-        ReviewDecision.WITHHOLD: "Withheld. It will not be passed on; the writer sees your explanation.",
+        ReviewDecision.APPROVE: _("Approved. You can pass it on now or at a set time."),
+        ReviewDecision.REDACT: _("Approved with passages removed. Check the copy below before passing it on."),
+        ReviewDecision.RETURN: _("Returned to the writer with your message."),
+        ReviewDecision.WITHHOLD: _("Withheld. It will not be passed on. The writer sees your explanation."),
     }[decision]
 
 
@@ -138,7 +139,7 @@ def release(case_id: uuid.UUID, item_id: uuid.UUID) -> Response | tuple[str, int
         at = None
         if form.when.data == "later":
             if form.release_at.data is None:
-                form.release_at.errors = ["Choose the date and time to pass it on."]
+                form.release_at.errors = [_("Choose the date and time to pass it on.")]
             else:
                 at = form.release_at.data.replace(tzinfo=UK).astimezone(UTC)
         if not form.errors:
@@ -147,7 +148,9 @@ def release(case_id: uuid.UUID, item_id: uuid.UUID) -> Response | tuple[str, int
             except DomainError as problem:
                 form.form_errors.append(refusal(problem))
             else:
-                flash("It is passed on." if at is None else "It will be passed on at the time you chose.", "success")
+                flash(
+                    _("It is passed on.") if at is None else _("It will be passed on at the time you chose."), "success"
+                )
                 return redirect(url_for("cases.show", case_id=case_id))
     try:
         reading = letters.read(uow, actor(), case_id, item_id)
@@ -167,6 +170,6 @@ def lift_hold(case_id: uuid.UUID, item_id: uuid.UUID) -> Response:
     if form.validate_on_submit():
         attempt(
             lambda: letters.lift_hold(unit_of_work(), actor(), case_id, item_id, once=form.once.data),
-            "The hold is lifted. It is back in the review queue.",
+            _("The hold is lifted. It is back in the review queue."),
         )
     return redirect(url_for("cases.show", case_id=case_id))

@@ -6,7 +6,9 @@ import time
 from urllib.parse import parse_qsl
 
 from flask import Flask, Response, abort, current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, logout_user
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 CSP = "; ".join(
     [
@@ -81,7 +83,7 @@ def start_session_clock() -> None:
     session["last_seen"] = now
 
 
-def enforce_session_lifetime() -> object:
+def enforce_session_lifetime() -> WerkzeugResponse | None:
     """End a session idle too long or open too long; the cookie alone cannot extend it."""
     if request.endpoint == "static" or not current_user.is_authenticated:
         return None
@@ -93,7 +95,7 @@ def enforce_session_lifetime() -> object:
     if now - last_seen > idle_limit or now - started > absolute_limit:
         logout_user()
         session.clear()
-        flash("You were signed out because the page was left for a while. Please sign in again.", "info")
+        flash(_("You were signed out because the page was left for a while. Please sign in again."), "info")
         return redirect(url_for("auth.sign_in"))
     session["last_seen"] = now
     return None

@@ -24,12 +24,14 @@ from portal.domain.enums import (
     Stage,
     TakingPart,
 )
-from portal.domain.errors import DomainError, NotAllowed
+from portal.domain.errors import NotAllowed
+from portal.domain.problems import Problem
 from portal.services import accounts, agreements, casework
 from portal.services.casework import CaseContext, ParticipantDetails
 from portal.services.uow import UnitOfWork
 from portal.storage import models
 from tests.helpers import PASSWORD
+from tests.unit.refusals import refused
 
 PATH = (Stage.ASSESSMENT, Stage.PREPARATION, Stage.EXCHANGE, Stage.AGREEMENT, Stage.FOLLOW_UP)
 FENCE = "Repaint the blue fence at number 12"
@@ -150,10 +152,10 @@ def test_only_the_assigned_facilitator_drafts(uow, case):
 def test_the_agreement_is_drafted_only_at_the_agreement_stage(uow):
     facilitator, harmed = _account(uow, Role.FACILITATOR), _account(uow, Role.PARTICIPANT)
     early = open_case_at(uow, facilitator.user_id, harmed.user_id, Stage.EXCHANGE)
-    with pytest.raises(DomainError, match="agreement stage"):
+    with refused(Problem.AGREEMENT_STAGE):
         agreements.draft(uow, facilitator, early.case_id, ACTIONS, FOLLOW_UP)
     _move(uow, early, Stage.AGREEMENT)
-    with pytest.raises(DomainError, match="at least one action"):
+    with refused(Problem.AGREEMENT_NO_ACTIONS):
         agreements.draft(uow, facilitator, early.case_id, [], FOLLOW_UP)
     assert uow.session.scalars(select(models.Agreement)).all() == []
 
@@ -162,13 +164,13 @@ def test_the_agreement_is_drafted_only_at_the_agreement_stage(uow):
 
 
 def test_each_side_agrees_in_the_portal_or_through_the_facilitator(uow, case):
-    with pytest.raises(DomainError, match="no outcome agreement"):
+    with refused(Problem.AGREEMENT_NOT_YET):
         agreements.agree(uow, case.harmed_actor, case.case_id, Side.HARMED)
     agreements.draft(uow, case.facilitator, case.case_id, ACTIONS, FOLLOW_UP)
-    with pytest.raises(NotAllowed, match="the person responsible"):
+    with refused(Problem.AGREEMENT_NOT_YOUR_SIDE, NotAllowed, side=Side.RESPONSIBLE):
         agreements.agree(uow, case.harmed_actor, case.case_id, Side.RESPONSIBLE)
     agreements.agree(uow, case.harmed_actor, case.case_id, Side.HARMED)
-    with pytest.raises(DomainError, match="already agreed"):
+    with refused(Problem.AGREEMENT_ALREADY_AGREED, side=Side.HARMED):
         agreements.agree(uow, case.facilitator, case.case_id, Side.HARMED)
     agreements.agree(uow, case.facilitator, case.case_id, Side.RESPONSIBLE)
     uow.session.expire_all()
@@ -197,7 +199,7 @@ def test_a_participant_sees_the_agreement_but_only_agrees_for_their_own_side(uow
 
 def test_actions_are_tracked_to_done_once_both_sides_agree(uow, case):
     agreements.draft(uow, case.facilitator, case.case_id, ACTIONS, FOLLOW_UP)
-    with pytest.raises(DomainError, match="Both sides must agree"):
+    with refused(Problem.AGREEMENT_BOTH_MUST_AGREE):
         agreements.mark_done(uow, case.facilitator, case.case_id, 0, date(2030, 3, 9))
     agreements.agree(uow, case.harmed_actor, case.case_id, Side.HARMED)
     agreements.agree(uow, case.facilitator, case.case_id, Side.RESPONSIBLE)
@@ -208,9 +210,9 @@ def test_actions_are_tracked_to_done_once_both_sides_agree(uow, case):
         agreements.mark_done(uow, case.harmed_actor, case.case_id, 1, date(2030, 3, 9))
     _move(uow, case, Stage.FOLLOW_UP)  # tracking carries on after the agreement stage
     agreements.mark_done(uow, case.facilitator, case.case_id, 1, date(2030, 3, 9))
-    with pytest.raises(DomainError, match="already done"):
+    with refused(Problem.AGREEMENT_ACTION_DONE):
         agreements.mark_done(uow, case.facilitator, case.case_id, 1, date(2030, 3, 9))
-    with pytest.raises(DomainError, match="no such action"):
+    with refused(Problem.AGREEMENT_NO_SUCH_ACTION):
         agreements.mark_done(uow, case.facilitator, case.case_id, 2, date(2030, 3, 9))
     uow.session.expire_all()
     actions = agreements.current(uow, _as(uow, case, case.facilitator)).actions
@@ -247,7 +249,7 @@ def test_drafting_again_replaces_the_actions_and_clears_both_sides_agreement(uow
 
 
 def test_the_satisfaction_question_waits_for_the_case_to_close(uow, case):
-    with pytest.raises(DomainError, match="closing"):
+    with refused(Problem.SATISFACTION_AT_CLOSING):
         agreements.answer_satisfaction(uow, case.harmed_actor, case.case_id, case.harmed, 4)
     assert agreements.may_answer_for(uow, _as(uow, case, case.harmed_actor)) == []
 
@@ -255,7 +257,7 @@ def test_the_satisfaction_question_waits_for_the_case_to_close(uow, case):
 @pytest.mark.parametrize("score", [0, 6])
 def test_the_score_is_from_1_to_5(uow, case, score):
     _move(uow, case, Stage.FOLLOW_UP)
-    with pytest.raises(DomainError, match="1 to 5"):
+    with refused(Problem.SATISFACTION_SCORE):
         agreements.answer_satisfaction(uow, case.harmed_actor, case.case_id, case.harmed, score)
     assert uow.session.scalars(select(models.SatisfactionAnswer)).all() == []
 
@@ -270,7 +272,7 @@ def test_a_participant_answers_once_and_the_comment_is_sealed(uow, case):
     assert comment.encode() not in raw and b"sorry" not in raw
     assert agreements.has_answered(uow, as_participant, case.harmed)
     assert agreements.may_answer_for(uow, _as(uow, case, case.harmed_actor)) == []
-    with pytest.raises(DomainError, match="already been answered"):
+    with refused(Problem.SATISFACTION_ALREADY):
         agreements.answer_satisfaction(uow, case.harmed_actor, case.case_id, case.harmed, 5)
     [answer] = agreements.satisfaction_answers(uow, _as(uow, case, case.facilitator))
     assert (answer.participant_id, answer.score, answer.comment, answer.by_facilitator) == (

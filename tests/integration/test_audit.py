@@ -43,7 +43,7 @@ def test_an_edited_event_is_named(uow):
     _without_guard(uow, "UPDATE audit_events SET outcome = 'failure' WHERE id = :id", id=target)
     report = audit.verify(uow)
     assert report.first_broken_id == target
-    assert "changed" in report.reason
+    assert report.reason == audit.BREAK_CONTENT
 
 
 def test_a_removed_event_breaks_the_link_of_the_next(uow):

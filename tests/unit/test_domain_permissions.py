@@ -28,7 +28,9 @@ from portal.domain.permissions import (
     require,
     view_item,
 )
+from portal.domain.problems import Problem
 from portal.domain.redaction import REMOVED_MARKER, Redaction
+from tests.unit.refusals import refused
 
 
 def uid(n: int) -> UUID:
@@ -202,8 +204,11 @@ def test_refusals_say_whether_it_is_who_or_when():
     with pytest.raises(DomainError) as when:
         require(ItemAction.TAKE_BACK, item, case, ACTORS[ItemRelation.AUTHOR])
     assert not isinstance(when.value, NotAllowed)
-    assert str(when.value) == "This letter has already been passed on, so you can't take it back."
-    with pytest.raises(NotAllowed, match=r"^You can't take this letter back\.$"):
+    assert (when.value.problem, when.value.params) == (
+        Problem.ITEM_NOT_NOW,
+        {"action": ItemAction.TAKE_BACK, "kind": ItemKind.LETTER, "state": ItemState.RELEASED},
+    )
+    with refused(Problem.ITEM_NOT_YOURS, NotAllowed, action=ItemAction.TAKE_BACK):
         require(ItemAction.TAKE_BACK, item, case, ACTORS[ItemRelation.RECIPIENT])
 
 

@@ -3,6 +3,7 @@
 import pytest
 
 from portal.domain.errors import DomainError
+from portal.domain.problems import Problem
 from portal.domain.redaction import (
     REMOVED_MARKER,
     Redaction,
@@ -12,13 +13,15 @@ from portal.domain.redaction import (
     uncovered_terms,
     validate_redactions,
 )
+from tests.unit.refusals import refused
 
 M = REMOVED_MARKER
 TEXT = "Sam lives on Oak Road in Leeds"
 
 
-def test_the_marker_reads_plainly():
-    assert REMOVED_MARKER == "[removed by your facilitator]"
+def test_the_marker_is_a_character_no_one_can_type():
+    """The web refuses control characters, so a letter can never fake a removal (or hide one)."""
+    assert REMOVED_MARKER.startswith("\x00") and REMOVED_MARKER.endswith("\x00")
 
 
 @pytest.mark.parametrize(
@@ -51,13 +54,13 @@ def test_merged_passages_keep_every_reason_once():
     ("start", "end"), [(-1, 3), (3, 3), (5, 2), (0, len(TEXT) + 1)], ids=["before", "empty", "reversed", "after"]
 )
 def test_a_passage_must_lie_inside_the_text(start, end):
-    with pytest.raises(DomainError, match="part of the text"):
+    with refused(Problem.REVIEW_PASSAGE_OUTSIDE):
         normalise(TEXT, [Redaction(start, end, "x")])
 
 
 @pytest.mark.parametrize("reason", ["", "   "])
 def test_every_passage_needs_a_reason(reason):
-    with pytest.raises(DomainError, match="reason"):
+    with refused(Problem.REVIEW_REASON_NEEDED):
         normalise(TEXT, [Redaction(0, 3, reason)])
 
 

@@ -432,22 +432,14 @@ def test_restorative_notes(text: str, kind: str) -> None:
     notes = writer_notes(text)
     assert [n.kind for n in notes] == [kind]
     note = notes[0]
+    assert note.start is not None and note.end is not None and note.start < note.end
     assert note.start is not None and note.end is not None
-    assert note.message and text[note.start : note.end].lower() not in note.message.lower()
 
 
 def test_one_note_per_identifying_category_not_per_finding() -> None:
     text = "Ring 07700 900431 or 07700 900432, or mum on 0121 496 0001."
     notes = [n for n in writer_notes(text) if n.kind == "phone"]
-    assert notes == [
-        WriterNote(
-            "phone",
-            "This looks like a phone number. Your facilitator will remove contact details before your "
-            "letter is passed on.",
-            5,
-            17,
-        )
-    ]
+    assert notes == [WriterNote("phone", 5, 17)]
 
 
 def test_notes_for_identifying_details_and_contact_requests() -> None:
@@ -470,13 +462,6 @@ def test_no_note_on_a_clean_letter() -> None:
     )
     assert writer_notes(text) == []
     assert screen(text) == []
-
-
-def test_note_messages_are_plain_and_never_quote_the_letter() -> None:
-    text = "Please forgive me. I was drunk. It was only money. You made me angry."
-    for note in writer_notes(text):
-        assert "forgive me" not in note.message and "drunk" not in note.message
-        assert len(note.message) < 220
 
 
 # --- CLI -----------------------------------------------------------------------------------

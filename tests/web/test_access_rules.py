@@ -19,6 +19,7 @@ PUBLIC = {
     "auth.set_up_authenticator",
     "auth.join",
     "auth.leave",  # leaving quickly must always work, signed in or not
+    "language.switch",  # English or Cymraeg, before signing in too
 }
 
 

@@ -92,8 +92,8 @@ def test_a_decision_made_on_an_old_page_is_refused_with_what_the_other_decided_a
     page = late.get_data(as_text=True)
     assert late.status_code == 400
     assert (
-        "Someone else decided on this letter while you were reading it: "
-        "it was withheld and will not be passed on." in page
+        "Someone else decided on this letter while you were reading it. "
+        "It was withheld and will not be passed on." in page
     )
     assert "My own note that I typed" in page  # what they typed is still there
     assert _state(app, letter) == ItemState.WITHHELD
@@ -219,6 +219,6 @@ def test_approving_a_letter_just_returned_to_its_writer_tells_the_facilitator_an
     late = other.post(f"/cases/{case}/items/{letter}/review", {"decision": "approve", "suggestion": []})
     assert late.status_code == 302 and late.location.endswith(f"/cases/{case}")
     page = other.get(late.location).get_data(as_text=True)
-    assert "it was returned to the writer for changes" in page
+    assert "It was returned to the writer for changes." in page
     assert _state(app, letter) == ItemState.RETURNED
     assert _events(app, "item.review.approve", letter) == 0

@@ -38,7 +38,13 @@ def test_a_participant_of_another_case_gets_404_everywhere(app, other_case_world
     world, letter, outsider_world = other_case_world
     outsider = Browser(app.test_client())
     sign_in(app, outsider, outsider_world["harmed"].account)
-    values = {"case_id": world.case_id, "item_id": letter, "participant_id": world["harmed"].participant_id, "index": 0}
+    values = {
+        "case_id": world.case_id,
+        "item_id": letter,
+        "participant_id": world["harmed"].participant_id,
+        "index": 0,
+        "code": "cy",
+    }
     outsider.get(f"/cases/{outsider_world.case_id}/inbox")
     token = outsider.csrf_token()
     checked = []

@@ -21,7 +21,7 @@ def test_the_report_counts_cases_and_items_without_content(app):
     sign_in(app, manager, make_account(app, Role.MANAGER))
     page = manager.get("/reports").get_data(as_text=True)
     assert '<td data-label="Kind">Exchange</td><td data-label="Number">1</td>' in page
-    assert '<td data-label="Kind">Released</td><td data-label="Number">1</td>' in page
+    assert '<td data-label="Kind">Passed on</td><td data-label="Number">1</td>' in page
     assert "0.0 days" in page
     assert "Words that must stay out" not in page and "CR/0001/26" not in page
 

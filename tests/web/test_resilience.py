@@ -16,6 +16,7 @@ from portal import create_app
 from portal.config import PROJECT_ROOT
 from portal.domain.enums import Role, Side
 from portal.domain.errors import DomainError
+from portal.domain.problems import Problem
 from portal.runtime import unit_of_work
 from portal.services.casework import CaseNotFound
 from portal.storage.db import EXTENSION_KEY
@@ -73,7 +74,7 @@ def test_a_refusal_no_view_expected_is_a_calm_page_and_another_cases_id_is_not_f
     @app.get("/refused")
     @public
     def refused():
-        raise DomainError("This case is closed.")
+        raise DomainError(Problem.CASE_CLOSED)
 
     @app.get("/elsewhere")
     @public

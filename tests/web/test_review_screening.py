@@ -31,7 +31,7 @@ def _state(app, item_id):
 def test_a_phone_number_is_a_ticked_suggestion_and_the_recipient_never_sees_it(app):
     world, letter, facilitator = _setup(app, f"You can call me on {PHONE} any time.")
     page = facilitator.get(f"/cases/{world.case_id}/items/{letter}/review").get_data(as_text=True)
-    assert f"“{PHONE}”: phone" in page
+    assert f'“<span lang="en-GB">{PHONE}</span>”: phone number' in page
     assert 'name="suggestion" value="0:' in page and "checked" in page.split('name="suggestion"')[1].split(">")[0]
     decide(facilitator, world.case_id, letter, "approve")
     release_now(facilitator, world.case_id, letter)
@@ -57,7 +57,7 @@ def test_leaving_a_finding_in_needs_an_explicit_check_which_is_audited(app):
 def test_a_sensitive_term_can_never_be_left_in(app):
     world, letter, facilitator = _setup(app, "Hannah is my name and I live on Elm Street.")
     page = facilitator.get(f"/cases/{world.case_id}/items/{letter}/review").get_data(as_text=True)
-    assert "sensitive term" in page
+    assert "a name or place that must stay private" in page
     refused = decide(facilitator, world.case_id, letter, "approve", suggestion=[], checked="yes")
     assert refused.status_code == 400 and "must never reach the other side" in refused.get_data(as_text=True)
     assert _state(app, letter) == ItemState.SUBMITTED
@@ -96,7 +96,7 @@ def test_a_decision_never_applies_to_words_that_changed_after_the_page_was_opene
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "Someone else decided on this letter while you were reading it: it was sent for review again" in page
+    assert "Someone else decided on this letter while you were reading it. It was sent for review again." in page
     assert _state(app, letter) == ItemState.SUBMITTED
 
 
@@ -117,7 +117,7 @@ def test_a_release_never_passes_on_a_copy_other_than_the_one_previewed(app):
 
     refused = first.client.post(url, data={"csrf_token": token, "when": "now", "seen": previewed})
     assert refused.status_code == 400
-    assert "Someone else decided on this letter while you were reading it: it was approved" in refused.get_data(
+    assert "Someone else decided on this letter while you were reading it. It was approved." in refused.get_data(
         as_text=True
     )
     assert _state(app, letter) == ItemState.APPROVED

@@ -1,4 +1,7 @@
-"""What participants read: attribution lines, status labels, the inbox, and the prompts."""
+"""What participants read: attribution lines, status labels, the inbox, and the prompts.
+
+The domain decides what may be said (as codes); these tests read it as the English pages say it.
+"""
 
 from dataclasses import fields, replace
 from datetime import datetime
@@ -6,14 +9,45 @@ from uuid import UUID
 
 import pytest
 
+from portal.domain import presentation
 from portal.domain.actors import Actor
 from portal.domain.cases import Case, Participant
-from portal.domain.enums import ItemKind, ItemState, ParticipantRole, RiskLevel, Role, Side, Stage, TakingPart
+from portal.domain.enums import (
+    ConsentFormat,
+    ItemKind,
+    ItemState,
+    ParticipantRole,
+    RiskLevel,
+    Role,
+    Side,
+    Stage,
+    TakingPart,
+)
 from portal.domain.errors import NotAllowed
 from portal.domain.inbox import InboxEntry, inbox
 from portal.domain.items import Confirmation, Item
-from portal.domain.presentation import attribution, reader_label, writer_label
-from portal.domain.prompts import PROMPTS, WRITING_REMINDER
+from portal.domain.redaction import REMOVED_MARKER
+from portal.screening import writer_notes
+from portal.web import words
+from portal.web.words import PROMPTS, WRITING_REMINDER
+
+
+@pytest.fixture(autouse=True)
+def english(app):
+    with app.test_request_context():
+        yield
+
+
+def attribution(shown: Item, author: Participant) -> tuple[str, ...]:
+    return tuple(words.attribution(line) for line in presentation.attribution(shown, author))
+
+
+def writer_label(shown: Item) -> str:
+    return words.label(presentation.writer_label(shown), shown.kind)
+
+
+def reader_label(shown: Item) -> str:
+    return words.label(presentation.reader_label(shown), shown.kind)
 
 
 def uid(n: int) -> UUID:
@@ -165,7 +199,9 @@ def test_a_supporter_sees_what_their_side_received_and_nothing_else():
         uid(100 + n) for n, state in enumerate(ItemState) if state in RECEIVABLE
     } | {uid(300)}
     from_proxy = next(e for e in entries if e.item_id == uid(300))
-    assert from_proxy.attribution == ("Written by her son on behalf of the person harmed",)
+    assert tuple(words.attribution(a) for a in from_proxy.attribution) == (
+        "Written by her son on behalf of the person harmed",
+    )
 
 
 def test_an_item_kept_for_the_reader_is_listed_but_not_readable():
@@ -174,7 +210,7 @@ def test_an_item_kept_for_the_reader_is_listed_but_not_readable():
     assert entries[kept].can_view is False
     delivered = uid(100 + list(ItemState).index(ItemState.RELEASED))
     assert entries[delivered].can_view is True
-    assert entries[delivered].label == "You have a letter. Open it when you're ready."
+    assert words.label(entries[delivered].label, ItemKind.LETTER) == "You have a letter. Open it when you're ready."
 
 
 def test_inbox_entries_carry_no_text():
@@ -198,13 +234,13 @@ def test_someone_offline_has_no_inbox_even_with_an_old_account():
 
 
 def test_prompts_for_the_person_harmed_cover_what_happened_its_effects_needs_and_questions():
-    text = " ".join(f"{p.question} {p.hint}" for p in PROMPTS[Side.HARMED]).lower()
+    text = " ".join(f"{question} {hint}" for question, hint in PROMPTS[Side.HARMED]).lower()
     for topic in ("what happened", "affected", "feelings", "health", "money", "friends", "need", "ask"):
         assert topic in text, topic
 
 
 def test_prompts_for_the_person_responsible_follow_the_restorative_questions():
-    questions = [p.question for p in PROMPTS[Side.RESPONSIBLE]]
+    questions = [str(question) for question, _hint in PROMPTS[Side.RESPONSIBLE]]
     assert questions == [
         "What happened?",
         "What were you thinking at the time?",
@@ -216,7 +252,33 @@ def test_prompts_for_the_person_responsible_follow_the_restorative_questions():
 
 @pytest.mark.parametrize("side", list(Side))
 def test_prompt_hints_are_short(side):
-    for prompt in PROMPTS[side]:
-        for sentence in prompt.hint.split("."):
+    for _question, hint in PROMPTS[side]:
+        for sentence in str(hint).split("."):
             assert len(sentence.split()) <= 14, sentence
-    assert "names" in WRITING_REMINDER
+    assert "names" in str(WRITING_REMINDER)
+
+
+@pytest.mark.parametrize("consent_format", list(ConsentFormat))
+def test_consent_explanations_are_short_plain_sentences(consent_format):
+    text = words.explanation(consent_format)
+    sentences = [s for s in text.replace("?", ".").split(".") if s.strip()]
+    assert len(sentences) >= 4
+    assert max(len(s.split()) for s in sentences) <= 14
+    assert "stop at any time" in text
+
+
+def test_the_writers_notes_are_plain_short_and_never_quote_the_letter():
+    text = "Please forgive me. I was drunk. It was only money. You made me angry. Ring me on 07700 900461."
+    notes = writer_notes(text)
+    assert {n.kind for n in notes} >= {"forgiveness", "excuse", "minimising", "blame", "phone"}
+    for note in notes:
+        message = words.writer_note(note.kind)
+        assert "forgive me" not in message and "drunk" not in message and "07700" not in message
+        assert len(message) < 220
+
+
+def test_a_removed_passage_reads_plainly_in_the_readers_language():
+    marked = words.with_markers(f"Gwelais i chi ger {REMOVED_MARKER} <b>.")
+    assert marked == (
+        'Gwelais i chi ger <span class="removed-marker" lang="en-GB">[removed by your facilitator]</span> &lt;b&gt;.'
+    )

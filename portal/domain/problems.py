@@ -1,0 +1,123 @@
+"""Why a rule stops an action: a fixed list of codes, each with the parameters it names.
+
+The domain and the services speak only in these codes; the web layer turns each one (with
+its parameters: the item's kind, its state, the action tried, a side, some terms) into one
+whole sentence in the person's language. A test fails if a code has no sentence.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Problem(StrEnum):
+    # Cases and people
+    CASE_CLOSED = "case.closed"
+    CASE_NOT_FACILITATOR = "case.not-facilitator"  # only an assigned facilitator may do this
+    CASE_ONLY_FACILITATOR_OPENS = "case.only-facilitator-opens"
+    CASE_CANNOT_MOVE = "case.cannot-move"  # params: from_stage, to_stage
+    CASE_EXCHANGE_BLOCKED = "case.exchange-blocked"  # params: blockers (tuple of Blocker)
+    CASE_SOMEONE_MUST_REJOIN = "case.someone-must-rejoin"
+    REFERRAL_REFERENCE_MISSING = "referral.reference-missing"
+    REFERRAL_OFFENCE_MISSING = "referral.offence-missing"
+    REFERRAL_OFFENCE_AFTER_REFERRAL = "referral.offence-after-referral"
+    PERSON_NAME_MISSING = "person.name-missing"
+    PERSON_PROXY_NEEDS_RELATIONSHIP = "person.proxy-needs-relationship"
+    PERSON_NOT_IN_CASE = "person.not-in-case"
+    PERSON_ALREADY_HAS_ACCOUNT = "person.already-has-account"
+    PERSON_TAKES_PART_OFFLINE = "person.takes-part-offline"
+    PERSON_HAS_NO_ACCOUNT = "person.has-no-account"
+    PERSON_NAMES_FOR_FACILITATORS = "person.names-for-facilitators"
+    FACILITATOR_NOT_ASSIGNABLE = "facilitator.not-assignable"
+    FACILITATOR_ALREADY_ASSIGNED = "facilitator.already-assigned"
+    # Consent, stopping, rejoining
+    CONSENT_NOT_YOURS = "consent.not-yours"
+    CONSENT_REJOIN_FIRST = "consent.rejoin-first"
+    CONSENT_GIVEN_IN_PORTAL = "consent.given-in-portal"
+    WITHDRAW_NOT_YOURS = "withdraw.not-yours"
+    WITHDRAW_ALREADY = "withdraw.already"
+    REJOIN_STILL_TAKING_PART = "rejoin.still-taking-part"
+    # Items: who may act, and when (params: action, kind, state)
+    ITEM_NOT_YOURS = "item.not-yours"  # params: action, kind
+    ITEM_NOT_NOW = "item.not-now"  # params: action, kind, state
+    ITEM_STALE = "item.stale"  # params: kind, state (what someone else just made of it)
+    ITEM_CANNOT_WRITE_HERE = "item.cannot-write-here"  # params: kind
+    ITEM_CHOOSE_AUTHOR = "item.choose-author"
+    ITEM_QUESTIONS_FROM_HARMED = "item.questions-from-harmed"
+    ITEM_ANSWERS_FROM_RESPONSIBLE = "item.answers-from-responsible"
+    ITEM_ANSWERS_NEED_QUESTIONS = "item.answers-need-questions"
+    ITEM_QUESTIONS_NOT_PASSED_ON = "item.questions-not-passed-on"
+    ITEM_VICTIM_LED = "item.victim-led"  # params: kind
+    ITEM_ONE_PIECE = "item.one-piece"  # params: kind
+    ITEM_ONE_ANSWER_EACH = "item.one-answer-each"
+    ITEM_TOO_MANY_QUESTIONS = "item.too-many-questions"  # params: limit
+    ITEM_NOTHING_TO_CONFIRM = "item.nothing-to-confirm"
+    ITEM_NOT_CONFIRMED = "item.not-confirmed"
+    ITEM_EMPTY = "item.empty"  # params: kind
+    ITEM_NO_QUESTIONS = "item.no-questions"
+    ITEM_NO_ANSWERS = "item.no-answers"
+    # Review and release
+    REVIEW_MESSAGE_NEEDED = "review.message-needed"
+    REVIEW_ALREADY_APPROVED = "review.already-approved"  # params: kind
+    REVIEW_NOTHING_MARKED = "review.nothing-marked"
+    REVIEW_APPROVE_WITH_REMOVALS = "review.approve-with-removals"
+    REVIEW_FINDINGS_LEFT_IN = "review.findings-left-in"
+    REVIEW_PASSAGE_NOT_FOUND = "review.passage-not-found"  # params: passage
+    REVIEW_REASON_NEEDED = "review.reason-needed"
+    REVIEW_PASSAGE_OUTSIDE = "review.passage-outside"
+    REVIEW_TERMS_LEFT_IN = "review.terms-left-in"  # params: terms
+    RELEASE_TIME_PAST = "release.time-past"
+    RELEASE_NOT_DUE = "release.not-due"  # params: kind
+    RELEASE_CASE_PAUSED = "release.case-paused"
+    RELEASE_STAGE = "release.stage"
+    RELEASE_WRITER_STOPPED = "release.writer-stopped"
+    RELEASE_NOTE_NEEDS_OTHER_APPROVER = "release.note-needs-other-approver"
+    RELEASE_SECOND_APPROVAL = "release.second-approval"
+    RELEASE_NO_CONSENT = "release.no-consent"  # params: side, format
+    HOLD_RESUME_FIRST = "hold.resume-first"
+    # Lists only some may see
+    INBOX_PARTICIPANTS_ONLY = "inbox.participants-only"
+    LIST_FACILITATORS_ONLY = "list.facilitators-only"
+    LIST_STAFF_ONLY = "list.staff-only"
+    HISTORY_FACILITATORS_ONLY = "history.facilitators-only"
+    REPORTS_MANAGERS_ONLY = "reports.managers-only"
+    # The outcome agreement and satisfaction
+    AGREEMENT_NOT_YET = "agreement.not-yet"
+    AGREEMENT_STAGE = "agreement.stage"
+    AGREEMENT_NO_ACTIONS = "agreement.no-actions"
+    AGREEMENT_TERMS_LEFT_IN = "agreement.terms-left-in"  # params: terms
+    AGREEMENT_AGREE_STAGE = "agreement.agree-stage"
+    AGREEMENT_NOT_YOUR_SIDE = "agreement.not-your-side"  # params: side
+    AGREEMENT_ALREADY_AGREED = "agreement.already-agreed"  # params: side
+    AGREEMENT_BOTH_MUST_AGREE = "agreement.both-must-agree"
+    AGREEMENT_NO_SUCH_ACTION = "agreement.no-such-action"
+    AGREEMENT_ACTION_DONE = "agreement.action-done"
+    SATISFACTION_AT_CLOSING = "satisfaction.at-closing"
+    SATISFACTION_NOT_YOURS = "satisfaction.not-yours"
+    SATISFACTION_SCORE = "satisfaction.score"
+    SATISFACTION_ALREADY = "satisfaction.already"
+    SATISFACTION_STAFF_ONLY = "satisfaction.staff-only"
+    # Accounts and invitations
+    ACCOUNT_EMAIL_TAKEN = "account.email-taken"
+    ACCOUNT_NO_AUTHENTICATOR = "account.no-authenticator"
+    ACCOUNT_STAFF_NEED_AUTHENTICATOR = "account.staff-need-authenticator"
+    ACCOUNT_WRONG_PASSWORD = "account.wrong-password"  # noqa: S105 - a code, not a password
+    ACCOUNT_NO_SUCH = "account.no-such"
+    ACCOUNT_NOT_YOURSELF = "account.not-yourself"
+    PASSWORD_TOO_SHORT = "password.too-short"  # noqa: S105 - a code, not a password
+    PASSWORD_TOO_LONG = "password.too-long"  # noqa: S105 - a code, not a password
+    PASSWORD_TOO_COMMON = "password.too-common"  # noqa: S105 - a code, not a password
+    INVITE_ROLE = "invite.role"
+    INVITATION_UNKNOWN = "invitation.unknown"
+    INVITATION_USED = "invitation.used"
+    INVITATION_EXPIRED = "invitation.expired"
+    INVITATION_SUPERSEDED = "invitation.superseded"
+
+
+class Blocker(StrEnum):
+    """What still stands between a case and the exchange."""
+
+    RISK_NOT_ASSESSED = "risk-not-assessed"
+    HARMED_NO_CONSENT = "harmed-no-consent"
+    RESPONSIBLE_NO_CONSENT = "responsible-no-consent"
+    NO_COMMON_FORMAT = "no-common-format"
