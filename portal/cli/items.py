@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from portal.runtime import unit_of_work
-from portal.services import letters
+from portal.services import reviewing
 
 group = AppGroup("items", help="Letters, questions and notes.")
 
@@ -14,4 +14,4 @@ group = AppGroup("items", help="Letters, questions and notes.")
 @group.command("deliver-due")
 def deliver_due() -> None:
     """Every check runs again at delivery: a case paused since scheduling delivers nothing."""
-    click.echo(f"Passed on {letters.deliver_due(unit_of_work())} scheduled items.")
+    click.echo(f"Passed on {reviewing.deliver_due(unit_of_work())} scheduled items.")

@@ -16,7 +16,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from portal.runtime import unit_of_work
-from portal.services import letters
+from portal.services import reviewing
 
 group = AppGroup("worker", help="The background worker.")
 log = logging.getLogger(__name__)
@@ -26,7 +26,7 @@ def run_jobs_once() -> int:
     """One pass over every job; returns how many items were passed on."""
     with current_app.app_context():
         try:
-            return letters.deliver_due(unit_of_work())
+            return reviewing.deliver_due(unit_of_work())
         finally:
             unit_of_work().rollback()
 

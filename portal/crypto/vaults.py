@@ -62,6 +62,13 @@ class CaseVault:
     def open_review_message(self, item_id: UUID, sealed: bytes) -> str:
         return self._open("items", item_id, "message", sealed)
 
+    def seal_review_note(self, item_id: UUID, text: str) -> bytes:
+        """One approver's note to the next, read only by the case's facilitators."""
+        return self._seal("items", item_id, "review_note", text)
+
+    def open_review_note(self, item_id: UUID, sealed: bytes) -> str:
+        return self._open("items", item_id, "review_note", sealed)
+
     def seal_case_detail(self, field: str, text: str) -> bytes:
         return self._seal("cases", self.case_id, field, text)
 

@@ -66,6 +66,7 @@ class AuditAction(StrEnum):
     ITEM_REVIEW_RETURN = "item.review.return"
     ITEM_REVIEW_WITHHOLD = "item.review.withhold"
     ITEM_FINDINGS_LEFT_IN = "item.review.findings-left-in"
+    ITEM_REVIEW_CHANGE = "item.review.change"  # an approver changed the removals: earlier approvals lapse
     ITEM_SCHEDULE = "item.schedule"
     ITEM_RELEASE = "item.release"
     ITEM_LIFT_HOLD = "item.lift-hold"

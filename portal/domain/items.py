@@ -80,6 +80,7 @@ class Item:
     redactions: tuple[Redaction, ...] = ()
     approved_by: tuple[UUID, ...] = ()
     message: str = ""  # the facilitator's message to the writer when returned or withheld
+    review_note: str = ""  # the latest approver's note for the facilitator who approves next
     release_at: datetime | None = None
     released_at: datetime | None = None
     opened_at: datetime | None = None
@@ -209,15 +210,24 @@ def review(
     *,
     redactions: Sequence[Redaction] = (),
     message: str = "",
+    note: str = "",
 ) -> Item:
-    """A facilitator's decision; approving (with or without redactions) counts once per facilitator."""
+    """A facilitator's decision. Approving names the whole set of removals: the same set as the
+    approvals so far adds this facilitator's approval; a different set is a change, and every
+    earlier approval must be given again on the new copy (nothing changes under someone's name)."""
     require(ItemAction.REVIEW, item, case, actor)
     if decision in (ReviewDecision.RETURN, ReviewDecision.WITHHOLD):
         if not message.strip():
             raise DomainError(Problem.REVIEW_MESSAGE_NEEDED)
         if decision == ReviewDecision.RETURN:
             return replace(
-                item, state=ItemState.RETURNED, message=message.strip(), redactions=(), approved_by=(), release_at=None
+                item,
+                state=ItemState.RETURNED,
+                message=message.strip(),
+                redactions=(),
+                approved_by=(),
+                review_note="",
+                release_at=None,
             )
         return replace(item, state=ItemState.WITHHELD, message=message.strip(), release_at=None)
     if actor.user_id in item.approved_by:
@@ -226,17 +236,28 @@ def review(
         raise DomainError(Problem.REVIEW_NOTHING_MARKED)
     if decision == ReviewDecision.APPROVE and redactions:
         raise DomainError(Problem.REVIEW_APPROVE_WITH_REMOVALS)
-    merged = redaction.validate_redactions(item.parts, (*item.redactions, *redactions))
+    merged = redaction.validate_redactions(item.parts, redactions)
     _check_sensitive_terms(item.parts, merged, case, case.participant(item.author_id))
-    approved = replace(item, redactions=merged, approved_by=(*item.approved_by, actor.user_id), release_at=None)
+    approvals = (actor.user_id,) if changes_review(item, merged) else (*item.approved_by, actor.user_id)
+    approved = replace(item, redactions=merged, approved_by=approvals, review_note=note.strip(), release_at=None)
     state = ItemState.APPROVED if approvals_complete(approved, case) else ItemState.AWAITING_SECOND_APPROVAL
     return replace(approved, state=state)
 
 
+def changes_review(item: Item, redactions: Sequence[Redaction]) -> bool:
+    """Whether approving with these removals changes what earlier approvers agreed to."""
+    return bool(item.approved_by) and tuple(redactions) != item.redactions
+
+
+def approvals_needed(case: Case) -> int:
+    """Two different facilitators approve everything in a high-risk case; one otherwise."""
+    return 2 if case.risk_level == RiskLevel.HIGH else 1
+
+
 def approvals_complete(item: Item, case: Case) -> bool:
-    """One approval; two different facilitators in a high-risk case; never only a note's writer."""
+    """Enough approvals by different facilitators, and never only by a note's writer."""
     approvers = set(item.approved_by)
-    if len(approvers) < (2 if case.risk_level == RiskLevel.HIGH else 1):
+    if len(approvers) < approvals_needed(case):
         return False
     return item.kind != ItemKind.SHUTTLE_NOTE or bool(approvers - {item.entered_by, *item.writers})
 

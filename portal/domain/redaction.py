@@ -123,6 +123,64 @@ def uncovered_terms(parts: Sequence[str], redactions: Sequence[Redaction], terms
     return tuple(found)
 
 
+# Copying from a page can change a passage's look but not its words: runs of spaces and line
+# breaks, curly or straight quotes, dashes, and the three dots of an ellipsis.
+_SAME_CHARACTER = str.maketrans(
+    {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}
+)
+
+
+def _loosely(text: str) -> tuple[str, list[int]]:
+    """The text as it is compared with a pasted passage, and where each of its characters came from."""
+    out: list[str] = []
+    origin: list[int] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char.isspace():
+            j = i
+            while j < len(text) and text[j].isspace():
+                j += 1
+            out.append(" ")
+            origin.append(i)
+            i = j
+            continue
+        if char == "\u2026":  # an ellipsis character, compared as three dots
+            out.extend("...")
+            origin.extend((i, i, i))
+        else:
+            out.append(char.translate(_SAME_CHARACTER).casefold()[:1] or char)
+            origin.append(i)
+        i += 1
+    return "".join(out), origin
+
+
+def find_passage(parts: Sequence[str], passage: str) -> list[tuple[int, int, int]]:
+    """Every place (part, start, end) a reviewer's copied passage is in the item: exactly, or else
+    allowing for the differences copying brings (spacing, quotes, dashes, ellipses, capitals)."""
+    wanted = passage.strip()
+    if not wanted:
+        return []
+    places = []
+    for index, part in enumerate(parts):
+        start = part.find(wanted)
+        while start >= 0:
+            places.append((index, start, start + len(wanted)))
+            start = part.find(wanted, start + len(wanted))
+    if places:
+        return places
+    loose_wanted, _ = _loosely(wanted)
+    for index, part in enumerate(parts):
+        loose, origin = _loosely(part)
+        start = loose.find(loose_wanted)
+        while start >= 0:
+            last = start + len(loose_wanted) - 1
+            end = origin[last] + 1
+            places.append((index, origin[start], end))
+            start = loose.find(loose_wanted, start + len(loose_wanted))
+    return places
+
+
 def _inside_word(text: str, position: int) -> bool:
     return 0 < position < len(text) and text[position - 1].isalnum() and text[position].isalnum()
 

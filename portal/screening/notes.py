@@ -2,7 +2,8 @@
 
 Notes cover identifying details (so the writer knows why their facilitator will edit the letter),
 contact requests (so they know contact goes through the service) and restorative guidance
-(asking for forgiveness, excuses, minimising, blaming). Two things are left out on purpose:
+(asking for forgiveness, excuses, minimising, blaming, pressing for a reply: see
+portal.screening.guidance). Two things are left out on purpose:
 threats, because telling a writer which words were caught only teaches them to reword it (the
 facilitator reads every flagged letter), and the case's sensitive terms, because a note on a
 name or place would tell the writer which words the other party asked to keep private.
@@ -12,12 +13,10 @@ about. Letters in Welsh are read with Welsh phrasings too (portal.screening.wels
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from portal.screening import welsh
 from portal.screening.findings import IDENTIFYING
-from portal.screening.letter import fold
+from portal.screening.guidance import find_guidance
 from portal.screening.screener import screen
 
 
@@ -53,43 +52,6 @@ def sentence_around(text: str, start: int, end: int) -> str:
 # (see above), and contact requests.
 NOTED_CATEGORIES = (IDENTIFYING - {"sensitive_term"}) | {"contact_request"}
 
-# Matched on the folded letter (lower case, plain apostrophes).
-GUIDANCE: dict[str, re.Pattern[str]] = {
-    "forgiveness": re.compile(
-        r"\b(?:please\s+forgive|forgive\s+me|(?:can|could|will|would)\s+you\s+(?:ever\s+)?forgive"
-        r"|hope\s+(?:that\s+)?(?:you|one\s+day\s+you)\s+(?:can|could|will|might)\s+(?:\w+\s+)?forgive"
-        r"|(?:want|need|ask\s+for|hope\s+for|beg\s+for)\s+your\s+forgiveness)\b"
-        rf"|{welsh.FORGIVENESS}",
-    ),
-    "excuse": re.compile(
-        r"\b(?:i\s+was\s+(?:drunk|high|wasted|off\s+my\s+(?:head|face)|out\s+of\s+it|stoned)"
-        r"|i\s+only\s+did\s+it\s+(?:because|cos|cause)"
-        r"|it\s+(?:wasn't|was\s+not)\s+(?:really\s+)?my\s+fault"
-        r"|i\s+had\s+no\s+choice|i\s+couldn't\s+help\s+it"
-        r"|the\s+(?:drink|drugs|alcohol)\s+made\s+me)\b"
-        rf"|{welsh.EXCUSE}",
-    ),
-    "minimising": re.compile(
-        r"\b(?:(?:it|that)(?:\s+was|\s+is|'s)\s+only\s+(?:a|an|some|money|stuff|things?|once|one|minor"
-        r"|small|little|\u00a3|\d)"
-        r"|(?:was|were|is|it's|that's|only|took|taking)\s+just\s+(?:a|an|some)\b"
-        r"|(?:it|that)\s+(?:wasn't|was\s+not|isn't|is\s+not)\s+(?:that|so|very|really)\s+bad"
-        r"|(?:no\s*one|nobody|no-one)\s+(?:got|was|were)\s+(?:really\s+)?(?:hurt|injured|harmed)"
-        r"|no\s+(?:real\s+)?harm\s+(?:done|was\s+done)"
-        r"|(?:not|wasn't|isn't)\s+(?:a|such\s+a)\s+big\s+deal)"
-        rf"|{welsh.MINIMISING}",
-    ),
-    "blame": re.compile(
-        r"\b(?:you\s+(?:shouldn't|should\s+not)\s+have"
-        r"|you\s+made\s+me\s+(?!feel|scared|afraid|frightened|terrified|cry|ill|sick|anxious"
-        r"|nervous|worried|sad|upset|so\b|too\b|very\b|lose\s+my\s+(?:job|home|sleep))"
-        r"|if\s+you\s+(?:hadn't|had\s+not|didn't|did\s+not)"
-        r"|(?:it\s+was|it's)\s+(?:all\s+)?your\s+(?:own\s+)?fault"
-        r"|you\s+(?:asked\s+for\s+it|started\s+it|brought\s+it\s+on\s+yourself|provoked\s+me))"
-        rf"|{welsh.BLAME}",
-    ),
-}
-
 
 def writer_notes(text: str) -> list[WriterNote]:
     """Advice for the writer, at most one note of each kind, in the order they appear."""
@@ -100,10 +62,10 @@ def writer_notes(text: str) -> list[WriterNote]:
             seen.add(finding.category)
             quote = sentence_around(text, finding.start, finding.end)
             notes.append(WriterNote(finding.category, finding.start, finding.end, quote))
-    folded = fold(text)
-    for kind, pattern in GUIDANCE.items():
-        m = pattern.search(folded)
-        if m:  # folding keeps every offset, so the match points into the letter as written
-            notes.append(WriterNote(kind, m.start(), m.end(), sentence_around(text, m.start(), m.end())))
+    for found in find_guidance(text):
+        if found.category not in seen:
+            seen.add(found.category)
+            quote = sentence_around(text, found.start, found.end)
+            notes.append(WriterNote(found.category, found.start, found.end, quote))
     notes.sort(key=lambda n: (n.start, n.kind))
     return notes

@@ -54,6 +54,17 @@ BLAME = (
     r"|(?:ti|chi)\s+(?:ddechreuodd|a\s+ddechreuodd)\s+(?:y\s+peth|hyn|e|o))\b"
 )
 
+# Pressing for a reply or a meeting: "mae'n rhaid i ti ateb", "mae arnat ti ateb i mi", "paid â'm hanwybyddu"
+PRESSURE = (
+    # "does dim rhaid i chi ateb" (you need not answer) is the opposite of pressure
+    r"\b(?:(?<!dim\s)(?<!oes\s)rhaid\s+i\s+(?:ti|chi)\s+(?:f?ateb|ysgrifennu\s+(?:yn\s+)?ôl|sgwennu\s+(?:yn\s+)?ôl"
+    r"|gwrdd|nghwrdd|ngweld|cwrdd)"
+    r"|mae\s+(?:arnat\s+ti|arnoch\s+chi)\s+(?:ateb|ymddiheuriad|esboniad)"
+    r"|(?:paid|peidiwch)\s+(?:â|a)\s*(?:'m|fy)\s+(?:h?anwybyddu|anwybyddu)"
+    r"|(?:pam|pam\s+nad)\s+(?:wyt|ydych|dwyt|dydych)\s+(?:ti|chi)\s+(?:ddim\s+)?(?:wedi\s+)?(?:ateb|f?ateb|ysgrifennu)"
+    r"|(?:atebwch|ateba)\s+(?:cyn\s+gynted|yn\s+syth|ar\s+unwaith))\b"
+)
+
 # Threats: "dw i'n gwybod lle ti'n byw", "gwylia dy gefn", "fe fyddi di'n difaru"
 THREATS = (
     r"\b(?:(?:dw\s+i|rydw\s+i|wi|rwy|rydyn\s+ni|dyn\s+ni|ni|maen\s+nhw|mae\s+(?:fy|'n)\s+\w+)"

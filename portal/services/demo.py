@@ -27,7 +27,7 @@ from portal.domain.enums import (
     Stage,
     TakingPart,
 )
-from portal.services import accounts, casework, keys, letters
+from portal.services import accounts, casework, keys, letters, reviewing
 from portal.services.casework import ParticipantDetails
 from portal.services.uow import UnitOfWork
 from portal.storage.models import Participant, User
@@ -148,17 +148,19 @@ def _case_mid_exchange(uow: UnitOfWork, facilitator: Actor, harmed_user: Actor, 
         "I want you to know how it felt, and I want to know why you chose our house.",
     )
     letters.submit(uow, harmed_user, case_id, released)
-    page = letters.review_page(uow, facilitator, case_id, released)
-    letters.review(
+    page = reviewing.review_page(uow, facilitator, case_id, released)
+    reviewing.review(
         uow,
         facilitator,
         case_id,
         released,
-        letters.ReviewRequest(
+        reviewing.ReviewRequest(
             ReviewDecision.APPROVE, seen=page.reading.version, ticked=frozenset(s.key for s in page.suggestions)
         ),
     )
-    letters.release(uow, facilitator, case_id, released, seen=letters.read(uow, facilitator, case_id, released).version)
+    reviewing.release(
+        uow, facilitator, case_id, released, seen=letters.read(uow, facilitator, case_id, released).version
+    )
 
     waiting = _write(
         uow,

@@ -91,13 +91,15 @@ def item_from_row(vault: CaseVault | None, row: models.Item) -> Item:
     """The domain item; with no vault its words stay sealed (for decisions about state only)."""
     parts: tuple[str, ...] = ("",)
     redactions: tuple[Redaction, ...] = ()
-    message = ""
+    message = review_note = ""
     if vault is not None:
         parts = tuple(vault.open_letter(row.id, row.parts_sealed))
         if row.redactions_sealed:
             redactions = tuple(Redaction(**r) for r in vault.open_redactions(row.id, row.redactions_sealed))
         if row.message_sealed:
             message = vault.open_review_message(row.id, row.message_sealed)
+        if row.review_note_sealed:
+            review_note = vault.open_review_note(row.id, row.review_note_sealed)
     confirmation = None
     if row.confirmed_at is not None and row.confirmed_by_id is not None:
         confirmation = Confirmation(row.confirmed_at, row.confirmed_by_id, row.confirmed_by_facilitator)
@@ -115,6 +117,7 @@ def item_from_row(vault: CaseVault | None, row: models.Item) -> Item:
         redactions=redactions,
         approved_by=tuple(uuid.UUID(a) for a in row.approved_by or ()),
         message=message,
+        review_note=review_note,
         release_at=row.release_at,
         released_at=row.released_at,
         opened_at=row.opened_at,
@@ -143,7 +146,8 @@ def new_item_row(vault: CaseVault, item: Item) -> models.Item:
 
 def write_item(vault: CaseVault | None, row: models.Item, before: Item, after: Item) -> None:
     """Store what the decision changed; texts are sealed again only when they changed."""
-    if after.parts != before.parts or after.redactions != before.redactions or after.message != before.message:
+    words = ("parts", "redactions", "message", "review_note")
+    if any(getattr(after, name) != getattr(before, name) for name in words):
         if vault is None:
             raise ValueError("the item's words changed, but it was loaded without its key")
         if after.parts != before.parts:
@@ -154,6 +158,8 @@ def write_item(vault: CaseVault | None, row: models.Item, before: Item, after: I
             )
         if after.message != before.message:
             row.message_sealed = vault.seal_review_message(row.id, after.message) if after.message else None
+        if after.review_note != before.review_note:
+            row.review_note_sealed = vault.seal_review_note(row.id, after.review_note) if after.review_note else None
     if after.state != before.state and after.state == ItemState.SUBMITTED:
         row.submitted_at = utcnow()
     row.state = after.state.value

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Integer, LargeBinary, MetaData, String, Uuid
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from portal.storage.types import UTCDateTime, utcnow
@@ -182,6 +182,7 @@ class Item(Base):
     parts_sealed: Mapped[bytes]  # JSON list: one text, or the questions, or one answer each
     redactions_sealed: Mapped[bytes | None]
     message_sealed: Mapped[bytes | None]  # to the writer, when returned or withheld
+    review_note_sealed: Mapped[bytes | None]  # the latest approver's note for the next approver
     approved_by: Mapped[list[str]] = mapped_column(JSON, default=list)
     confirmed_at: Mapped[datetime | None]
     confirmed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
@@ -292,3 +293,6 @@ class AuditEvent(Base):
     object_id: Mapped[str | None] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+    # One item's decisions, for its review screen, without reading the whole trail.
+    __table_args__ = (Index("ix_audit_events_object", "object_id", "id"),)

@@ -57,6 +57,7 @@ LABELS: dict[A, object] = {
     A.ITEM_REVIEW_RETURN: _l("Returned for changes"),
     A.ITEM_REVIEW_WITHHOLD: _l("Withheld"),
     A.ITEM_FINDINGS_LEFT_IN: _l("Screening findings left in after checking"),
+    A.ITEM_REVIEW_CHANGE: _l("Changed what is removed: it needs approving again"),
     A.ITEM_SCHEDULE: _l("Set to be passed on later"),
     A.ITEM_RELEASE: _l("Passed on"),
     A.ITEM_LIFT_HOLD: _l("Hold lifted"),

@@ -212,10 +212,19 @@ class TextListField(Field):
 
     data: list[str]
 
-    def __init__(self, label: str = "", validators=None, max_length: int = 20_000, max_items: int = 100, **kwargs):
+    def __init__(
+        self,
+        label: str = "",
+        validators=None,
+        max_length: int = 20_000,
+        max_items: int = 100,
+        too_long: str | None = None,
+        **kwargs,
+    ):
         super().__init__(label, validators, **kwargs)
         self.max_length = max_length
         self.max_items = max_items
+        self.too_long = too_long  # what to say when one value is too long, if not the general words
 
     def process_formdata(self, valuelist: list[str]) -> None:
         self.data = list(valuelist)
@@ -227,6 +236,8 @@ class TextListField(Field):
         if len(self.data) > self.max_items:
             raise ValidationError(_("Please keep to %(number)s boxes at most.", number=format_decimal(self.max_items)))
         if any(len(text) > self.max_length for text in self.data):
+            if self.too_long:
+                raise ValidationError(str(self.too_long))
             raise ValidationError(
                 _(
                     "Each part can be up to %(number)s characters. Please shorten it, or split it into two.",
@@ -274,17 +285,21 @@ REVIEW_CHOICES = {
 MAX_REASON_LENGTH = 200
 
 
+MAX_PASSAGES = 50
+
+
 class ReviewForm(ActionForm):
-    suggestion = TextListField(max_length=64, max_items=2_000)
-    checked = BooleanField(_l("I have checked this: anything I unticked is safe to pass on"))
-    passages = TextAreaField(
-        _l("Other passages to remove"),
-        validators=[Length(max=MAX_PART_LENGTH, message=_l("Please keep the passages under 20,000 characters."))],
+    suggestion = TextListField(max_length=64, max_items=2_000)  # the keys of what stays ticked
+    checked = BooleanField(_l("I have checked this: what I am leaving in is safe to pass on"))
+    passage = TextListField(
+        max_length=MAX_PART_LENGTH,
+        max_items=MAX_PASSAGES,
+        too_long=_l("Please keep each passage under 20,000 characters."),
     )
-    passage_reason = StringField(
-        _l("Reason for removing those passages"),
-        validators=[Length(max=MAX_REASON_LENGTH, message=_l("Please keep the reason to 200 characters."))],
+    passage_reason = TextListField(
+        max_length=MAX_REASON_LENGTH, max_items=MAX_PASSAGES, too_long=_l("Please keep the reason to 200 characters.")
     )
+    step = StringField()  # the button pressed
     decision = RadioField(
         _l("What to do"),
         choices=_choices(REVIEW_CHOICES),
@@ -295,6 +310,15 @@ class ReviewForm(ActionForm):
         _l("Message to the writer (needed to return or withhold)"),
         validators=[Length(max=MAX_PART_LENGTH, message=_l("Please keep the message under 20,000 characters."))],
     )
+    note = TextAreaField(
+        _l("A note for the facilitator who approves it next (optional)"),
+        validators=[Length(max=MAX_PART_LENGTH, message=_l("Please keep the note under 20,000 characters."))],
+    )
+
+    @property
+    def redraw_only(self) -> bool:
+        """A button that only redraws the page (a drafted message, more boxes): nothing is recorded."""
+        return self.step.data in ("prefill", "more")
 
     def validate_decision(self, field: RadioField) -> None:
         if field.data not in REVIEW_CHOICES:

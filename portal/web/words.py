@@ -63,6 +63,29 @@ def shown_name(participant: Participant) -> str:
     return participant.display_name.strip() or side_name(participant.side)
 
 
+def writer_description(participant: Participant) -> str:
+    """Who wrote an item, by side and role, as the review screen says it."""
+    if participant.role == ParticipantRole.PROXY:
+        return {
+            Side.HARMED: _("A proxy for the person harmed"),
+            Side.RESPONSIBLE: _("A proxy for the person responsible"),
+        }[participant.side]
+    if participant.role == ParticipantRole.SUPPORTER:
+        return {
+            Side.HARMED: _("A supporter of the person harmed"),
+            Side.RESPONSIBLE: _("A supporter of the person responsible"),
+        }[participant.side]
+    return side_title(participant.side)
+
+
+def readers_description(writer_side: Side) -> str:
+    """Who reads an item once it is passed on: the other side."""
+    return {
+        Side.HARMED: _("The person responsible, and anyone taking part for them"),
+        Side.RESPONSIBLE: _("The person harmed, and anyone taking part for them"),
+    }[writer_side]
+
+
 def role_name(role: ParticipantRole) -> str:
     return {
         ParticipantRole.PRINCIPAL: _("principal"),
@@ -382,7 +405,32 @@ def writer_note(kind: str) -> str:
             "This part might sound like you are blaming the person reading. If you are writing about something "
             "you did, it can help to keep the focus on your own part in it."
         ),
+        "pressure": _(
+            "Asking them to reply or to meet can feel like pressure. They may not be ready, and it is their "
+            "choice. You could say you would welcome a reply if they ever want to."
+        ),
     }[kind]
+
+
+def guidance_for_reviewer(kind: str) -> str:
+    """Why a passage is worth raising with the writer, as the review screen explains it."""
+    return {
+        "blame": _("This may read as blaming the person harmed for what happened."),
+        "minimising": _("This may read as making light of the harm."),
+        "excuse": _("This may read as an excuse rather than taking responsibility."),
+        "forgiveness": _("This asks to be forgiven, which can feel like pressure."),
+        "pressure": _("This presses the reader to reply or to meet, which they may not be ready for."),
+    }[kind]
+
+
+def return_message(quoted: list[tuple[str, str]]) -> str:
+    """A "return for changes" message that quotes each passage to look at again, with the same
+    gentle advice the writer's notes give; the facilitator edits it before sending."""
+    lines = [_("Thank you for writing this. Before it is passed on, please look again at these parts:"), ""]
+    for kind, quote in quoted:
+        lines += [f"“{quote}”", writer_note(kind), ""]
+    lines.append(_("I am happy to talk it through with you. You can change it and send it again."))
+    return "\n".join(lines)
 
 
 def writing_title(kind: ItemKind, for_self: bool) -> str:
@@ -560,6 +608,8 @@ def register(app: Flask) -> None:
         side_title=side_title,
         shown_name=shown_name,
         role_name=role_name,
+        writer_description=writer_description,
+        readers_description=readers_description,
         format_name=format_name,
         own_consent_button=own_consent_button,
         review_link=review_link,
@@ -577,6 +627,7 @@ def register(app: Flask) -> None:
         reason_words=reason,
         finding_category=finding_category,
         writer_note=writer_note,
+        guidance_for_reviewer=guidance_for_reviewer,
         writing_title=writing_title,
         writing_box_label=writing_box_label,
         received_title=received_title,

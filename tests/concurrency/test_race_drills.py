@@ -23,7 +23,7 @@ from portal.domain.actors import Actor
 from portal.domain.enums import ItemKind, ItemState, ReviewDecision, RiskLevel, Role
 from portal.domain.errors import DomainError, Stale
 from portal.runtime import unit_of_work
-from portal.services import casework, letters
+from portal.services import casework, letters, reviewing
 from portal.storage import models
 from tests.factories import CaseWorld, actor_of, exchange_case
 from tests.helpers import make_account
@@ -88,11 +88,11 @@ class Drill:
     def seen(self, actor: Actor, item_id: uuid.UUID) -> int:
         """The version a facilitator's review page shows."""
         with self.app.app_context():
-            return letters.review_page(unit_of_work(), actor, self.world.case_id, item_id).reading.version
+            return reviewing.review_page(unit_of_work(), actor, self.world.case_id, item_id).reading.version
 
     def decide(self, actor: Actor, item_id: uuid.UUID, decision: ReviewDecision, seen: int) -> Callable[[], object]:
-        request = letters.ReviewRequest(decision, seen, message="Please think again about this part.", checked=True)
-        return lambda: letters.review(unit_of_work(), actor, self.world.case_id, item_id, request)
+        request = reviewing.ReviewRequest(decision, seen, message="Please think again about this part.", checked=True)
+        return lambda: reviewing.review(unit_of_work(), actor, self.world.case_id, item_id, request)
 
     def row(self, item_id: uuid.UUID) -> models.Item:
         with self.app.app_context():
@@ -150,7 +150,7 @@ def test_withholding_or_returning_against_approving_never_ends_approved(app, aga
             assert row.state == (ItemState.WITHHELD if against == ReviewDecision.WITHHOLD else ItemState.RETURNED)
             assert row.approved_by == []
             with app.app_context(), pytest.raises(DomainError):
-                letters.release(unit_of_work(), drill.second, drill.world.case_id, letter, seen=row.version)
+                reviewing.release(unit_of_work(), drill.second, drill.world.case_id, letter, seen=row.version)
             assert drill.row(letter).state != ItemState.RELEASED
         else:
             assert row.state == ItemState.APPROVED and row.approved_by == [str(drill.second.user_id)]
@@ -177,12 +177,12 @@ def test_two_approvals_at_once_in_a_high_risk_case_are_neither_lost_nor_merged_u
         assert row.state == ItemState.AWAITING_SECOND_APPROVAL and row.approved_by == [str(winner_actor.user_id)]
         # The one refused reads it again, sees the first approval, and approves: now it is complete.
         with app.app_context():
-            letters.review(
+            reviewing.review(
                 unit_of_work(),
                 other,
                 drill.world.case_id,
                 letter,
-                letters.ReviewRequest(ReviewDecision.APPROVE, drill.seen(other, letter), checked=True),
+                reviewing.ReviewRequest(ReviewDecision.APPROVE, drill.seen(other, letter), checked=True),
             )
         row = drill.row(letter)
         assert row.state == ItemState.APPROVED
@@ -260,19 +260,19 @@ def test_a_release_and_a_withdrawal_at_once_never_pass_on_what_the_writer_stoppe
         drill = _drill(app)
         letter = drill.letter()
         with app.app_context():
-            letters.review(
+            reviewing.review(
                 unit_of_work(),
                 drill.first,
                 drill.world.case_id,
                 letter,
-                letters.ReviewRequest(ReviewDecision.APPROVE, drill.seen(drill.first, letter), checked=True),
+                reviewing.ReviewRequest(ReviewDecision.APPROVE, drill.seen(drill.first, letter), checked=True),
             )
         seen = drill.seen(drill.first, letter)
         case_id, facilitator, writer = drill.world.case_id, drill.first, drill.writer
         harmed = drill.world["harmed"].participant_id
 
         def release(letter=letter, seen=seen, case_id=case_id, facilitator=facilitator) -> None:
-            letters.release(unit_of_work(), facilitator, case_id, letter, seen=seen)
+            reviewing.release(unit_of_work(), facilitator, case_id, letter, seen=seen)
 
         def stop(case_id=case_id, writer=writer, harmed=harmed) -> None:
             casework.withdraw(unit_of_work(), writer, case_id, harmed)

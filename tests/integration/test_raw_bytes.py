@@ -16,7 +16,7 @@ from sqlalchemy import make_url, text
 
 from portal.domain.enums import ConsentFormat, ItemKind, ParticipantRole, ReviewDecision, Role, Side
 from portal.runtime import unit_of_work
-from portal.services import accounts, letters
+from portal.services import accounts, letters, reviewing
 from portal.storage import models
 from portal.storage.db import EXTENSION_KEY
 from tests.factories import actor_of, add_person, exchange_case
@@ -49,26 +49,32 @@ def _write_everything(app, marker: str) -> None:
         letters.send(uow, harmed, case_id, questions, [f"Question one {marker}?", f"Question two {marker}?"])
 
         seen = letters.read(uow, facilitator, case_id, letter).version
-        letters.review(
+        reviewing.review(
             uow,
             facilitator,
             case_id,
             letter,
-            letters.ReviewRequest(
-                ReviewDecision.APPROVE, seen, passages="secret", passage_reason=f"reason {marker}", checked=True
+            reviewing.ReviewRequest(
+                ReviewDecision.APPROVE,
+                seen,
+                passages=(reviewing.Passage("secret", f"reason {marker}"),),
+                note=f"Note for the second reviewer {marker}",
+                checked=True,
             ),
         )
         seen = letters.read(uow, facilitator, case_id, questions).version
-        letters.review(
+        reviewing.review(
             uow,
             facilitator,
             case_id,
             questions,
-            letters.ReviewRequest(ReviewDecision.RETURN, seen, message=f"Please change {marker}"),
+            reviewing.ReviewRequest(ReviewDecision.RETURN, seen, message=f"Please change {marker}"),
         )
         note = letters.start(uow, facilitator, case_id, ItemKind.SHUTTLE_NOTE, world["responsible"].participant_id)
         letters.save_draft(uow, facilitator, case_id, note, [f"He said {marker} on the phone."])
-        letters.release(uow, facilitator, case_id, letter, seen=letters.read(uow, facilitator, case_id, letter).version)
+        reviewing.release(
+            uow, facilitator, case_id, letter, seen=letters.read(uow, facilitator, case_id, letter).version
+        )
 
         letters.read(uow, actor_of(world["responsible"].account), case_id, letter)
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from portal.domain.enums import ItemKind, ItemState, ReviewDecision, Side
 from portal.runtime import unit_of_work
-from portal.services import letters
+from portal.services import letters, reviewing
 from portal.storage import models
 from portal.storage.types import utcnow
 from tests.factories import actor_of, add_person, exchange_case
@@ -17,9 +17,11 @@ def _scheduled_letter(app, world, text):
         item_id = letters.start(uow, harmed, world.case_id, ItemKind.LETTER, None)
         letters.send(uow, harmed, world.case_id, item_id, [text])
         seen = letters.read(uow, facilitator, world.case_id, item_id).version
-        letters.review(uow, facilitator, world.case_id, item_id, letters.ReviewRequest(ReviewDecision.APPROVE, seen))
+        reviewing.review(
+            uow, facilitator, world.case_id, item_id, reviewing.ReviewRequest(ReviewDecision.APPROVE, seen)
+        )
         seen = letters.read(uow, facilitator, world.case_id, item_id).version
-        letters.release(uow, facilitator, world.case_id, item_id, utcnow() + timedelta(hours=1), seen=seen)
+        reviewing.release(uow, facilitator, world.case_id, item_id, utcnow() + timedelta(hours=1), seen=seen)
         return item_id
 
 
@@ -32,8 +34,8 @@ def test_a_scheduled_letter_is_delivered_when_due_and_not_before(app):
     world = exchange_case(app)
     item_id = _scheduled_letter(app, world, "I will be ready to hear from you.")
     with app.app_context():
-        assert letters.deliver_due(unit_of_work()) == 0
-        assert letters.deliver_due(unit_of_work(), utcnow() + timedelta(hours=2)) == 1
+        assert reviewing.deliver_due(unit_of_work()) == 0
+        assert reviewing.deliver_due(unit_of_work(), utcnow() + timedelta(hours=2)) == 1
     assert _state(app, item_id) == ItemState.RELEASED
 
 
@@ -42,7 +44,7 @@ def test_a_sensitive_term_added_after_scheduling_stops_delivery(app):
     item_id = _scheduled_letter(app, world, "I work at Greenfield Bakery now.")
     add_person(app, world, "sister", Side.HARMED, terms=("Greenfield Bakery",))
     with app.app_context():
-        assert letters.deliver_due(unit_of_work(), utcnow() + timedelta(hours=2)) == 0
+        assert reviewing.deliver_due(unit_of_work(), utcnow() + timedelta(hours=2)) == 0
     assert _state(app, item_id) == ItemState.SCHEDULED
 
 
@@ -53,6 +55,6 @@ def test_one_item_that_cannot_be_opened_does_not_stop_the_others(app):
     with app.app_context():
         with unit_of_work() as uow:
             uow.session.get(models.Item, broken).parts_sealed = uow.session.get(models.Item, fine).parts_sealed
-        assert letters.deliver_due(unit_of_work(), utcnow() + timedelta(hours=2)) == 1
+        assert reviewing.deliver_due(unit_of_work(), utcnow() + timedelta(hours=2)) == 1
     assert _state(app, broken) == ItemState.SCHEDULED
     assert _state(app, fine) == ItemState.RELEASED

@@ -35,9 +35,11 @@ def write(browser: Browser, case_id: uuid.UUID, item_id: uuid.UUID, *parts: str,
     return browser.submit(url, {"part": list(parts), "action": "submit" if send else "save"})
 
 
-def review_keys(browser: Browser, case_id: uuid.UUID, item_id: uuid.UUID) -> list[str]:
+def review_keys(browser: Browser, case_id: uuid.UUID, item_id: uuid.UUID, *, ticked: bool = False) -> list[str]:
+    """The removals the review page offers (or only those it shows ticked, as a browser sends them)."""
     page = browser.get(f"/cases/{case_id}/items/{item_id}/review").get_data(as_text=True)
-    return re.findall(r'name="suggestion" value="([^"]+)"', page)
+    boxes = re.findall(r'<input[^>]*name="suggestion" value="([^"]+)"([^>]*)>', page)
+    return [key for key, rest in boxes if not ticked or "checked" in rest]
 
 
 def page_version(browser: Browser) -> str:
@@ -47,10 +49,12 @@ def page_version(browser: Browser) -> str:
 
 
 def decide(browser: Browser, case_id: uuid.UUID, item_id: uuid.UUID, decision: str, **fields):
-    """Open the review page, then record a decision on the version it shows."""
+    """Open the review page, then record a decision on the version it shows, sending the
+    removals as the page ticks them unless told otherwise (as a browser would)."""
     url = f"/cases/{case_id}/items/{item_id}/review"
-    keys = review_keys(browser, case_id, item_id)
-    return browser.post(url, {"decision": decision, "suggestion": fields.pop("suggestion", keys), **fields})
+    keys = review_keys(browser, case_id, item_id, ticked=True)
+    data = {"decision": decision, "suggestion": fields.pop("suggestion", keys), "step": "decide", **fields}
+    return browser.post(url, data)
 
 
 def release_now(browser: Browser, case_id: uuid.UUID, item_id: uuid.UUID):

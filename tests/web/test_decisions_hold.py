@@ -168,7 +168,7 @@ def test_a_reason_longer_than_the_box_allows_is_refused_with_a_message_and_nothi
     page = facilitator.get(f"/cases/{case}/items/{letter}/review").get_data(as_text=True)
     assert 'maxlength="200"' in re.search(r'<input[^>]*name="passage_reason"[^>]*>', page).group(0)
     refused = decide(
-        facilitator, case, letter, "approve", passages="the old mill", passage_reason="x" * 19_000, checked="y"
+        facilitator, case, letter, "approve", passage="the old mill", passage_reason="x" * 19_000, checked="y"
     )
     assert refused.status_code == 400
     assert "Please keep the reason to 200 characters." in refused.get_data(as_text=True)

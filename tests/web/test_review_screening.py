@@ -32,7 +32,7 @@ def test_a_phone_number_is_a_ticked_suggestion_and_the_recipient_never_sees_it(a
     world, letter, facilitator = _setup(app, f"You can call me on {PHONE} any time.")
     page = facilitator.get(f"/cases/{world.case_id}/items/{letter}/review").get_data(as_text=True)
     assert f'“<span lang="en-GB">{PHONE}</span>”: phone number' in page
-    assert 'name="suggestion" value="0:' in page and "checked" in page.split('name="suggestion"')[1].split(">")[0]
+    assert 'name="suggestion" value="s:0:' in page and "checked" in page.split('name="suggestion"')[1].split(">")[0]
     decide(facilitator, world.case_id, letter, "approve")
     release_now(facilitator, world.case_id, letter)
     reader = Browser(app.test_client())
@@ -72,11 +72,11 @@ def test_a_threat_is_highlighted_as_a_concern(app):
 
 def test_the_facilitator_can_add_their_own_passages(app):
     world, letter, facilitator = _setup(app, "We met at the bus stop on the corner near the chip shop.")
-    decide(facilitator, world.case_id, letter, "approve", passages="near the chip shop", passage_reason="A place")
+    decide(facilitator, world.case_id, letter, "approve", passage="near the chip shop", passage_reason="A place")
     preview = facilitator.get(f"/cases/{world.case_id}/items/{letter}/release").get_data(as_text=True)
     assert "chip shop" not in preview and "[removed by your facilitator]" in preview
     wrong = _setup(app, "Another letter entirely.")
-    refused = decide(wrong[2], wrong[0].case_id, wrong[1], "approve", passages="not in the letter")
+    refused = decide(wrong[2], wrong[0].case_id, wrong[1], "approve", passage="not in the letter")
     assert refused.status_code == 400 and "is not in the text" in refused.get_data(as_text=True)
 
 
@@ -113,7 +113,7 @@ def test_a_release_never_passes_on_a_copy_other_than_the_one_previewed(app):
     )
     second = Browser(app.test_client())
     sign_in(app, second, second_account)
-    decide(second, world.case_id, letter, "approve", passages="the old mill", passage_reason="A place")
+    decide(second, world.case_id, letter, "approve", passage="the old mill", passage_reason="A place")
 
     refused = first.client.post(url, data={"csrf_token": token, "when": "now", "seen": previewed})
     assert refused.status_code == 400

@@ -91,7 +91,7 @@ def test_the_exchange_in_welsh_from_writing_to_reading_and_stopping(app):
     facilitator = _signed_in(app, world.facilitator, welsh=True)
     review = facilitator.get(f"/cases/{case}/items/{letter}/review").get_data(as_text=True)
     assert "<h1>Adolygu’r llythyr hwn</h1>" in review and "Cofnodi fy mhenderfyniad" in review
-    assert '<article class="letter letter--review" lang="cy">' in review
+    assert '<article class="letter letter--review" id="original" lang="cy">' in review
     decide(facilitator, case, letter, "approve")
     release = facilitator.get(f"/cases/{case}/items/{letter}/release").get_data(as_text=True)
     assert "Trosglwyddo’r llythyr hwn" in release and "Dyma’n union beth fydd yr ochr arall yn ei ddarllen." in release
