@@ -24,9 +24,15 @@ _EMAIL = re.compile(
 )
 # Written out to get past a filter: "jo.smith (at) gmail (dot) com", "jo at gmail dot com".
 _SPELLED_EMAIL = re.compile(
-    r"(?<![a-z0-9._%+-])[a-z0-9._%+-]+[^\S\n]*(?:[\[(][^\S\n]*at[^\S\n]*[\])]|[^\S\n]at[^\S\n])"
+    r"(?<![a-z0-9._%+-])[a-z0-9._%+-]+(?:[^\S\n]+dot[^\S\n]+[a-z0-9_%+-]+)*"
+    r"[^\S\n]*(?:[\[(][^\S\n]*at[^\S\n]*[\])]|[^\S\n]at[^\S\n])"
     r"[^\S\n]*[a-z0-9-]+(?:[^\S\n]*(?:[\[(][^\S\n]*dot[^\S\n]*[\])]|[^\S\n]dot[^\S\n])[^\S\n]*"
     r"(?:com|net|org|uk|co|io|me|info))+(?![a-z0-9])"
+)
+# "jo.smith[at]btinternet.com": only the "@" spelled out.
+_BRACKET_AT_EMAIL = re.compile(
+    r"(?<![a-z0-9._%+-])[a-z0-9][a-z0-9._%+-]*[^\S\n]*[\[(][^\S\n]*at[^\S\n]*[\])][^\S\n]*"
+    r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}(?![a-z0-9-])"
 )
 _EMAIL_LOCAL_MAX = 64
 _EMAIL_DOMAIN_MAX = 255
@@ -39,6 +45,9 @@ def find_emails(letter: Letter) -> Iterator[Span]:
             yield "email", m.start(), m.end()
     for window in windows(find_all(folded, "dot"), 90, 30):
         for m in _SPELLED_EMAIL.finditer(folded, *window):
+            yield "email", m.start(), m.end()
+    for window in windows(sorted([*find_all(folded, "at]"), *find_all(folded, "at)")]), 70, 260):
+        for m in _BRACKET_AT_EMAIL.finditer(folded, *window):
             yield "email", m.start(), m.end()
 
 
@@ -103,11 +112,19 @@ _PLATFORM = (
     r"|gamertag|handle)"
 )
 # "my snap is kayla_x", "on insta as jay.b", "Snapchat: kayla_x", "snapchat - kayla_x".
+_PLATFORM_WORD = re.compile(_PLATFORM + r"(?![a-z])")
 _NAMED_HANDLE = re.compile(
     _PLATFORM + r"(?:\s+(?:name|handle|user[^\S\n]?name|id|tag|account))?"
-    r"(?:\s*(?P<colon>[:=-])|\s+is|'s|\s+as)\s*@?(?P<handle>" + _HANDLE + ")"
+    r"(?:\s*(?P<colon>[:=-])|\s+is|'s|\s+as|\s+i'm|\s+i\s+am)\s*@?(?P<handle>" + _HANDLE + ")"
 )
 _MY_OR_ON = re.compile(r"\b(?:my|on)\s+\Z")
+# Later in a sentence that names a platform: "someone adds him on Snapchat. His new one is
+# jc.gaming2011". Only a name with a digit, dot or underscore counts, never a plain word.
+_LATER_HANDLE = re.compile(
+    r"\b(?:one|account|name|username|handle|profile|page|tag)(?:\s+is|\s+was|'s|:)\s*@?"
+    r"(?P<handle>[a-z0-9_](?:[a-z0-9_.]{0,28}[a-z0-9_]))(?![a-z0-9_@])"
+)
+_HANDLE_REACH = 160
 # Words that follow "my insta is" without being a handle: "my insta is private now".
 _NOT_A_HANDLE = frozenset(
     {
@@ -153,6 +170,21 @@ _NOT_A_HANDLE = frozenset(
         "full",
         "off",
         "on",
+        "well",
+        "too",
+        "much",
+        "often",
+        "soon",
+        "long",
+        "usual",
+        "before",
+        "again",
+        "though",
+        "if",
+        "or",
+        "for",
+        "to",
+        "with",
     }
 )
 
@@ -168,41 +200,56 @@ def find_social_handles(letter: Letter) -> Iterator[Span]:
             yield "social_handle", m.start(), m.end()
     for platform_start in _PLATFORM_STARTS:
         for i in find_all(folded, platform_start):
-            m = _NAMED_HANDLE.match(folded, i) if letter.starts_word(i) else None
-            if not m or m.group("handle") in _NOT_A_HANDLE:
+            if not letter.starts_word(i) or not _PLATFORM_WORD.match(folded, i):
                 continue
+            m = _NAMED_HANDLE.match(folded, i)
             # "Discord: wolf99" names a handle; "discord is fun" only does after "my" or "on".
-            if m.group("colon") or _MY_OR_ON.search(folded, max(0, i - 8), i):
+            if (
+                m
+                and m.group("handle") not in _NOT_A_HANDLE
+                and (m.group("colon") or _MY_OR_ON.search(folded, max(0, i - 8), i))
+            ):
                 yield "social_handle", m.start("handle"), m.end("handle")
+            for later in _LATER_HANDLE.finditer(folded, i, min(len(folded), i + _HANDLE_REACH)):
+                handle = later.group("handle")
+                if any(c in handle for c in "._0123456789") and not handle.replace(".", "").isdigit():
+                    yield "social_handle", later.start("handle"), later.end("handle")
 
 
 # --- codes inside number clusters: postcode, NI number, prison number, number plate --------
 
 # Postcode: area letters never use Q, V, X first or I, J, Z second; inward letters skip CIKMOV.
 _POSTCODE = r"[a-pr-uwyz][a-hk-y]?\d[a-z\d]?[^\S\n]?\d[abd-hjlnp-uw-z]{2}"
-# NI number: two prefix letters (a few pairs are never issued), three pairs of digits, A-D.
-_NI_NUMBER = (
-    r"(?!bg|gb|kn|nk|nt|tn|zz)[a-ceghj-pr-tw-z][a-ceghj-npr-tw-z]"
-    r"(?:[^\S\n]?-?[^\S\n]?\d{2}){3}[^\S\n]?-?[^\S\n]?[a-d]"
-)
+# NI number: two prefix letters, three pairs of digits, A-D. Any prefix counts, even pairs HMRC
+# never issues: a made-up or mistyped number is still worth a facilitator's look.
+_NI_NUMBER = r"[a-z]{2}(?:[^\S\n]?-?[^\S\n]?\d{2}){3}[^\S\n]?-?[^\S\n]?[a-d]"
+# Prison number: a letter, four digits, two letters; written apart ("A 1234 BC") it needs
+# capitals or the word "number" or "prison" nearby, since "a 1000 to" is ordinary prose.
 _PRISON_NUMBER = r"[a-z]\d{4}[a-z]{2}"
+_SPACED_PRISON_NUMBER = r"[a-z](?:[^\S\n]+|[^\S\n]?-[^\S\n]?)\d{4}(?:[^\S\n]+|[^\S\n]?-[^\S\n]?)?[a-z]{2}"
 # Current (AB12 CDE), prefix (A123 BCD) and suffix (ABC 123D) plates; no I or Q in the letters.
-_PLATE = (
-    r"[a-hj-pr-y]{2}[^\S\n]?\d{2}[^\S\n]?[a-hj-pr-z]{3}"
-    r"|[a-hj-np-y]\d{1,3}[^\S\n]?[a-hj-pr-y]{3}"
-    r"|[a-hj-pr-y]{3}[^\S\n]?\d{1,3}[a-hj-np-y]"
-)
+_PLATE = r"[a-hj-pr-y]{2}[^\S\n]?\d{2}[^\S\n]?[a-hj-pr-z]{3}"
+_OLD_PLATE = r"[a-hj-np-y]\d{1,3}[^\S\n]?[a-hj-pr-y]{3}|[a-hj-pr-y]{3}[^\S\n]?\d{1,3}[a-hj-np-y]"
 # Older dateless plates ("A 1", "ABC 123") look like anything, so they need a "reg" before them.
 _DATELESS_PLATE = r"[a-z]{1,3}[^\S\n]?\d{1,4}|\d{1,4}[^\S\n]?[a-z]{1,3}"
 _CODES = re.compile(
     rf"(?<![a-z0-9])(?:(?P<postcode>{_POSTCODE})|(?P<ni_number>{_NI_NUMBER})"
-    rf"|(?P<prison_number>{_PRISON_NUMBER})|(?P<plate>{_PLATE})|(?P<dateless_plate>{_DATELESS_PLATE}))"
+    rf"|(?P<prison_number>{_PRISON_NUMBER})|(?P<spaced_prison_number>{_SPACED_PRISON_NUMBER})"
+    rf"|(?P<plate>{_PLATE})|(?P<old_plate>{_OLD_PLATE})|(?P<dateless_plate>{_DATELESS_PLATE}))"
     r"(?![a-z0-9])"
 )
 _PLATE_CONTEXT = re.compile(
     r"\b(?:reg(?:istration)?(?:\s+(?:number|no\.?|plate|mark))?|(?:number\s*)?plate)\b"
     r"\s*(?:is|was|:|-)?\s*\Z"
 )
+# A lower-case plate ("yx68 bnf") counts beside a word for a vehicle.
+_VEHICLE_WORDS = re.compile(
+    r"\b(?:car|van|transit|motor|vehicle|truck|lorry|pickup|taxi|cab|motorbike|bike|scooter|jeep|4x4"
+    r"|hatchback|reg|plate|parked|parks|driving|drives|ford|vauxhall|volkswagen|vw|bmw|audi|mercedes|merc"
+    r"|toyota|nissan|honda|kia|hyundai|peugeot|renault|citroen|fiat|skoda|seat|mini|volvo|mazda|astra|corsa"
+    r"|fiesta|focus|golf|polo|clio|qashqai|sprinter|mondeo|civic|juke|yaris|micra)\b"
+)
+_PRISON_NUMBER_BEFORE = re.compile(r"\b(?:number|no\.?|nomis|hmp\s+\w+)\s*(?:is|was|:|-)?\s*\Z")
 _ORDINAL_SUFFIXES = frozenset({"st", "nd", "rd", "th"})
 _CODE_REACH = (6, 12)  # letters before a cluster ("AB 12") and after it ("56 C", "12 CDE")
 
@@ -224,6 +271,7 @@ def _could_hold_code(letter: Letter, cluster: NumberCluster) -> bool:
         folded[cluster.start - 1 : cluster.start].isalpha()
         or folded[cluster.end : cluster.end + 1].isalpha()
         or cluster.digits == 6
+        or (cluster.digits == 4 and folded[max(0, cluster.start - 3) : cluster.start].strip(" -")[-1:].isalpha())
         or _after_plate_word(letter, cluster.start)
     )
 
@@ -243,7 +291,17 @@ def find_codes(letter: Letter) -> Iterator[Span]:
                     yield "postcode", start, end
             elif kind in ("ni_number", "prison_number"):
                 yield kind, start, end
+            elif kind == "spaced_prison_number":
+                if capitals or _PRISON_NUMBER_BEFORE.search(folded, max(0, start - 30), start):
+                    yield "prison_number", start, end
             elif kind == "plate":
+                if (
+                    capitals
+                    or _after_plate_word(letter, start)
+                    or _VEHICLE_WORDS.search(folded, max(0, start - 40), end + 40)
+                ):
+                    yield "vehicle_reg", start, end
+            elif kind == "old_plate":  # "A650 and" is a road: these need capitals or "reg"
                 if capitals or _after_plate_word(letter, start):
                     yield "vehicle_reg", start, end
             elif capitals and _after_plate_word(letter, start):
@@ -295,6 +353,69 @@ def find_addresses(letter: Letter) -> Iterator[Span]:
         if m and letter.ends_word(m.end()):
             flat = _FLAT_BEFORE.search(letter.folded, max(0, start - 30), start)
             yield "address", flat.start() if flat else start, m.end()
+
+
+# Addresses led by a building rather than a house number: "Flat 6, Rosemount Court, Albion
+# Road", "the top floor flat at Marston House on Kiln Lane", "Calder House, Wrenfield Lane".
+_BUILDING_WORDS = (
+    "House",
+    "Court",
+    "Mansions",
+    "Lodge",
+    "Tower",
+    "Heights",
+    "Point",
+    "Buildings",
+    "Apartments",
+    "Flats",
+    "Villas",
+    "Cottages",
+    "Works",
+    "Mill",
+    "Hall",
+    "Park",
+    "Centre",
+    "Chambers",
+    "Wharf",
+    "Quay",
+    "Yard",
+    "Block",
+    "Residence",
+    "Gardens",
+    "Place",
+    "Lofts",
+    "Studios",
+)
+_BUILDING_TYPE = r"(?:" + "|".join(_BUILDING_WORDS) + r")s?"
+_CAPITALISED = r"(?:[A-Z][A-Za-z'\u2019-]*[^\S\n]+){1,3}"
+_BUILDING = _CAPITALISED + _BUILDING_TYPE
+_THEN_STREET = r"(?:,?[^\S\n]+(?:(?:on|in|off)[^\S\n]+)?" + _CAPITALISED + _STREET_TYPE + r")"
+_FLAT_WORD = r"(?i:flat|apartment|apt\.?|unit|maisonette|suite)"
+_FLOOR = (
+    r"(?i:(?:(?:top|ground|first|second|third|upper|lower|bottom)(?:[^\S\n]+|-)floor|basement|attic|top"
+    r"|upstairs|downstairs)[^\S\n]+)"
+)
+_BUILDING_ADDRESS = re.compile(
+    r"(?:" + _FLAT_WORD + r"[^\S\n]+\d{1,4}[A-Za-z]?,?[^\S\n]+" + _BUILDING + _THEN_STREET + "?"
+    r"|"
+    + _FLOOR
+    + r"?"
+    + _FLAT_WORD
+    + r"[^\S\n]+(?i:at|in|of)[^\S\n]+(?:the[^\S\n]+)?"
+    + _BUILDING
+    + _THEN_STREET
+    + "?"
+    r"|" + _BUILDING + _THEN_STREET + r")(?![\w'\u2019])"
+)
+_BUILDING_REACH = (90, 110)
+
+
+def find_building_addresses(letter: Letter) -> Iterator[Span]:
+    text = letter.text
+    hits = sorted(i for word in _BUILDING_WORDS for i in find_all(text, word) if letter.starts_word(i))
+    for window in windows(hits, *_BUILDING_REACH):
+        for m in _BUILDING_ADDRESS.finditer(text, *window):
+            yield "address", m.start(), m.end()
 
 
 # --- bank ----------------------------------------------------------------------------------
@@ -355,16 +476,30 @@ _MONTH = (
     r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
     r"|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b\.?|" + welsh.MONTHS + ")"
 )
+# A day said as a word: "the ninth of July", "twenty-first of May".
+_DAY_WORD = (
+    r"(?:(?:twenty|thirty)[\s-])?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
+    r"|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth"
+    r"|twentieth|thirtieth)"
+)
+_YEAR = r"(?:,?\s+(?:\d{4}|'\d{2}))?"  # "1987", or "'87"
 _DATE = (
     r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})"
     r"|\d{4}-\d{2}-\d{2}"
-    r"|\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?\s+" + _MONTH + r"(?:,?\s+\d{4})?"
-    r"|" + _MONTH + r"\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?"
-    r")(?![\w/])"
+    r"|(?:\d{1,2}(?:st|nd|rd|th)?|"
+    + _DAY_WORD
+    + r")(?:\s+of)?\s+"
+    + _MONTH
+    + _YEAR
+    + r"|"
+    + _MONTH
+    + r"\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?"
+    + _YEAR
+    + r")(?![\w/])"
 )
 # "birthday" only as "my birthday is ...": "on my birthday, 14 March 2023" is usually the offence.
 _DOB_TRIGGER = re.compile(
-    r"date\s+of\s+birth|d\.?o\.?b\b\.?|birth\s*date|birthday(?=\s*(?:is|was|:))|born|" + welsh.BORN
+    r"date\s+of\s+birth|d\.?o\.?b\b\.?|birth\s*date|birthday(?='s|\s*(?:is|was|:))|born|" + welsh.BORN
 )
 # Every trigger contains one of these; str.find reaches them far faster than re.
 _DOB_ANCHORS = ("birth", "born", "dob", "d.o.b", *welsh.BORN_ANCHORS)
@@ -372,10 +507,17 @@ _DOB_TRIGGER_REACH = 16  # "date of " before "birth"
 _DOB_TRIGGER_AFTER = 13  # "birthday was" after "birth"
 # Words allowed between the trigger and the date: "date of birth, which is the 3rd of ..."
 _DOB_GAP = (
-    r"(?:[\s:,=()-]|\b(?:is|was|on|the|of|as|being|it|it's|namely|given|listed|written"
+    r"(?:[\s:,=()\u2013\u2014-]|\b(?:is|was|on|the|of|as|being|it|it's|namely|given|listed|written|which|that|'s"
     r"|yw|ydy|oedd|ar|y|yr|ydi|fi|i|fe|hi|e|o)\b){0,10}"
 )
 _DATE_AFTER_TRIGGER = re.compile(_DOB_GAP + r"(?P<date>" + _DATE + ")")
+# "born in 1979": the year of birth, which with a birthday elsewhere gives the whole date.
+_YEAR_AFTER_BORN = re.compile(
+    r"[^\S\n]+in[^\S\n]+(?P<date>(?:19|20)\d\d|'?\d\d)(?![\w/])(?![^\S\n]+(?:hours|days|weeks|months|minutes))"
+)
+# A birthday and the year of birth said apart in one sentence ("my birthday's the 19th of June,
+# I was born in 88") are one date of birth: both parts go together.
+_JOIN_GAP = 40
 # "17/08/1958 (my date of birth)": the date just before the trigger.
 _DATE_BEFORE_TRIGGER = re.compile(
     r"(?<![\w/.-])(?P<date>" + _DATE + r")[\s,(-]*(?:(?:which|that)\s+(?:is|was)\s+)?"
@@ -386,6 +528,19 @@ _LOOK_AHEAD = 60
 
 
 def find_dates_of_birth(letter: Letter) -> Iterator[Span]:
+    spans = sorted(_dates_of_birth(letter))
+    for i, (category, start, end) in enumerate(spans):
+        if i + 1 < len(spans):
+            _, next_start, next_end = spans[i + 1]
+            if 0 <= next_start - end <= _JOIN_GAP and letter.sentence_around(start, next_end) == letter.sentence_around(
+                start, end
+            ):
+                spans[i + 1] = (category, start, max(end, next_end))
+                continue
+        yield category, start, end
+
+
+def _dates_of_birth(letter: Letter) -> Iterator[Span]:
     folded = letter.folded
     if not letter.digit_runs:  # every date pattern has a digit
         return
@@ -399,6 +554,10 @@ def find_dates_of_birth(letter: Letter) -> Iterator[Span]:
                 after = _DATE_AFTER_TRIGGER.match(folded, end)
                 if after:
                     yield "date_of_birth", after.start("date"), after.end("date")
+                elif folded.startswith("born", start):
+                    year = _YEAR_AFTER_BORN.match(folded, end)
+                    if year:
+                        yield "date_of_birth", year.start("date"), year.end("date")
             if letter.has_digit(max(0, start - _LOOK_BACK), start):
                 before = _DATE_BEFORE_TRIGGER.search(folded, max(0, start - _LOOK_BACK), start)
                 if before:
@@ -411,6 +570,7 @@ DETECTORS = (
     find_social_handles,
     find_codes,
     find_addresses,
+    find_building_addresses,
     find_bank_details,
     find_dates_of_birth,
 )

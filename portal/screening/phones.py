@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import phonenumbers
 from phonenumbers import Leniency, PhoneNumberMatcher
 
-from portal.screening.letter import Letter
+from portal.screening.letter import Letter, find_all
 
 Span = tuple[str, int, int]
 
@@ -47,3 +47,50 @@ def find_phones(letter: Letter) -> Iterator[Span]:
                     continue
                 if phonenumbers.is_possible_number(number):
                     yield "phone", offset + match.start, offset + match.end
+
+
+# Said in words to get past a filter: "oh seven seven double oh, nine double oh, four one two".
+_DIGIT_WORDS = {
+    "oh": "0",
+    "o": "0",
+    "zero": "0",
+    "nought": "0",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+    "hundred": "00",
+    "thousand": "000",
+}
+_REPEATS = {"double": 2, "treble": 3, "triple": 3}
+_WORD = (
+    r"(?:(?:double|treble|triple)[^\S\n]+)?"
+    r"(?:oh|o|zero|nought|one|two|three|four|five|six|seven|eight|nine|hundred|thousand)"
+)
+_SPOKEN = re.compile(r"(?:(?:double|treble|triple)[^\S\n]+)?(?:oh|zero|nought)\b(?:[\s,.-]{1,3}" + _WORD + r"\b){8,}")
+_TOKEN = re.compile(r"(?:(double|treble|triple)[^\S\n]+)?([a-z]+)")
+_SPOKEN_STARTS = ("oh", "zero", "nought", "double")
+
+
+def _spoken_digits(words: str) -> str:
+    digits = []
+    for repeat, word in _TOKEN.findall(words):
+        if word in _DIGIT_WORDS:
+            digits.append(_DIGIT_WORDS[word] * _REPEATS.get(repeat, 1))
+    return "".join(digits)
+
+
+def find_spoken_phones(letter: Letter) -> Iterator[Span]:
+    folded = letter.folded
+    for anchor in _SPOKEN_STARTS:
+        for i in find_all(folded, anchor):
+            if not letter.starts_word(i):
+                continue
+            m = _SPOKEN.match(folded, i)
+            if m and len(_spoken_digits(m.group())) in (10, 11):
+                yield "phone", m.start(), m.end()

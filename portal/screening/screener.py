@@ -5,20 +5,22 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from portal.screening.concern import find_concerns
+from portal.screening.concern import find_concerns, offered_contact
 from portal.screening.findings import Finding
 from portal.screening.identifying import DETECTORS
 from portal.screening.letter import Letter
-from portal.screening.phones import find_phones
+from portal.screening.phones import find_phones, find_spoken_phones
 from portal.screening.terms import find_terms
 
 Span = tuple[str, int, int]
 
 
 def _raw_spans(letter: Letter, terms: Sequence[str]) -> Iterable[Span]:
-    yield from find_phones(letter)
+    details = [*find_phones(letter), *find_spoken_phones(letter)]
     for detect in DETECTORS:
-        yield from detect(letter)
+        details += detect(letter)
+    yield from details
+    yield from offered_contact(letter, details)
     yield from find_terms(letter, terms)
     yield from find_concerns(letter)
 

@@ -65,30 +65,49 @@ PRESSURE = (
     r"|(?:atebwch|ateba)\s+(?:cyn\s+gynted|yn\s+syth|ar\s+unwaith))\b"
 )
 
-# Threats: "dw i'n gwybod lle ti'n byw", "gwylia dy gefn", "fe fyddi di'n difaru"
-THREATS = (
-    r"\b(?:(?:dw\s+i|rydw\s+i|wi|rwy|rydyn\s+ni|dyn\s+ni|ni|maen\s+nhw|mae\s+(?:fy|'n)\s+\w+)"
-    rf"(?:'n|\s+yn)\s+gwybod\s+(?:lle|ble)\s+(?:wyt\s+ti'n|rwyt\s+ti'n|ti'n|ych\s+chi'n|rydych\s+chi'n|mae\s+dy\s+\w+)"
-    r"\s+(?:byw|gweithio|aros|mynd)"
-    r"|gwylia\s+dy\s+gefn|gwyliwch\s+eich\s+cefn"
-    rf"|(?:fe\s+|mi\s+)?(?:fyddi|byddi|fyddwch|byddwch)\s+{_YOU}(?:'n|\s+yn)\s+(?:difaru|edifar|talu\s+am\s+hyn)"
-    r"|(?:fe\s+|mi\s+)?(?:ddof|ddo)\s+i\s+ar\s+(?:dy|eich)\s+ôl"
-    r"|(?:mi\s+wna\s+i|fe\s+wna\s+i|dw\s+i'n\s+mynd\s+i)\s+(?:dy|eich)\s+(?:ladd|frifo|brifo|gael|sortio)"
-    r"|(?:cau|caea)\s+dy\s+geg|os\s+(?:wnei|wnewch)\s+(?:di|chi)\s+ddweud\s+wrth\s+(?:unrhyw\s+un|yr\s+heddlu))\b"
+# Threats and contact outside the service, as (phrasing, words that must come just before it)
+# pairs: each phrasing starts with fixed letters, so re can jump between its places in a long
+# letter, and the words before it (a pronoun, "mi wna i") are checked only where it occurs.
+_PRONOUN_KNOWS = r"\b(?:dw\s+i|rydw\s+i|wi|rwy|rydyn\s+ni|dyn\s+ni|ni|maen\s+nhw|mae\s+(?:fy|'n)\s+\w+)(?:'n|\s+yn)\s+"
+_YOU_WILL = rf"\b(?:fe\s+|mi\s+)?(?:fyddi|byddi|fyddwch|byddwch)\s+{_YOU}(?:'n|\s+yn)\s+"
+_COME = r"(?:'?ngweld\s+i|fy\s+ngweld|gwrdd\s+(?:â|a)\s+fi|weld\s+fi|'r\s+tŷ|'r\s+ty)\b"
+
+# "dw i'n gwybod lle ti'n byw", "gwylia dy gefn", "fe fyddi di'n difaru"
+THREATS: tuple[tuple[str, str | None], ...] = (
+    (
+        r"gwybod\s+(?:lle|ble)\s+(?:wyt\s+ti'n|rwyt\s+ti'n|ti'n|ych\s+chi'n|rydych\s+chi'n|mae\s+dy\s+\w+)"
+        r"\s+(?:byw|gweithio|aros|mynd)\b",
+        _PRONOUN_KNOWS,
+    ),
+    (r"gwyli(?:a\s+dy|wch\s+eich)\s+gefn\b", None),
+    (r"(?:difaru|edifar|talu\s+am\s+hyn)\b", _YOU_WILL),
+    (r"ar\s+(?:dy|eich)\s+ôl\b", r"\b(?:fe\s+|mi\s+)?(?:ddof|ddo)\s+i\s+"),
+    (
+        r"(?:ladd|frifo|brifo|gael|sortio)\b",
+        r"\b(?:mi\s+wna\s+i|fe\s+wna\s+i|dw\s+i'n\s+mynd\s+i)\s+(?:dy|eich)\s+",
+    ),
+    (r"ca(?:u|ea)\s+dy\s+geg\b", None),
+    (r"ddweud\s+wrth\s+(?:unrhyw\s+un|yr\s+heddlu)\b", r"\bos\s+(?:wnei|wnewch)\s+(?:di|chi)\s+"),
 )
 
-# Contact outside the service: "ffonia fi ar", "tecstia fi", "dere i 'ngweld i", "cwrdd â fi"
-CONTACT = (
-    r"\b(?:(?:ffonia|ffoniwch|tecstia|tecstiwch|e-?bostia|e-?bostiwch|negesa)\s+(?:fi|fi\s+ar|i)"
-    r"|cysyllta\s+(?:â|a)\s+fi|cysylltwch\s+(?:â|a)\s+fi"
-    r"|anfona?\s+neges\s+(?:ata\s+i|i\s+fi)|anfonwch\s+neges\s+ata\s+i"
-    r"|(?:dere|dewch|tyrd|dowch)\s+i\s+(?:'?ngweld\s+i|fy\s+ngweld|gwrdd\s+(?:â|a)\s+fi|weld\s+fi|'r\s+tŷ|'r\s+ty)"
-    r"|(?:gawn\s+ni|awn\s+ni\s+i)\s+gwrdd|cwrdd\s+(?:â|a)\s+fi"
-    r"|fy\s+rhif\s+(?:ffôn\s+|ffon\s+)?(?:i\s+)?(?:yw|ydy)|dyma\s+fy\s+rhif"
+# "ffonia fi ar", "tecstia fi", "dere i 'ngweld i", "cwrdd â fi", "heb yr hwylusydd"
+CONTACT: tuple[tuple[str, str | None], ...] = (
+    (r"ffoni(?:a|wch)\s+(?:fi|i)\b", None),
+    (r"tecsti(?:a|wch)\s+(?:fi|i)\b", None),
+    (r"e-?bosti(?:a|wch)\s+(?:fi|i)\b", None),
+    (r"negesa\s+(?:fi|i)\b", None),
+    (r"cysyllt(?:a|wch)\s+(?:â|a)\s+fi\b", None),
+    (r"anfon(?:a|wch)?\s+neges\s+(?:ata\s+i|i\s+fi)\b", None),
+    (r"d(?:ere|ewch|owch)\s+i\s+" + _COME, None),
+    (r"tyrd\s+i\s+" + _COME, None),
+    (r"gwrdd\b", r"\b(?:gawn\s+ni|awn\s+ni\s+i)\s+"),
+    (r"cwrdd\s+(?:â|a)\s+fi\b", None),
+    (r"rhif\s+(?:ffôn\s+|ffon\s+)?(?:i\s+)?(?:yw|ydy)\b", r"\bfy\s+"),
+    (r"dyma\s+fy\s+rhif\b", None),
     # leaving the service out: "yn lle mynd drwy'r hwylusydd", "heb yr hwylusydd", "yn uniongyrchol"
-    r"|yn\s+lle\s+mynd\s+(?:drwy|trwy)(?:'r|\s+yr?)?\s+(?:hwylusydd|gwasanaeth)"
-    r"|heb(?:\s+yr?|\s+i'r)?\s+(?:hwylusydd|gwasanaeth)\s+(?:wybod|weld|ddarllen|yn\s+y\s+canol)"
-    r"|(?:ysgrifennu|ffonio|siarad|cysylltu|sgwennu)\s+(?:\w+(?:'n|\s+yn)|yn)\s+uniongyrchol)\b"
+    (r"(?:drwy|trwy)(?:'r|\s+yr?)?\s+(?:hwylusydd|gwasanaeth)\b", r"\byn\s+lle\s+mynd\s+"),
+    (r"heb(?:\s+yr?|\s+i'r)?\s+(?:hwylusydd|gwasanaeth)\s+(?:wybod|weld|ddarllen|yn\s+y\s+canol)\b", None),
+    (r"uniongyrchol\b", r"\b(?:ysgrifennu|ffonio|siarad|cysylltu|sgwennu)\s+(?:\w+(?:'n|\s+yn)|yn)\s+"),
 )
 
 # Addresses and dates of birth, as Welsh writes them.

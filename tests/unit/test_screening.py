@@ -63,8 +63,14 @@ def test_email_addresses_plain_and_spelled_out(text: str, expected: str) -> None
     assert ("email", expected) in found(text)
 
 
+def identifying(text: str) -> list[tuple[str, str]]:
+    """The identifying findings only: an address or page the writer offers is also a contact
+    request, tested with offered contact below."""
+    return [(category, words) for category, words in found(text) if category in IDENTIFYING]
+
+
 def test_url_inside_an_email_is_not_reported_twice() -> None:
-    assert found("Email jo@example.org.uk today.") == [("email", "jo@example.org.uk")]
+    assert identifying("Email jo@example.org.uk today.") == [("email", "jo@example.org.uk")]
 
 
 @pytest.mark.parametrize(
@@ -91,7 +97,7 @@ def test_postcodes_in_any_case_with_or_without_the_space(text: str, expected: st
     ],
 )
 def test_addresses_need_a_house_number_and_a_street_word(text: str, expected: str) -> None:
-    assert found(text) == [("address", expected)]
+    assert identifying(text) == [("address", expected)]
 
 
 @pytest.mark.parametrize(
@@ -104,7 +110,7 @@ def test_addresses_need_a_house_number_and_a_street_word(text: str, expected: st
     ],
 )
 def test_urls_including_bare_domains(text: str, expected: str) -> None:
-    assert found(text) == [("url", expected)]
+    assert identifying(text) == [("url", expected)]
 
 
 @pytest.mark.parametrize(
@@ -305,6 +311,106 @@ def test_remorseful_and_ordinary_sentences_are_not_concerns(text: str) -> None:
     assert found(text) == []
 
 
+# Veiled pressure and knowing a person's places, family and times: the kinds a letter uses to
+# frighten without the textbook words.
+VEILED_THREATS = [
+    "I hear you've moved.",
+    "Your mum's still on Elm Way I see.",
+    "It would be a real shame if anything happened to the shop.",
+    "My brother knows what time she finishes.",
+    "Think on.",
+    "People round here have long memories.",
+    "It would be better for everyone, your mum included, if you told the facilitator you don't want to carry on.",
+    "She goes to the same church as your nan.",
+    "I'd hate for things to get awkward.",
+    "You still leave the house at ten to seven.",
+    "Your lad still gets the 42 every morning.",
+    "Funny what you notice.",
+    "I can't answer for what my cousins do.",
+    "If you just told them you made a mistake about the knife, all of this could be over.",
+    "You should drop this whole thing now.",
+    "I know he's at St Wilfrid's.",
+    "Word gets around.",
+    "Kids talk.",
+]
+OUTSIDE_THE_SERVICE = [
+    "We could talk without the forms.",
+    "I'd rather not put this through probation.",
+    "Leave a note with my sister if you like.",
+    "Just turn up at the door.",
+    "Don't bother writing back through them.",
+    "We can call it quits between us.",
+    "Message me direct.",
+    "We're in the Red Lion most Fridays, you'd be welcome to come.",
+    "My cousin still goes in yours on a Saturday, she'll pass you a number.",
+    "Pop in the shop whenever.",
+]
+
+
+@pytest.mark.parametrize("sentence", VEILED_THREATS)
+def test_veiled_threats_are_flagged(sentence: str) -> None:
+    text = f"I have thought about it. {sentence} That is all."
+    assert found(text) == [("threat", sentence)]
+
+
+@pytest.mark.parametrize("sentence", OUTSIDE_THE_SERVICE)
+def test_quieter_ways_round_the_service_are_flagged(sentence: str) -> None:
+    text = f"Thank you for your letter. {sentence} Take care."
+    assert found(text) == [("contact_request", sentence)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I called it quits with drink.",
+        "I had to think on my feet.",
+        "It is a shame if you feel that way.",
+        "I still take the bus at eight every day.",
+        "I moved.",
+        "She still goes to work at nine.",
+        "I know you're at a loss about why I did it.",
+        "People talk about it at work and I hate it.",
+        "Would you ever meet me? Possibly, with the facilitator present, next year.",
+        "I'd like to meet you one day at the service's office.",
+    ],
+)
+def test_near_misses_of_the_veiled_kinds_are_not_concerns(text: str) -> None:
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "offered"),
+    [
+        ("When I'm out I'll be staying at 14 Mill Lane.", True),
+        ("My page is facebook.com/dan.the.van if you want to look.", True),
+        ("Why did you pick our house at 23 Ferndale Avenue?", False),
+        ("He lives at 61 St John's Terrace.", False),
+        ("My old address was 8 Orchard Close.", False),
+        ("Email jo@example.org.uk today.", True),
+        ("I deleted the account @ryan.k.music that I used to message you.", False),
+        ("You can ring the facilitator on 01632 960 000.", False),
+    ],
+)
+def test_a_way_to_reach_the_writer_is_a_contact_request(text: str, offered: bool) -> None:
+    """Phones, emails and handles reach someone; an address or page only when it is the writer's."""
+    assert (("contact_request", text) in found(text)) is offered
+
+
+def test_a_birthday_and_year_said_apart_are_one_date_of_birth() -> None:
+    text = "I'm 36, my birthday's the 19th of June, I was born in 88, so I'd just turned 35."
+    assert ("date_of_birth", "19th of June, I was born in 88") in found(text)
+
+
+def test_an_email_with_only_the_at_spelled_out() -> None:
+    assert ("email", "robert.hale[at]btinternet.com") in found("It is robert.hale[at]btinternet.com now.")
+
+
+def test_a_handle_named_later_in_the_sentence_after_its_platform() -> None:
+    text = "Someone keeps adding him on Snapchat. His new one is jc.gaming2011 and it has to stop."
+    assert ("social_handle", "jc.gaming2011") in found(text)
+    assert [c for c, _ in found("I'm on tiktok as well, like everyone.")] == []
+
+
 def test_overlapping_findings_of_one_category_merge() -> None:
     text = "Watch your back, I know where you live."
     assert found(text) == [("threat", text)]
@@ -330,7 +436,12 @@ HELD_OUT: list[tuple[str, tuple[str, ...], list[tuple[str, str]]]] = [
     (
         "When I get out in May I will be at my nan's, 7 Larch Grove, WS3 2PL. I won't go near Aldridge.",
         ("Aldridge",),
-        [("address", "7 Larch Grove"), ("postcode", "WS3 2PL"), ("sensitive_term", "Aldridge")],
+        [
+            ("contact_request", "When I get out in May I will be at my nan's, 7 Larch Grove, WS3 2PL."),
+            ("address", "7 Larch Grove"),
+            ("postcode", "WS3 2PL"),
+            ("sensitive_term", "Aldridge"),
+        ],
     ),
     (
         "You took my moped, reg WR68 KLP, from outside work. If you want to explain, text me on 07700 900 861.",
