@@ -25,17 +25,19 @@ translations: $(VENV)/.runtime
 ## After changing any words: extract them again and add the new ones to each catalogue to translate.
 translations-update: $(VENV)/.runtime
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --omit-header -o portal/translations/messages.pot .
-	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations --no-location --ignore-obsolete
+	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations --ignore-obsolete --no-fuzzy-matching --width 100
 
 ## The portal on http://127.0.0.1:$(PORT) with SQLite at instance/portal.db and the demo data,
-## and the worker beside it (scheduled deliveries). Ctrl-C stops both.
+## and the worker beside it (scheduled deliveries, and mail as .eml files in instance/mail/).
+## Ctrl-C stops both.
+DEV = PORTAL_ENV=development PORTAL_BASE_URL=http://127.0.0.1:$(PORT)
 run: $(VENV)/.runtime translations
-	PORTAL_ENV=development $(FLASK) keys init
-	PORTAL_ENV=development $(FLASK) db upgrade
-	PORTAL_ENV=development $(FLASK) demo load
-	PORTAL_ENV=development $(FLASK) worker run & worker=$$!; \
+	$(DEV) $(FLASK) keys init
+	$(DEV) $(FLASK) db upgrade
+	$(DEV) $(FLASK) demo load
+	$(DEV) $(FLASK) worker run & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	PORTAL_ENV=development $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --no-control-socket wsgi:app
+	$(DEV) $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --no-control-socket wsgi:app
 
 ## Every test on SQLite, then the database tests (and the race drills) again on PostgreSQL ($(PG_TEST_URL)).
 test: lint test-sqlite test-postgres

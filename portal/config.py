@@ -7,6 +7,7 @@ mapping into a plain dict that `create_app` receives, so tests can pass their ow
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
@@ -53,7 +54,60 @@ def defaults(env: Mapping[str, str]) -> dict[str, Any]:
         # How many reverse proxies stand in front (0: none). Behind one, set 1 so that the
         # client's address (rate limits) and https (HSTS, links) come from its X-Forwarded headers.
         "TRUSTED_PROXIES": int(env.get("PORTAL_TRUSTED_PROXIES", "0")),
+        **mail_settings(env),
     }
+
+
+SMTP_SECURITY = ("starttls", "tls", "none")
+
+
+def mail_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """How notifications leave. The sender name and subject are each service's own and must say
+    nothing of what the service is: whoever sees a phone's lock screen reads them."""
+    security = env.get("PORTAL_SMTP_SECURITY", "starttls")
+    if security not in SMTP_SECURITY:
+        raise ConfigError(f"PORTAL_SMTP_SECURITY must be one of {', '.join(SMTP_SECURITY)}, not {security!r}")
+    transport = env.get("PORTAL_MAIL_TRANSPORT") or ("smtp" if env.get("PORTAL_SMTP_HOST") else "none")
+    if transport not in ("smtp", "notify", "folder", "none"):
+        raise ConfigError(f"PORTAL_MAIL_TRANSPORT must be smtp, notify, folder or none, not {transport!r}")
+    if transport == "smtp" and not env.get("PORTAL_SMTP_HOST"):
+        raise ConfigError("PORTAL_SMTP_HOST is not set (required when PORTAL_MAIL_TRANSPORT=smtp)")
+    if transport == "notify":
+        _check_notify(env)
+    return {
+        "MAIL_TRANSPORT": transport,
+        "MAIL_FROM": env.get("PORTAL_MAIL_FROM", "no-reply@localhost"),
+        "MAIL_SENDER_NAME": env.get("PORTAL_MAIL_SENDER_NAME", "Messages"),
+        # None: the translated "You have a new message", in the reader's language.
+        "MAIL_SUBJECT": env.get("PORTAL_MAIL_SUBJECT") or None,
+        "MAIL_FOLDER": env.get("PORTAL_MAIL_FOLDER", str(PROJECT_ROOT / "instance" / "mail")),
+        "SMTP_HOST": env.get("PORTAL_SMTP_HOST", ""),
+        "SMTP_PORT": int(env.get("PORTAL_SMTP_PORT", "465" if security == "tls" else "587")),
+        "SMTP_SECURITY": security,
+        "SMTP_USERNAME": env.get("PORTAL_SMTP_USERNAME") or None,
+        "SMTP_PASSWORD": env.get("PORTAL_SMTP_PASSWORD") or None,
+        "SMTP_TIMEOUT": float(env.get("PORTAL_SMTP_TIMEOUT", "20")),
+        "SMTP_CA_FILE": env.get("PORTAL_SMTP_CA_FILE") or None,
+        # GOV.UK Notify: an API key and an email template whose subject is ((subject)) and body ((body)).
+        "NOTIFY_API_KEY": env.get("PORTAL_NOTIFY_API_KEY") or None,
+        "NOTIFY_BASE_URL": env.get("PORTAL_NOTIFY_BASE_URL") or "https://api.notifications.service.gov.uk",
+        "NOTIFY_EMAIL_TEMPLATE_ID": env.get("PORTAL_NOTIFY_EMAIL_TEMPLATE_ID") or None,
+    }
+
+
+UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+
+
+def _check_notify(env: Mapping[str, str]) -> None:
+    """Notify's API key and template id must be set and look like Notify's. No message repeats
+    the value: the key would end up in a log."""
+    for name in ("PORTAL_NOTIFY_API_KEY", "PORTAL_NOTIFY_EMAIL_TEMPLATE_ID"):
+        if not env.get(name):
+            raise ConfigError(f"{name} is not set (required when PORTAL_MAIL_TRANSPORT=notify)")
+    if not re.fullmatch(f".+-{UUID}-{UUID}", env["PORTAL_NOTIFY_API_KEY"]):
+        raise ConfigError("PORTAL_NOTIFY_API_KEY is not a GOV.UK Notify API key (its name, service id and secret)")
+    if not re.fullmatch(UUID, env["PORTAL_NOTIFY_EMAIL_TEMPLATE_ID"]):
+        raise ConfigError("PORTAL_NOTIFY_EMAIL_TEMPLATE_ID is not a GOV.UK Notify template id")
 
 
 def production_config(env: Mapping[str, str]) -> dict[str, Any]:
@@ -100,6 +154,11 @@ def development_config(env: Mapping[str, str], instance: Path | None = None) -> 
         SECRET_KEY=env.get("PORTAL_SECRET_KEY") or _instance_secret(instance),
         KEYS_FILE=env.get("PORTAL_KEYS_FILE", str(instance / "keys.json")),
         RATELIMIT_STORAGE_URI=env.get("PORTAL_RATELIMIT_STORAGE_URI", "memory://"),
+        # Links in notifications need the portal's address (`make run` sets it); mail goes to
+        # instance/mail/ as .eml files.
+        BASE_URL=(env.get("PORTAL_BASE_URL") or "").rstrip("/") or None,
+        MAIL_TRANSPORT=env.get("PORTAL_MAIL_TRANSPORT", "folder"),
+        MAIL_FOLDER=env.get("PORTAL_MAIL_FOLDER", str(instance / "mail")),
         # Plain http on 127.0.0.1 in development; production always sets Secure.
         SESSION_COOKIE_SECURE=False,
         DEMO_ALLOWED=True,

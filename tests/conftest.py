@@ -21,6 +21,7 @@ from portal.storage import migrate
 from portal.storage.db import EXTENSION_KEY, make_engine
 from portal.storage.models import Base
 from tests.helpers import Browser
+from tests.mail import SmtpServer
 
 POSTGRES_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
 
@@ -111,3 +112,35 @@ def browser(app: Flask) -> Browser:
 @pytest.fixture
 def another_browser(app: Flask) -> Browser:
     return Browser(app.test_client())
+
+
+@pytest.fixture
+def smtp_server(tmp_path: Path) -> Iterator[SmtpServer]:
+    """A real SMTP server process on a free port (tests/mail.py)."""
+    server = SmtpServer(tmp_path / "maildir")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mail_settings(settings: dict, smtp_server: SmtpServer) -> dict:
+    """The portal sending through that server, as production would through its own."""
+    return {
+        **settings,
+        "BASE_URL": "https://portal.example.org",
+        "MAIL_TRANSPORT": "smtp",
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": smtp_server.port,
+        "SMTP_SECURITY": "none",
+        "SMTP_TIMEOUT": 5.0,
+        "MAIL_FROM": "no-reply@service.example",
+        "MAIL_SENDER_NAME": "Messages",
+    }
+
+
+@pytest.fixture
+def mail_app(mail_settings: dict) -> Iterator[Flask]:
+    app = create_app(mail_settings)
+    yield app
+    app.extensions[EXTENSION_KEY].kw["bind"].dispose()

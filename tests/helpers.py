@@ -25,7 +25,7 @@ _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 class _HiddenFields(HTMLParser):
-    """The hidden inputs of each form on a page, by the path the form posts to."""
+    """The inputs a browser sends untouched, of each form on a page, by the path it posts to."""
 
     def __init__(self, page_path: str):
         super().__init__()
@@ -38,8 +38,11 @@ class _HiddenFields(HTMLParser):
         if tag == "form" and values.get("method", "get").lower() == "post":
             action = urlsplit(values.get("action") or self.page_path).path
             self._current = self.forms.setdefault(action, {})
-        elif tag == "input" and self._current is not None and values.get("type") == "hidden" and "name" in values:
-            self._current.setdefault(values["name"], values.get("value", ""))
+        elif tag == "input" and self._current is not None and "name" in values:
+            kind = values.get("type", "text")
+            # What a browser sends untouched: hidden fields, and radios and boxes already ticked.
+            if kind == "hidden" or (kind in ("radio", "checkbox") and "checked" in values):
+                self._current.setdefault(values["name"], values.get("value", "on"))
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "form":

@@ -1,7 +1,9 @@
-"""`flask worker run`: the timed jobs, out of page requests (scheduled deliveries).
+"""`flask worker run`: the timed jobs, out of page requests: scheduled deliveries, the
+notifications in the outbox, and the facilitators' daily digest.
 
 One process is enough and several are safe: each delivery is its own unit of work under the
-lock of its case, and an item already delivered by another worker is left alone.
+lock of its case, an item already delivered by another worker is left alone, and each
+notification is claimed by one worker before it is sent.
 """
 
 from __future__ import annotations
@@ -15,20 +17,28 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from portal.notifications.sending import send_due
+from portal.notifications.transports import transport_from_config
 from portal.runtime import unit_of_work
-from portal.services import reviewing
+from portal.services import digests, reviewing
 
 group = AppGroup("worker", help="The background worker.")
 log = logging.getLogger(__name__)
 
 
-def run_jobs_once() -> int:
-    """One pass over every job; returns how many items were passed on."""
-    with current_app.app_context():
+def run_jobs_once() -> tuple[int, int]:
+    """One pass over every job; returns how many items were passed on and messages sent."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    with app.app_context():
+        uow = unit_of_work()
         try:
-            return reviewing.deliver_due(unit_of_work())
+            delivered = reviewing.deliver_due(uow)
+            digests.queue_due(uow)
+            transport = transport_from_config(app.config) if app.config.get("BASE_URL") else None
+            sent = send_due(app, uow, transport) if transport is not None else 0
+            return delivered, sent
         finally:
-            unit_of_work().rollback()
+            uow.rollback()
 
 
 @group.command("run")
@@ -44,11 +54,17 @@ def run(interval: float, once: bool) -> None:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     log.info("worker started: a pass every %.0f s", interval)
+    if current_app.config["MAIL_TRANSPORT"] == "none":
+        log.warning("mail is not set up (PORTAL_SMTP_HOST or PORTAL_MAIL_TRANSPORT): notifications wait in the outbox")
+    elif not current_app.config.get("BASE_URL"):
+        log.warning("PORTAL_BASE_URL is not set: notifications wait in the outbox, as their links need it")
     while True:
         try:
-            delivered = run_jobs_once()
+            delivered, sent = run_jobs_once()
             if delivered:
                 log.info("passed on %d scheduled items", delivered)
+            if sent:
+                log.info("sent %d notifications", sent)
         except Exception:  # one failed pass must not stop the next
             log.exception("a worker pass failed")
         if once or stopping.wait(interval):

@@ -18,6 +18,7 @@ from portal.crypto.envelope import Binding, seal, unseal
 
 ACCOUNT_TABLE = "users"
 INVITATION_TABLE = "invitations"
+OUTBOX_TABLE = "outbox_messages"
 
 
 def normalise_email(email: str) -> str:
@@ -123,3 +124,10 @@ class DirectoryVault:
 
     def open_invitation_detail(self, invitation_id: UUID, field: str, sealed: bytes) -> str:
         return unseal(self._key, sealed, Binding(INVITATION_TABLE, invitation_id, field)).decode()
+
+    def seal_outbox_detail(self, message_id: UUID, field: str, text: str) -> bytes:
+        """A notification's address or one-time link, until the worker has sent it."""
+        return seal(self._key, text.encode(), Binding(OUTBOX_TABLE, message_id, field))
+
+    def open_outbox_detail(self, message_id: UUID, field: str, sealed: bytes) -> str:
+        return unseal(self._key, sealed, Binding(OUTBOX_TABLE, message_id, field)).decode()

@@ -27,6 +27,11 @@ class AuditAction(StrEnum):
     ACCOUNT_DEACTIVATE = "account.deactivate"
     INVITATION_CREATE = "invitation.create"
     INVITATION_ACCEPT = "invitation.accept"
+    PASSWORD_RESET_REQUEST = "account.password-reset-request"  # noqa: S105 - an action name
+    PASSWORD_RESET = "account.password-reset"  # noqa: S105 - an action name
+    NOTIFICATION_PREFERENCES = "account.notification-preferences"
+    NOTIFICATION_FAIL = "notification.fail"
+    NOTIFICATION_RETRY = "notification.retry"
     # Keys and stored values
     KEYS_ROTATE = "keys.rotate"
     KEYS_REWRAP = "keys.rewrap"

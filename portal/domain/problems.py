@@ -112,6 +112,10 @@ class Problem(StrEnum):
     INVITATION_USED = "invitation.used"
     INVITATION_EXPIRED = "invitation.expired"
     INVITATION_SUPERSEDED = "invitation.superseded"
+    RESET_LINK_NOT_VALID = "reset.link-not-valid"
+    RESET_CODE_WRONG = "reset.code-wrong"
+    RESET_STAFF_NEED_ADMIN = "reset.staff-need-admin"
+    RESET_NO_ACCOUNT = "reset.no-account"  # a facilitator's reset link for someone who never joined
 
 
 class Blocker(StrEnum):

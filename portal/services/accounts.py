@@ -21,8 +21,9 @@ from portal.domain.actors import Actor
 from portal.domain.audit import AuditAction, AuditOutcome
 from portal.domain.enums import Language, Role
 from portal.domain.errors import DomainError
+from portal.domain.notifications import NotificationKind
 from portal.domain.problems import Problem
-from portal.services import audit, keys, passwords
+from portal.services import audit, keys, outbox, passwords
 from portal.services.uow import UnitOfWork
 from portal.storage.models import SignInDelay, User
 from portal.storage.types import utcnow
@@ -204,6 +205,55 @@ def set_language(uow: UnitOfWork, user: User, language: Language) -> None:
         user.language = language.value
 
 
+@dataclass(frozen=True)
+class NotificationChoices:
+    by_email: bool
+    daily_digest: bool
+    address: str | None  # None: the sign-in address
+
+
+def notification_choices(uow: UnitOfWork, user: User) -> NotificationChoices:
+    address = None
+    if user.notification_email_sealed is not None:
+        address = keys.directory_vault(uow).open_account_detail(
+            user.id, "notification_email", user.notification_email_sealed
+        )
+    return NotificationChoices(user.notify_by_email, user.daily_digest, address)
+
+
+def set_notification_choices(
+    uow: UnitOfWork, user: User, choices: NotificationChoices, *, password: str | None = None
+) -> None:
+    """Whether and where this person is told; turning it off stops what is waiting to go.
+
+    Changing the address needs the account's password: someone at an unlocked screen must not
+    be able to send the account's news (or a hint of it) to themselves.
+    """
+    with uow:
+        address = (choices.address or "").strip() or None
+        changing_address = address != notification_choices(uow, user).address
+        refused = changing_address and not passwords.verify_password(user.password_hash, password or "")
+        if changing_address and not refused:
+            user.notification_email_sealed = (
+                keys.directory_vault(uow).seal_account_detail(user.id, "notification_email", address)
+                if address
+                else None
+            )
+        if not refused:
+            user.notify_by_email = choices.by_email
+            user.daily_digest = choices.daily_digest
+        audit.record(
+            uow,
+            AuditAction.NOTIFICATION_PREFERENCES,
+            outcome=AuditOutcome.FAILURE if refused else AuditOutcome.SUCCESS,
+            actor_id=user.id,
+            object_type="user",
+            object_id=user.id,
+        )
+    if refused:  # recorded: it may be someone else at an unlocked screen
+        raise AccountError(Problem.ACCOUNT_WRONG_PASSWORD)
+
+
 def sign_out_everywhere(uow: UnitOfWork, user: User) -> None:
     with uow:
         user.session_token = new_session_token()
@@ -230,6 +280,15 @@ def _accept_code(uow: UnitOfWork, totp: pyotp.TOTP, user: User, code: str, now: 
         if step > (user.totp_last_step or -1) and hmac.compare_digest(totp.generate_otp(step), code):
             return _claim_step(uow, user, step)
     return False
+
+
+def accept_code(uow: UnitOfWork, user: User, code: str, now: datetime | None = None) -> bool:
+    """A fresh authenticator code, used up (for a password reset, say), inside the caller's unit."""
+    return _accept_code(uow, _totp(uow, user), user, code, now or utcnow())
+
+
+def clear_failures(uow: UnitOfWork, user: User) -> None:
+    _clear_failures(uow, user.email_index)
 
 
 def _claim_step(uow: UnitOfWork, user: User, step: int) -> bool:
@@ -271,6 +330,7 @@ def confirm_totp_enrolment(uow: UnitOfWork, user: User, code: str, now: datetime
             return False
         user.totp_enabled = True
         audit.record(uow, AuditAction.TOTP_ENROLLED, actor_id=user.id, object_type="user", object_id=user.id)
+        outbox.tell(uow, user.id, NotificationKind.ACCOUNT_CHANGED)
         return True
 
 
@@ -305,6 +365,24 @@ def turn_off_totp(uow: UnitOfWork, user: User) -> None:
         user.totp_enabled = False
         user.totp_last_step = None
         audit.record(uow, AuditAction.TOTP_REMOVED, actor_id=user.id, object_type="user", object_id=user.id)
+        outbox.tell(uow, user.id, NotificationKind.ACCOUNT_CHANGED)
+
+
+def reset_totp(uow: UnitOfWork, admin: Actor, user_id: uuid.UUID) -> None:
+    """An admin clears a staff member's lost authenticator: they set up a new one at their next
+    sign-in, every session ends now, and they are told by email."""
+    if user_id == admin.user_id:
+        raise AccountError(Problem.ACCOUNT_NOT_YOURSELF)
+    with uow:
+        user = uow.session.get(User, user_id, with_for_update=True)
+        if user is None or user.role == Role.PARTICIPANT:
+            raise AccountError(Problem.ACCOUNT_NO_SUCH)
+        user.totp_secret_sealed = None
+        user.totp_enabled = False
+        user.totp_last_step = None
+        user.session_token = new_session_token()
+        audit.record(uow, AuditAction.TOTP_REMOVED, actor_id=admin.user_id, object_type="user", object_id=user.id)
+        outbox.tell(uow, user.id, NotificationKind.ACCOUNT_CHANGED)
 
 
 # --- Changes made by the account holder or by staff -------------------------------
@@ -318,6 +396,7 @@ def change_password(uow: UnitOfWork, user: User, current: str, new: str) -> None
             user.password_hash = passwords.hash_password(new)
             user.password_changed_at = utcnow()
             user.session_token = new_session_token()
+            outbox.tell(uow, user.id, NotificationKind.ACCOUNT_CHANGED)
         # A wrong current password is recorded too: it may be someone else at an unlocked screen.
         audit.record(
             uow,
@@ -354,6 +433,8 @@ def set_active(uow: UnitOfWork, admin: Actor, user_id: uuid.UUID, active: bool) 
         user.session_token = new_session_token()
         action = AuditAction.ACCOUNT_REACTIVATE if active else AuditAction.ACCOUNT_DEACTIVATE
         audit.record(uow, action, actor_id=admin.user_id, object_type="user", object_id=user.id)
+        if active:
+            outbox.tell(uow, user.id, NotificationKind.ACCOUNT_CHANGED)
 
 
 def staff_accounts(uow: UnitOfWork) -> list[tuple[User, AccountDetails]]:

@@ -25,11 +25,22 @@ from portal.domain import withdrawal as withdrawal_rules
 from portal.domain.actors import Actor, CaseAccess, case_access
 from portal.domain.audit import AuditAction
 from portal.domain.cases import Case, Participant, Referral
-from portal.domain.enums import ConsentFormat, ItemState, ParticipantRole, RiskLevel, Role, Side, Stage, TakingPart
+from portal.domain.enums import (
+    ConsentFormat,
+    ItemState,
+    Language,
+    ParticipantRole,
+    RiskLevel,
+    Role,
+    Side,
+    Stage,
+    TakingPart,
+)
 from portal.domain.errors import DomainError, NotAllowed
+from portal.domain.notifications import NotificationKind
 from portal.domain.permissions import can_see_case, require_case_facilitator
 from portal.domain.problems import Problem
-from portal.services import accounts, audit, invitations, keys, records, submissions
+from portal.services import accounts, audit, invitations, keys, outbox, records, submissions
 from portal.services.uow import UnitOfWork
 from portal.storage import models
 from portal.storage.db import WriteOutsideUnitOfWork
@@ -279,8 +290,17 @@ def participant_name(uow: UnitOfWork, context: CaseContext, participant_id: uuid
     return records.vault_for(uow, context.row).open_participant_detail(row.id, "name", row.name_sealed)
 
 
-def invite_participant(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, participant_id: uuid.UUID, email: str) -> str:
-    """A single-use link for this participant; accepting it links their new account."""
+def invite_participant(
+    uow: UnitOfWork,
+    actor: Actor,
+    case_id: uuid.UUID,
+    participant_id: uuid.UUID,
+    email: str,
+    *,
+    send_in: Language | None = None,
+) -> str:
+    """A single-use link for this participant; accepting it links their new account. With
+    `send_in`, the portal emails it too, in that language."""
     with changing(uow, actor, case_id) as context:
         require_case_facilitator(context.case, context.actor)
         row = context.participant_row(participant_id)
@@ -289,7 +309,9 @@ def invite_participant(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, partic
         if row.taking_part == TakingPart.OFFLINE:
             raise DomainError(Problem.PERSON_TAKES_PART_OFFLINE)
         name = participant_name(uow, context, participant_id)
-        return invitations.invite(uow, actor, Role.PARTICIPANT, name, email, participant_id=row.id, case_id=row.case_id)
+        return invitations.invite(
+            uow, actor, Role.PARTICIPANT, name, email, participant_id=row.id, case_id=row.case_id, send_in=send_in
+        )
 
 
 # --- Risk, stages, consent -------------------------------------------------------------------
@@ -396,6 +418,8 @@ def withdraw(
         context.row.paused_from = result.paused_from.value if result.paused_from else None
         for user_id in result.tell:
             uow.session.add(models.Notification(user_id=user_id, case_id=context.row.id, kind="participant-stopped"))
+            if user_id != actor.user_id:  # a facilitator recording it for someone offline knows already
+                outbox.tell(uow, user_id, NotificationKind.PARTICIPANT_STOPPED, case_id=context.row.id)
         _record(uow, context, AuditAction.PARTICIPANT_WITHDRAW, "participant", participant_id, once)
 
 

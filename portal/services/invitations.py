@@ -16,9 +16,11 @@ from sqlalchemy import select, update
 
 from portal.domain.actors import Actor
 from portal.domain.audit import AuditAction
+from portal.domain.enums import Language
 from portal.domain.errors import DomainError
+from portal.domain.notifications import NotificationKind
 from portal.domain.problems import Problem
-from portal.services import accounts, audit, keys, passwords
+from portal.services import accounts, audit, keys, outbox, passwords
 from portal.services.accounts import AccountError, Role
 from portal.services.uow import UnitOfWork
 from portal.storage.models import Case, Invitation, Participant, User
@@ -59,16 +61,21 @@ def invite(
     *,
     participant_id: uuid.UUID | None = None,
     case_id: uuid.UUID | None = None,
+    send_in: Language | None = None,
 ) -> str:
     """Create an invitation; returns the token, which is shown once and never stored.
 
     A participant's invitation names the participant of a case it is for; accepting it
-    links the new account to them.
+    links the new account to them. With `send_in`, the link is also emailed to the address,
+    in that language, from the outbox (the same transaction: no invitation, no email).
     """
     if role not in MAY_INVITE.get(inviter.role, frozenset()):
         raise AccountError(Problem.INVITE_ROLE)
     with uow:
-        return _invite(uow, inviter, role, name, email, participant_id, case_id)
+        token = _invite(uow, inviter, role, name, email, participant_id, case_id)
+        if send_in is not None:
+            outbox.tell_address(uow, email, NotificationKind.INVITATION, token=token, language=send_in.value)
+        return token
 
 
 def _invite(

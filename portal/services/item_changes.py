@@ -17,8 +17,9 @@ from portal.domain.actors import Actor
 from portal.domain.audit import AuditAction
 from portal.domain.errors import Stale
 from portal.domain.items import Item
+from portal.domain.notifications import told_of_item_change
 from portal.domain.permissions import ItemAction, allowed
-from portal.services import audit, casework, records, submissions
+from portal.services import audit, casework, outbox, records, submissions
 from portal.services.casework import CaseContext, CaseNotFound
 from portal.services.submissions import Previous
 from portal.services.uow import UnitOfWork
@@ -78,6 +79,7 @@ def store(uow: UnitOfWork, change: Change, after: Item, action: AuditAction, onc
     context.row.updated_at = utcnow()
     submissions.remember(uow, once, context.actor.user_id, action.value, after.id)
     audit_item(uow, context, action, after)
+    outbox.tell_many(uow, told_of_item_change(change.item, after, context.case), case_id=context.row.id)
 
 
 def audit_item(uow: UnitOfWork, context: CaseContext, action: AuditAction, item: Item) -> None:

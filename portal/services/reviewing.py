@@ -23,9 +23,10 @@ from portal.domain.audit import AuditAction, AuditOutcome
 from portal.domain.enums import ItemKind, ItemState, ReviewDecision, Role
 from portal.domain.errors import DomainError, NotAllowed
 from portal.domain.items import Item
+from portal.domain.notifications import told_of_item_change
 from portal.domain.problems import Problem
 from portal.domain.redaction import Redaction
-from portal.services import accounts, audit, casework, records
+from portal.services import accounts, audit, casework, outbox, records
 from portal.services.casework import PAGE_SIZE, CaseContext, Page
 from portal.services.item_changes import audit_item, changing, store
 from portal.services.letters import Reading, reading_of
@@ -275,9 +276,11 @@ def _deliver_one(uow: UnitOfWork, case_id: uuid.UUID, item_id: uuid.UUID, now: d
             return 0
         vault = records.vault_for(uow, case_row)
         before = records.item_from_row(vault, row)
-        after = item_rules.deliver_scheduled(before, records.case_from_row(uow, case_row), now)
+        case = records.case_from_row(uow, case_row)
+        after = item_rules.deliver_scheduled(before, case, now)
         records.write_item(vault, row, before, after)
         audit.record(uow, AuditAction.ITEM_RELEASE, case_id=case_id, object_type=row.kind, object_id=row.id)
+        outbox.tell_many(uow, told_of_item_change(before, after, case), case_id=case_id)
         return 1
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Uuid
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Uuid, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from portal.storage.types import UTCDateTime, utcnow
@@ -59,6 +59,13 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")  # the portal's words
+    # How this person is told outside the portal (portal.domain.notifications): by email at all,
+    # to another address than the sign-in one if they chose (safer for some), and for staff
+    # whether a daily digest comes and when the last one went.
+    notify_by_email: Mapped[bool] = mapped_column(default=True, server_default=true())
+    notification_email_sealed: Mapped[bytes | None]
+    daily_digest: Mapped[bool] = mapped_column(default=True, server_default=true())
+    digest_sent_on: Mapped[date | None] = mapped_column(Date)
 
 
 class SignInDelay(Base):
@@ -263,6 +270,54 @@ class Notification(Base):
     kind: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     seen_at: Mapped[datetime | None]
+
+
+class OutboxMessage(Base):
+    """A notification to send, written in the same transaction as the event that causes it.
+
+    It names a kind of neutral message and a language; the address (and a link with a token,
+    for invitations and resets) is sealed with the directory key and wiped once sent. The
+    worker claims due rows, sends them, and records the outcome; `status` is one of
+    portal.domain.notifications.Status.
+    """
+
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    kind: Mapped[str] = mapped_column(String(32))
+    channel: Mapped[str] = mapped_column(String(8), default="email")
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    case_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cases.id"))
+    address_sealed: Mapped[bytes | None]
+    token_sealed: Mapped[bytes | None]
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claim_expires_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(32))  # the worker pass holding the claim
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(64))  # a code, never a server's words
+
+    # The worker's query: due messages in order, by an index, however many were ever sent.
+    __table_args__ = (Index("ix_outbox_messages_due", "status", "next_attempt_at"),)
+
+
+class PasswordReset(Base):
+    """A single-use link to choose a new password; only the token's SHA-256 is kept."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    # Who made the link by hand (a facilitator for a participant, an admin for staff); None when
+    # it was emailed because someone asked. Staff without an authenticator need an admin's link.
+    issued_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
 
 
 class FormSubmission(Base):

@@ -10,7 +10,7 @@ from portal.runtime import unit_of_work
 from portal.services import accounts
 from portal.services.accounts import AccountError
 from portal.web.access import signed_in
-from portal.web.forms import ChangePasswordForm, CodeForm
+from portal.web.forms import ChangePasswordForm, CodeForm, NotificationChoicesForm
 from portal.web.messages import refusal
 from portal.web.qr import qr_data_uri
 from portal.web.security import start_session_clock
@@ -32,8 +32,38 @@ def _keep_this_session() -> None:
 @bp.get("/")
 @signed_in
 def overview():
-    details = accounts.details(unit_of_work(), current_user.record)
-    return render_template("account/overview.html", details=details)
+    uow = unit_of_work()
+    details = accounts.details(uow, current_user.record)
+    choices = accounts.notification_choices(uow, current_user.record)
+    return render_template("account/overview.html", details=details, choices=choices)
+
+
+@bp.route("/notifications", methods=["GET", "POST"])
+@signed_in
+def notifications():
+    """Whether to be told at all, and where: another address than the sign-in one may be safer."""
+    uow = unit_of_work()
+    user = current_user.record
+    form = NotificationChoicesForm()
+    if form.validate_on_submit():
+        choices = accounts.NotificationChoices(
+            by_email=form.by_email.data,
+            daily_digest=form.daily_digest.data if current_user.is_staff else user.daily_digest,
+            address=form.address.data or None,
+        )
+        try:
+            accounts.set_notification_choices(uow, user, choices, password=form.current.data)
+        except AccountError as problem:
+            form.current.errors = [refusal(problem)]
+        else:
+            flash(_("Your choices are saved."), "success")
+            return redirect(url_for("account.overview"))
+    if not form.is_submitted():
+        choices = accounts.notification_choices(uow, user)
+        form.by_email.data = choices.by_email
+        form.daily_digest.data = choices.daily_digest
+        form.address.data = choices.address or ""
+    return render_template("account/notifications.html", form=form), 400 if form.errors or form.current.errors else 200
 
 
 @bp.get("/keep-alive")

@@ -8,8 +8,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from portal.domain.enums import Language
 from portal.runtime import unit_of_work
-from portal.services import accounts, invitations
+from portal.services import accounts, invitations, outbox, recovery
 from portal.services.accounts import AccountError, Role
 from portal.storage.models import User
 from portal.web.access import roles
@@ -40,13 +41,15 @@ def invite_staff():
     form = InviteStaffForm()
     if form.validate_on_submit():
         try:
-            token = invitations.invite(unit_of_work(), actor(), Role(form.role.data), form.name.data, form.email.data)
+            send_in = Language(form.email_language.data) if form.delivery.data == "email" else None
+            token = invitations.invite(
+                unit_of_work(), actor(), Role(form.role.data), form.name.data, form.email.data, send_in=send_in
+            )
         except AccountError as problem:
             form.email.errors = [refusal(problem)]
         else:
-            return render_template(
-                "invitation_link.html", link=external_url("auth.join", token=token), name=form.name.data
-            )
+            link = None if send_in else external_url("auth.join", token=token)
+            return render_template("invitation_link.html", link=link, name=form.name.data)
     return render_template("admin/invite.html", form=form), 400 if form.errors else 200
 
 
@@ -77,6 +80,40 @@ def _set_active(user_id: uuid.UUID, active: bool) -> None:
         )
 
 
+@bp.post("/staff/<uuid:user_id>/reset-authenticator")
+@roles(Role.ADMIN)
+def reset_authenticator(user_id: uuid.UUID) -> Response:
+    """For a lost phone: they set up a new authenticator at their next sign-in."""
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        accounts.reset_totp(unit_of_work(), actor(), _staff_member(user_id).id)
+    except AccountError as problem:
+        flash(refusal(problem), "error")
+    else:
+        flash(
+            _("Their authenticator is reset and they are signed out. They set up a new one when they next sign in."),
+            "success",
+        )
+    return redirect(url_for("admin.staff"))
+
+
+@bp.post("/staff/<uuid:user_id>/reset-link")
+@roles(Role.ADMIN)
+def reset_link(user_id: uuid.UUID) -> str | Response:
+    """For staff who lost their password and authenticator: a one-hour link, shown once."""
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    member = _staff_member(user_id)
+    try:
+        token = recovery.link_for_staff(unit_of_work(), actor(), member.id)
+    except AccountError as problem:
+        flash(refusal(problem), "error")
+        return redirect(url_for("admin.staff"))
+    name = accounts.details(unit_of_work(), member).name
+    return render_template("reset_link.html", link=external_url("auth.reset_password", token=token), name=name)
+
+
 @bp.post("/staff/<uuid:user_id>/clear-delay")
 @roles(Role.ADMIN)
 def clear_delay(user_id: uuid.UUID) -> Response:
@@ -85,3 +122,22 @@ def clear_delay(user_id: uuid.UUID) -> Response:
     accounts.clear_sign_in_delay(unit_of_work(), actor(), _staff_member(user_id).id)
     flash(_("The sign-in delay is cleared."), "success")
     return redirect(url_for("admin.staff"))
+
+
+@bp.get("/notifications")
+@roles(Role.ADMIN)
+def notifications() -> str:
+    """Messages that every try failed to send: kind, when, how often and why, never to whom."""
+    return render_template("admin/notifications.html", failed=outbox.failed(unit_of_work()), form=ButtonForm())
+
+
+@bp.post("/notifications/<uuid:message_id>/retry")
+@roles(Role.ADMIN)
+def retry_notification(message_id: uuid.UUID) -> Response:
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    if outbox.retry(unit_of_work(), message_id, actor().user_id):
+        flash(_("The message will be sent again in the next minute."), "success")
+    else:
+        abort(404)
+    return redirect(url_for("admin.notifications"))

@@ -12,16 +12,18 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
+from portal.domain.problems import Problem
 from portal.extensions import client_address, csrf, limiter
 from portal.runtime import unit_of_work
-from portal.services import accounts, invitations
+from portal.services import accounts, invitations, recovery
 from portal.services.accounts import AccountError, SignInOutcome
 from portal.services.invitations import InvitationError
+from portal.services.recovery import ResetError
 from portal.storage.models import User
 from portal.web import i18n
 from portal.web.access import public, signed_in
 from portal.web.drafts import save_on_leaving
-from portal.web.forms import ChoosePasswordForm, CodeForm, SignInForm
+from portal.web.forms import ChoosePasswordForm, CodeForm, ForgottenPasswordForm, ResetPasswordForm, SignInForm
 from portal.web.identity import SignedInUser
 from portal.web.messages import refusal
 from portal.web.qr import qr_data_uri
@@ -76,14 +78,18 @@ def _begin(user: User) -> None:
 
 def _hold_for_second_step(user: User, step: str) -> None:
     session.clear()
-    session["pending"] = {"user": str(user.id), "step": step, "since": int(time.time())}
+    # The session token too: a password reset or "sign out everywhere" meanwhile ends this step.
+    session["pending"] = {"user": str(user.id), "step": step, "since": int(time.time()), "token": user.session_token}
 
 
 def _pending_user(step: str) -> User | None:
     pending = session.get("pending")
     if not pending or pending.get("step") != step or time.time() - pending.get("since", 0) > PENDING_SECONDS:
         return None
-    return accounts.find_active(unit_of_work(), uuid.UUID(pending["user"]))
+    user = accounts.find_active(unit_of_work(), uuid.UUID(pending["user"]))
+    if user is None or not hmac.compare_digest(user.session_token, pending.get("token", "")):
+        return None
+    return user
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -229,3 +235,54 @@ def join(token: str):
             return redirect(url_for("auth.sign_in"))
     email = invitations.invitation_email(uow, pending)
     return render_template("auth/join.html", form=form, pending=pending, email=email), 400 if form.errors else 200
+
+
+# Asking for a reset link: per address and email together, and a ceiling per address. The
+# answer is the same whether or not the email has an account.
+RESET_LIMIT = "3 per 15 minutes; 10 per day"
+
+
+@bp.route("/forgotten-password", methods=["GET", "POST"])
+@limiter.limit(RESET_LIMIT, key_func=_account_key, methods=["POST"])
+@limiter.limit(ADDRESS_CEILING, methods=["POST"])
+@public
+def forgotten_password():
+    form = ForgottenPasswordForm()
+    if form.validate_on_submit():
+        recovery.request_reset(unit_of_work(), form.email.data, i18n.chosen_language())
+        return render_template("auth/reset_sent.html")
+    return render_template("auth/forgotten_password.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@limiter.limit(SIGN_IN_LIMIT, key_func=_token_key, methods=["POST"])
+@limiter.limit(ADDRESS_CEILING, methods=["POST"])
+@public
+def reset_password(token: str):
+    if len(token) > 128:
+        abort(404)
+    uow = unit_of_work()
+    try:
+        pending = recovery.open_reset(uow, token)
+    except ResetError as problem:
+        return render_template("auth/join_problem.html", message=refusal(problem)), 410
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            recovery.choose_password(uow, token, form.password.data, form.code.data or "")
+        except ResetError as problem:
+            if problem.problem is not Problem.RESET_CODE_WRONG:
+                return render_template("auth/join_problem.html", message=refusal(problem)), 410
+            form.code.errors = [refusal(problem)]
+        except AccountError as problem:
+            form.password.errors = [refusal(problem)]
+        else:
+            if current_user.is_authenticated:
+                logout_user()
+            session.clear()
+            flash(_("Your new password is set, and you are signed out everywhere. Please sign in."), "success")
+            return redirect(url_for("auth.sign_in"))
+    email = recovery.email_of(uow, pending.user)
+    return render_template(
+        "auth/reset_password.html", form=form, email=email, needs_code=pending.needs_code
+    ), 400 if form.errors else 200

@@ -14,6 +14,7 @@ from portal.domain.cases import Referral
 from portal.domain.enums import (
     ConsentFormat,
     ItemKind,
+    Language,
     ParticipantRole,
     ReferralSource,
     RiskLevel,
@@ -24,7 +25,7 @@ from portal.domain.enums import (
 )
 from portal.domain.errors import DomainError
 from portal.runtime import unit_of_work
-from portal.services import casework, letters
+from portal.services import casework, letters, recovery
 from portal.web.access import roles
 from portal.web.audit_labels import audit_label
 from portal.web.exchange_context import actor, attempt, case_or_404
@@ -208,11 +209,13 @@ def invite(case_id: uuid.UUID, participant_id: uuid.UUID) -> str | tuple[str, in
     form = InviteParticipantForm()
     if form.validate_on_submit():
         try:
-            token = casework.invite_participant(uow, actor(), case_id, participant_id, form.email.data)
+            send_in = Language(form.email_language.data) if form.delivery.data == "email" else None
+            token = casework.invite_participant(uow, actor(), case_id, participant_id, form.email.data, send_in=send_in)
         except DomainError as problem:
             form.email.errors = [refusal(problem)]
         else:
-            return render_template("invitation_link.html", link=external_url("auth.join", token=token), name=name)
+            link = None if send_in else external_url("auth.join", token=token)
+            return render_template("invitation_link.html", link=link, name=name)
     return render_template("cases/invite.html", form=form, context=context, name=name), 400 if form.errors else 200
 
 
@@ -282,6 +285,24 @@ def clear_delay(case_id: uuid.UUID, participant_id: uuid.UUID) -> Response:
             _("They can try signing in again straight away."),
         )
     return _to_case(case_id)
+
+
+@bp.post("/<uuid:case_id>/participants/<uuid:participant_id>/reset-link")
+@roles(Role.FACILITATOR)
+def reset_link(case_id: uuid.UUID, participant_id: uuid.UUID) -> str | Response:
+    """For someone who cannot use email: a one-hour link to choose a new password, shown once."""
+    form = ButtonForm()
+    if not form.validate_on_submit():
+        abort(400)
+    uow = unit_of_work()
+    context = case_or_404(case_id)
+    name = casework.participant_name(uow, context, participant_id)
+    try:
+        token = recovery.link_for_participant(uow, actor(), case_id, participant_id)
+    except DomainError as problem:
+        flash(refusal(problem), "error")
+        return _to_case(case_id)
+    return render_template("reset_link.html", link=external_url("auth.reset_password", token=token), name=name)
 
 
 @bp.get("/<uuid:case_id>/timeline")

@@ -83,6 +83,29 @@ class ChoosePasswordForm(FlaskForm):
     )
 
 
+class ForgottenPasswordForm(FlaskForm):
+    email = StringField(
+        _l("Email address"),
+        validators=[DataRequired(_l("Enter your email address.")), Length(max=254), email_address],
+    )
+
+
+class ResetPasswordForm(ChoosePasswordForm):
+    code = StringField(_l("6-digit code from your authenticator app"), validators=[Optional(), Length(max=12)])
+
+
+class NotificationChoicesForm(FlaskForm):
+    by_email = BooleanField(_l("Tell me by email when there is something new"))
+    daily_digest = BooleanField(_l("Send me a daily email when things are waiting for me"))
+    address = StringField(
+        _l("Send notifications to this address instead (optional)"),
+        validators=[Optional(), Length(max=254), email_address],
+    )
+    current = PasswordField(
+        _l("Your password (needed only to change the address)"), validators=[Optional(), Length(max=PASSWORD_MAX)]
+    )
+
+
 class ChangePasswordForm(ChoosePasswordForm):
     current = PasswordField(
         _l("Your current password"),
@@ -90,7 +113,28 @@ class ChangePasswordForm(ChoosePasswordForm):
     )
 
 
-class InviteForm(FlaskForm):
+class InvitationDelivery(FlaskForm):
+    """How the link reaches them: by email from the portal, or shown once to pass on by hand
+    (for someone without email, or when email is not safe for them)."""
+
+    delivery = RadioField(
+        _l("How should the link reach them?"),
+        choices=[
+            SelectChoice("email", _l("Email it to this address now")),
+            SelectChoice("link", _l("Show me the link, to pass on myself")),
+        ],
+        default="email",
+        validators=[InputRequired(_l("Choose how the link should reach them."))],
+    )
+    email_language = RadioField(
+        _l("Language of the email"),
+        choices=[SelectChoice("en", "English"), SelectChoice("cy", "Cymraeg")],  # each in its own language
+        default="en",
+        validators=[InputRequired(_l("Choose the language of the email."))],
+    )
+
+
+class InviteForm(InvitationDelivery):
     name = StringField(_l("Their name"), validators=[DataRequired(_l("Enter their name.")), Length(max=120)])
     email = StringField(
         _l("Their email address"),
@@ -171,7 +215,7 @@ class ParticipantForm(ActionForm):
     )
 
 
-class InviteParticipantForm(FlaskForm):
+class InviteParticipantForm(InvitationDelivery):
     email = StringField(
         _l("Their email address"),
         validators=[DataRequired(_l("Enter their email address.")), Length(max=254), email_address],

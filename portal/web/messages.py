@@ -404,6 +404,16 @@ def _sentences() -> dict[Problem, Callable[[dict], str]]:
         ),
         Problem.INVITATION_USED: lambda p: _("This link has already been used. If that was you, you can sign in."),
         Problem.INVITATION_EXPIRED: lambda p: _("This link has expired. Please ask for a new one."),
+        Problem.RESET_LINK_NOT_VALID: lambda p: _(
+            "This link has been used or has expired. You can ask for a new one on the sign-in page."
+        ),
+        Problem.RESET_CODE_WRONG: lambda p: _(
+            "That code did not work. Enter the 6-digit code your authenticator app shows now."
+        ),
+        Problem.RESET_STAFF_NEED_ADMIN: lambda p: _(
+            "Staff accounts without an authenticator app need a link from an administrator. Please ask one."
+        ),
+        Problem.RESET_NO_ACCOUNT: lambda p: _("This person has not joined yet: make them a new invitation instead."),
         Problem.INVITATION_SUPERSEDED: lambda p: _(
             "This link is no longer valid. If you have already joined, you can sign in."
         ),

@@ -25,6 +25,7 @@ from portal.domain.enums import (
     Side,
     Stage,
 )
+from portal.domain.notifications import NotificationKind
 from portal.domain.presentation import Attribution, Label, Line, Speaker
 from portal.domain.redaction import FACILITATOR_REASON, REASON_SEPARATOR, REMOVED_MARKER, SCREENING_REASON
 from portal.web.i18n import html_lang
@@ -599,9 +600,42 @@ WRITING_REMINDER = _l(
 SATISFACTION_QUESTION = _l("How do you feel about taking part? Choose from 1 (not happy at all) to 5 (very happy).")
 
 
+def notification_kind_name(kind: NotificationKind) -> str:
+    """What a notification was for, on the admin's page of failed messages."""
+    return {
+        NotificationKind.NEW_TO_READ: _("Something new to read"),
+        NotificationKind.RETURNED: _("An item returned for changes"),
+        NotificationKind.INVITATION: _("An invitation"),
+        NotificationKind.PASSWORD_RESET: _("A link to choose a new password"),
+        NotificationKind.PARTICIPANT_STOPPED: _("Someone stopped taking part"),
+        NotificationKind.DIGEST: _("A facilitator's daily digest"),
+        NotificationKind.ACCOUNT_CHANGED: _("An account change"),
+    }[kind]
+
+
+def transport_failure_name(code: str | None) -> str:
+    """Why the mail server (or GOV.UK Notify) did not take a message, from the code the outbox keeps."""
+    return {
+        "smtp-authentication": _("The mail server refused the portal's user name or password."),
+        "smtp-recipient-refused": _("The mail server refused the address."),
+        "smtp-starttls-unsupported": _("The mail server does not offer STARTTLS."),
+        "smtp-tls": _("The secure connection to the mail server failed."),
+        "smtp-refused": _("The mail server refused the message."),
+        "smtp-unreachable": _("The mail server could not be reached."),
+        "folder-unwritable": _("The mail folder could not be written to."),
+        "notify-rejected": _("GOV.UK Notify refused the message."),
+        "notify-authentication": _("GOV.UK Notify refused the portal's API key."),
+        "notify-rate-limited": _("GOV.UK Notify asked the portal to slow down."),
+        "notify-unavailable": _("GOV.UK Notify is not available."),
+        "notify-unreachable": _("GOV.UK Notify could not be reached."),
+    }.get(code or "", _("Not known."))
+
+
 def register(app: Flask) -> None:
     """Make the words available to every template."""
     app.jinja_env.globals.update(
+        notification_kind_name=notification_kind_name,
+        transport_failure_name=transport_failure_name,
         noun=noun,
         kind_name=kind_name,
         side_name=side_name,

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from sqlalchemy import make_url, text
 
-from portal.domain.enums import ConsentFormat, ItemKind, ParticipantRole, ReviewDecision, Role, Side
+from portal.domain.enums import ConsentFormat, ItemKind, Language, ParticipantRole, ReviewDecision, Role, Side
 from portal.runtime import unit_of_work
-from portal.services import accounts, letters, reviewing
+from portal.services import accounts, letters, recovery, reviewing
 from portal.storage import models
 from portal.storage.db import EXTENSION_KEY
 from tests.factories import actor_of, add_person, exchange_case
@@ -77,6 +77,13 @@ def _write_everything(app, marker: str) -> None:
         )
 
         letters.read(uow, actor_of(world["responsible"].account), case_id, letter)
+
+        # A notification address, and a reset link queued to it: the outbox holds both sealed.
+        responsible = uow.session.get(models.User, world["responsible"].account.id)
+        address = f"notify.{marker.lower()}@example.test"
+        choices = accounts.NotificationChoices(True, True, address)
+        accounts.set_notification_choices(uow, responsible, choices, password=PASSWORD)
+        recovery.request_reset(uow, world["responsible"].account.email, Language.EN)
 
 
 def _raw_sqlite(url: str) -> bytes:

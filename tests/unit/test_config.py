@@ -86,3 +86,76 @@ def test_development_uses_embedded_defaults():
     assert config["DATABASE_URL"].startswith("sqlite:///")
     assert config["DATABASE_URL"].endswith("instance/portal.db")
     assert config["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
+def test_mail_is_smtp_from_the_environment_with_tls_by_default():
+    config = load_config(
+        {
+            **PRODUCTION,
+            "PORTAL_SMTP_HOST": "smtp.service.example",
+            "PORTAL_SMTP_USERNAME": "portal",
+            "PORTAL_SMTP_PASSWORD": "secret",
+            "PORTAL_MAIL_FROM": "no-reply@service.example",
+            "PORTAL_MAIL_SENDER_NAME": "Messages",
+            "PORTAL_MAIL_SUBJECT": "You have a new message",
+        }
+    )
+    assert (config["MAIL_TRANSPORT"], config["SMTP_SECURITY"], config["SMTP_PORT"]) == ("smtp", "starttls", 587)
+    assert (config["SMTP_USERNAME"], config["SMTP_PASSWORD"]) == ("portal", "secret")
+    assert load_config({**PRODUCTION, "PORTAL_SMTP_HOST": "h", "PORTAL_SMTP_SECURITY": "tls"})["SMTP_PORT"] == 465
+
+
+def test_without_a_mail_server_notifications_wait_rather_than_go_anywhere():
+    assert load_config(PRODUCTION)["MAIL_TRANSPORT"] == "none"
+    assert load_config({"PORTAL_ENV": "development"})["MAIL_TRANSPORT"] == "folder"
+
+
+@pytest.mark.parametrize(
+    ("setting", "named"),
+    [
+        ({"PORTAL_SMTP_SECURITY": "ssl3"}, "PORTAL_SMTP_SECURITY"),
+        ({"PORTAL_MAIL_TRANSPORT": "smtp"}, "PORTAL_SMTP_HOST"),
+        ({"PORTAL_MAIL_TRANSPORT": "pigeon"}, "PORTAL_MAIL_TRANSPORT"),
+    ],
+)
+def test_a_wrong_mail_setting_stops_the_start_naming_it(setting, named):
+    with pytest.raises(ConfigError, match=named):
+        load_config({**PRODUCTION, **setting})
+
+
+NOTIFY = {
+    "PORTAL_MAIL_TRANSPORT": "notify",
+    "PORTAL_NOTIFY_API_KEY": "portal_live-26785a09-ab16-4eb0-8407-a37497a57506-3d844edf-8d35-48ac-975b-e847b4f122b0",
+    "PORTAL_NOTIFY_EMAIL_TEMPLATE_ID": "f33517ff-2a88-4f6e-b855-c550268ce08a",
+}
+
+
+def test_mail_can_go_through_gov_uk_notify():
+    config = load_config({**PRODUCTION, **NOTIFY})
+    assert config["MAIL_TRANSPORT"] == "notify"
+    assert config["NOTIFY_API_KEY"] == NOTIFY["PORTAL_NOTIFY_API_KEY"]
+    assert config["NOTIFY_EMAIL_TEMPLATE_ID"] == "f33517ff-2a88-4f6e-b855-c550268ce08a"
+    assert config["NOTIFY_BASE_URL"] == "https://api.notifications.service.gov.uk"
+    own = load_config({**PRODUCTION, **NOTIFY, "PORTAL_NOTIFY_BASE_URL": "https://notify.internal.example"})
+    assert own["NOTIFY_BASE_URL"] == "https://notify.internal.example"
+
+
+@pytest.mark.parametrize("missing", ["PORTAL_NOTIFY_API_KEY", "PORTAL_NOTIFY_EMAIL_TEMPLATE_ID"])
+def test_notify_needs_its_key_and_template(missing):
+    env = {**PRODUCTION, **NOTIFY}
+    del env[missing]
+    with pytest.raises(ConfigError, match=f"^{missing} is not set"):
+        load_config(env)
+
+
+@pytest.mark.parametrize(
+    ("setting", "named"),
+    [
+        ({"PORTAL_NOTIFY_API_KEY": "3d844edf-8d35-48ac-975b-e847b4f122b0"}, "PORTAL_NOTIFY_API_KEY"),
+        ({"PORTAL_NOTIFY_EMAIL_TEMPLATE_ID": "welcome"}, "PORTAL_NOTIFY_EMAIL_TEMPLATE_ID"),
+    ],
+)
+def test_a_notify_setting_that_is_not_notify_s_is_refused_without_repeating_it(setting, named):
+    with pytest.raises(ConfigError, match=named) as refused:
+        load_config({**PRODUCTION, **NOTIFY, **setting})
+    assert next(iter(setting.values())) not in str(refused.value)

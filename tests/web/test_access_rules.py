@@ -18,6 +18,8 @@ PUBLIC = {
     "auth.sign_in_code",
     "auth.set_up_authenticator",
     "auth.join",
+    "auth.forgotten_password",
+    "auth.reset_password",
     "auth.leave",  # leaving quickly must always work, signed in or not
     "language.switch",  # English or Cymraeg, before signing in too
 }

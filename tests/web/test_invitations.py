@@ -23,7 +23,7 @@ def _invite(app, browser, name="Jo Participant", email="jo@example.test") -> str
         uow.session.get(Participant, person.participant_id).taking_part = "portal"
     sign_in(app, browser, world.facilitator)
     url = f"/cases/{world.case_id}/participants/{person.participant_id}/invite"
-    page = browser.submit(url, {"email": email})
+    page = browser.submit(url, {"email": email, "delivery": "link"})
     assert page.status_code == 200, page.get_data(as_text=True)[:300]
     _invite.participant_id = person.participant_id
     return re.search(r"<code>https?://[^/]+(/join/[^<]+)</code>", page.get_data(as_text=True)).group(1)
@@ -87,7 +87,8 @@ def test_only_admins_invite_staff(app, browser):
 def test_an_admin_invites_staff_who_then_enrol_an_authenticator(app, browser, another_browser):
     sign_in(app, browser, make_account(app, Role.ADMIN))
     page = browser.submit(
-        "/admin/staff/invite", {"name": "New Facilitator", "email": "newf@example.test", "role": "facilitator"}
+        "/admin/staff/invite",
+        {"name": "New Facilitator", "email": "newf@example.test", "role": "facilitator", "delivery": "link"},
     )
     link = re.search(r"<code>https?://[^/]+(/join/[^<]+)</code>", page.get_data(as_text=True)).group(1)
     another_browser.submit(link, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
@@ -112,8 +113,12 @@ def test_an_older_link_for_the_same_person_stops_working_once_one_is_used(app, b
     sign_in(app, browser, world.facilitator)
     url = f"/cases/{world.case_id}/participants/{person.participant_id}/invite"
     pattern = r"<code>https?://[^/]+(/join/[^<]+)</code>"
-    mistyped = re.search(pattern, browser.submit(url, {"email": "sam@exampel.test"}).get_data(as_text=True)).group(1)
-    right = re.search(pattern, browser.submit(url, {"email": "sam@example.test"}).get_data(as_text=True)).group(1)
+    mistyped = re.search(
+        pattern, browser.submit(url, {"email": "sam@exampel.test", "delivery": "link"}).get_data(as_text=True)
+    ).group(1)
+    right = re.search(
+        pattern, browser.submit(url, {"email": "sam@example.test", "delivery": "link"}).get_data(as_text=True)
+    ).group(1)
     another_browser.submit(right, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     with app.app_context():
         owner = unit_of_work().session.get(Participant, person.participant_id).user_id

@@ -130,7 +130,7 @@ def test_invitation_links_come_from_the_configured_address_never_the_host_header
         browser = Browser(client)
         sign_in(app, browser, world.facilitator)
         url = f"/cases/{world.case_id}/participants/{person.participant_id}/invite"
-        page = browser.submit(url, {"email": "jo@example.test"}).get_data(as_text=True)
+        page = browser.submit(url, {"email": "jo@example.test", "delivery": "link"}).get_data(as_text=True)
         link = re.search(r"<code>([^<]+)</code>", page).group(1)
         assert link.startswith("https://portal.example.org/join/") and "evil.example" not in page
     finally:

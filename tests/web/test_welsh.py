@@ -128,7 +128,7 @@ def test_joining_by_invitation_in_welsh(app):
         person.user_id, person.taking_part = None, "portal"
         person_id = person.id
     page = facilitator.submit(
-        f"/cases/{world.case_id}/participants/{person_id}/invite", {"email": "cymro@example.test"}
+        f"/cases/{world.case_id}/participants/{person_id}/invite", {"email": "cymro@example.test", "delivery": "link"}
     ).get_data(as_text=True)
     link = re.search(r"<code>https?://[^/]+(/join/[^<]+)</code>", page).group(1)
     newcomer = _in_welsh(app)
