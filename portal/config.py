@@ -73,8 +73,16 @@ def mail_settings(env: Mapping[str, str]) -> dict[str, Any]:
     if transport == "smtp" and not env.get("PORTAL_SMTP_HOST"):
         raise ConfigError("PORTAL_SMTP_HOST is not set (required when PORTAL_MAIL_TRANSPORT=smtp)")
     if transport == "notify":
-        _check_notify(env)
+        _check_notify(env, "PORTAL_NOTIFY_EMAIL_TEMPLATE_ID", "PORTAL_MAIL_TRANSPORT=notify")
+    # Text messages go only through GOV.UK Notify (or a folder in development).
+    texts = env.get("PORTAL_SMS_TRANSPORT") or ("notify" if env.get("PORTAL_NOTIFY_SMS_TEMPLATE_ID") else "none")
+    if texts not in ("notify", "folder", "none"):
+        raise ConfigError(f"PORTAL_SMS_TRANSPORT must be notify, folder or none, not {texts!r}")
+    if texts == "notify":
+        _check_notify(env, "PORTAL_NOTIFY_SMS_TEMPLATE_ID", "PORTAL_SMS_TRANSPORT=notify")
     return {
+        "SMS_TRANSPORT": texts,
+        "NOTIFY_SMS_TEMPLATE_ID": env.get("PORTAL_NOTIFY_SMS_TEMPLATE_ID") or None,
         "MAIL_TRANSPORT": transport,
         "MAIL_FROM": env.get("PORTAL_MAIL_FROM", "no-reply@localhost"),
         "MAIL_SENDER_NAME": env.get("PORTAL_MAIL_SENDER_NAME", "Messages"),
@@ -98,16 +106,16 @@ def mail_settings(env: Mapping[str, str]) -> dict[str, Any]:
 UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 
 
-def _check_notify(env: Mapping[str, str]) -> None:
+def _check_notify(env: Mapping[str, str], template: str, needed_for: str) -> None:
     """Notify's API key and template id must be set and look like Notify's. No message repeats
     the value: the key would end up in a log."""
-    for name in ("PORTAL_NOTIFY_API_KEY", "PORTAL_NOTIFY_EMAIL_TEMPLATE_ID"):
+    for name in ("PORTAL_NOTIFY_API_KEY", template):
         if not env.get(name):
-            raise ConfigError(f"{name} is not set (required when PORTAL_MAIL_TRANSPORT=notify)")
+            raise ConfigError(f"{name} is not set (required when {needed_for})")
     if not re.fullmatch(f".+-{UUID}-{UUID}", env["PORTAL_NOTIFY_API_KEY"]):
         raise ConfigError("PORTAL_NOTIFY_API_KEY is not a GOV.UK Notify API key (its name, service id and secret)")
-    if not re.fullmatch(UUID, env["PORTAL_NOTIFY_EMAIL_TEMPLATE_ID"]):
-        raise ConfigError("PORTAL_NOTIFY_EMAIL_TEMPLATE_ID is not a GOV.UK Notify template id")
+    if not re.fullmatch(UUID, env[template]):
+        raise ConfigError(f"{template} is not a GOV.UK Notify template id")
 
 
 def production_config(env: Mapping[str, str]) -> dict[str, Any]:
@@ -125,6 +133,9 @@ def production_config(env: Mapping[str, str]) -> dict[str, Any]:
             "PORTAL_BASE_URL must be the portal's https:// address, for example https://portal.example.org"
         )
     config = defaults(env)
+    for setting in ("MAIL_TRANSPORT", "SMS_TRANSPORT"):
+        if config[setting] == "folder":  # addresses, numbers and links in plain files on the server
+            raise ConfigError(f"PORTAL_{setting}=folder is for development only")
     config.update(
         ENV="production",
         BASE_URL=base_url,
@@ -158,6 +169,7 @@ def development_config(env: Mapping[str, str], instance: Path | None = None) -> 
         # instance/mail/ as .eml files.
         BASE_URL=(env.get("PORTAL_BASE_URL") or "").rstrip("/") or None,
         MAIL_TRANSPORT=env.get("PORTAL_MAIL_TRANSPORT", "folder"),
+        SMS_TRANSPORT=env.get("PORTAL_SMS_TRANSPORT", "folder"),
         MAIL_FOLDER=env.get("PORTAL_MAIL_FOLDER", str(instance / "mail")),
         # Plain http on 127.0.0.1 in development; production always sets Secure.
         SESSION_COOKIE_SECURE=False,

@@ -23,6 +23,9 @@ from portal.storage.models import Base
 from tests.helpers import Browser
 from tests.mail import SmtpServer
 
+# The GOV.UK Notify stand-in's `notify` fixture, for any test that asks for it.
+pytest_plugins = ["tests.notify_stub"]
+
 POSTGRES_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
 
 

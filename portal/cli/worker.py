@@ -18,7 +18,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from portal.notifications.sending import send_due
-from portal.notifications.transports import transport_from_config
+from portal.notifications.transports import text_transport_from_config, transport_from_config
 from portal.runtime import unit_of_work
 from portal.services import digests, reviewing
 
@@ -34,8 +34,9 @@ def run_jobs_once() -> tuple[int, int]:
         try:
             delivered = reviewing.deliver_due(uow)
             digests.queue_due(uow)
-            transport = transport_from_config(app.config) if app.config.get("BASE_URL") else None
-            sent = send_due(app, uow, transport) if transport is not None else 0
+            transport, texts = transport_from_config(app.config), text_transport_from_config(app.config)
+            ready = app.config.get("BASE_URL") and (transport is not None or texts is not None)
+            sent = send_due(app, uow, transport, texts) if ready else 0
             return delivered, sent
         finally:
             uow.rollback()

@@ -52,6 +52,11 @@ OPTIONAL_KINDS = frozenset(
 )
 
 
+class Channel(StrEnum):
+    EMAIL = "email"
+    SMS = "sms"  # a text message, where the service sends them (GOV.UK Notify)
+
+
 class Status(StrEnum):
     PENDING = "pending"  # waiting for its time, or for a worker
     SENDING = "sending"  # claimed by one worker until claim_expires_at
@@ -64,9 +69,9 @@ MAX_ATTEMPTS = 6
 # 1, 5, 30 minutes, 2 hours, 6 hours between tries: about 8.5 hours before a message is failed.
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2), timedelta(hours=6))
 CLAIM_BATCH = 10  # messages one worker claims at a time
-# A worker that died mid-send frees its claim after this: far longer than a batch can take
-# (10 messages at the 20-second mail timeout is under 4 minutes), so a slow mail server never
-# lets a second worker take up a message the first is still sending.
+# A worker that died mid-send frees its claim after this. The claim is renewed as each message
+# of a batch is prepared, so it need only outlast one send: every step of an SMTP exchange
+# (connect, TLS, login, data) has a 20-second timeout, well under 10 minutes together.
 CLAIM_LIFETIME = timedelta(minutes=10)
 
 

@@ -6,16 +6,16 @@ import logging
 
 from flask import Flask
 
-from portal.domain.notifications import CLAIM_BATCH
-from portal.notifications.templates import link_for, render
-from portal.notifications.transports import Email, Transport, TransportFailed
+from portal.domain.notifications import CLAIM_BATCH, Channel
+from portal.notifications.templates import link_for, render, render_text
+from portal.notifications.transports import Email, TextMessage, TextTransport, Transport, TransportFailed
 from portal.services import outbox
 from portal.services.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 
-def send_due(app: Flask, uow: UnitOfWork, transport: Transport) -> int:
+def send_due(app: Flask, uow: UnitOfWork, transport: Transport | None, texts: TextTransport | None = None) -> int:
     """Send every message due now; returns how many went. A failure is recorded, never raised:
     one message that cannot be sent (or even prepared) never stops the others."""
     sent = 0
@@ -23,12 +23,20 @@ def send_due(app: Flask, uow: UnitOfWork, transport: Transport) -> int:
         claim = outbox.claim_due(uow)
         for message_id in claim.ids:
             try:
-                outgoing = outbox.prepare(uow, message_id, claim.by)
+                outgoing = outbox.prepare(uow, message_id, claim.by, texts=texts is not None)
                 if outgoing is None:
                     continue
                 link = link_for(app, outgoing.kind, outgoing.token)
-                rendered = render(outgoing.kind, outgoing.language, link, app.config)
-                transport.send(Email(outgoing.address, rendered.subject, rendered.body, str(outgoing.id)))
+                if outgoing.channel is Channel.SMS:
+                    if texts is None:
+                        raise TransportFailed("sms-not-set-up")
+                    text = render_text(outgoing.kind, outgoing.language, link, app.config)
+                    texts.send_text(TextMessage(outgoing.address, text, str(outgoing.id)))
+                else:
+                    if transport is None:
+                        raise TransportFailed("mail-not-set-up")
+                    rendered = render(outgoing.kind, outgoing.language, link, app.config)
+                    transport.send(Email(outgoing.address, rendered.subject, rendered.body, str(outgoing.id)))
             except TransportFailed as failure:
                 log.warning("notification %s not sent: %s", message_id, failure.code)
                 outbox.record_failure(uow, message_id, claim.by, failure.code)

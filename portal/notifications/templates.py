@@ -83,3 +83,10 @@ def render(kind: NotificationKind, language: str, link: str, config: Mapping[str
             else _("Please do not reply to this email.")
         )
     return Rendered(subject, "\n\n".join([*lines[:-1], f"{lines[-1]}\n{link}", closing]) + "\n")
+
+
+def render_text(kind: NotificationKind, language: str, link: str, config: Mapping[str, Any]) -> str:
+    """A text message: the same neutral sentence and the link, on one short screen."""
+    with force_locale(language):
+        lines = _lines(kind, config)
+    return f"{lines[0]} {lines[-1]} {link}"

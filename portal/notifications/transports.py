@@ -28,6 +28,13 @@ class Email:
     message_id: str  # the outbox row's id: a receiving server can drop a repeat
 
 
+@dataclass(frozen=True)
+class TextMessage:
+    to: str  # a UK mobile number, in E.164 form
+    body: str
+    message_id: str
+
+
 class TransportFailed(Exception):
     def __init__(self, code: str):
         super().__init__(code)
@@ -36,6 +43,10 @@ class TransportFailed(Exception):
 
 class Transport(Protocol):
     def send(self, email: Email) -> None: ...
+
+
+class TextTransport(Protocol):
+    def send_text(self, text: TextMessage) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -107,6 +118,14 @@ class FolderTransport:
         except OSError as error:
             raise TransportFailed("folder-unwritable") from error
 
+    def send_text(self, text: TextMessage) -> None:
+        """A text message as a small file beside the emails: who to, and what it says."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            (self.folder / f"{text.message_id}.sms.txt").write_text(f"To: {text.to}\n\n{text.body}\n")
+        except OSError as error:
+            raise TransportFailed("folder-unwritable") from error
+
 
 @dataclass(frozen=True)
 class NotifyTransport:
@@ -121,11 +140,28 @@ class NotifyTransport:
     """
 
     api_key: str = field(repr=False)  # "{key name}-{service id}-{secret}", as Notify shows it
-    template_id: str
+    template_id: str | None  # the email template; None when Notify sends only text messages
     base_url: str = "https://api.notifications.service.gov.uk"
     timeout: float = 20.0
+    sms_template_id: str | None = None  # a text message template whose whole text is ((body))
+
+    def send_text(self, text: TextMessage) -> None:
+        if self.sms_template_id is None:
+            raise TransportFailed("sms-not-set-up")
+        client = NotificationsAPIClient(self.api_key, base_url=self.base_url, timeout=self.timeout)
+        try:
+            client.send_sms_notification(
+                phone_number=text.to,
+                template_id=self.sms_template_id,
+                personalisation={"body": text.body},
+                reference=text.message_id,
+            )
+        except APIError as error:
+            raise TransportFailed(_notify_failure(error)) from error
 
     def send(self, email: Email) -> None:
+        if self.template_id is None:
+            raise TransportFailed("notify-rejected")
         # A client per message: it holds a requests session and is not thread-safe.
         client = NotificationsAPIClient(self.api_key, base_url=self.base_url, timeout=self.timeout)
         try:
@@ -171,4 +207,19 @@ def transport_from_config(config: Mapping[str, Any]) -> Transport | None:
         return FolderTransport(sender, Path(config["MAIL_FOLDER"]))
     if kind == "notify":
         return NotifyTransport(config["NOTIFY_API_KEY"], config["NOTIFY_EMAIL_TEMPLATE_ID"], config["NOTIFY_BASE_URL"])
+    return None
+
+
+def text_transport_from_config(config: Mapping[str, Any]) -> TextTransport | None:
+    """How text messages leave, or None when the service sends none."""
+    kind = config.get("SMS_TRANSPORT", "none")
+    if kind == "notify":
+        return NotifyTransport(
+            config["NOTIFY_API_KEY"],
+            config.get("NOTIFY_EMAIL_TEMPLATE_ID"),
+            config["NOTIFY_BASE_URL"],
+            sms_template_id=config["NOTIFY_SMS_TEMPLATE_ID"],
+        )
+    if kind == "folder":
+        return FolderTransport(Sender(config["MAIL_FROM"], config["MAIL_SENDER_NAME"]), Path(config["MAIL_FOLDER"]))
     return None

@@ -21,7 +21,7 @@ from portal.domain.actors import Actor
 from portal.domain.audit import AuditAction, AuditOutcome
 from portal.domain.enums import Language, Role
 from portal.domain.errors import DomainError
-from portal.domain.notifications import NotificationKind
+from portal.domain.notifications import Channel, NotificationKind
 from portal.domain.problems import Problem
 from portal.services import audit, keys, outbox, passwords
 from portal.services.uow import UnitOfWork
@@ -207,18 +207,21 @@ def set_language(uow: UnitOfWork, user: User, language: Language) -> None:
 
 @dataclass(frozen=True)
 class NotificationChoices:
-    by_email: bool
+    by_email: bool  # whether to be told at all (by email, or by text message if chosen)
     daily_digest: bool
     address: str | None  # None: the sign-in address
+    channel: Channel = Channel.EMAIL
+    phone: str | None = None  # a mobile number in E.164 form, for text messages
 
 
 def notification_choices(uow: UnitOfWork, user: User) -> NotificationChoices:
-    address = None
+    vault = keys.directory_vault(uow)
+    address = phone = None
     if user.notification_email_sealed is not None:
-        address = keys.directory_vault(uow).open_account_detail(
-            user.id, "notification_email", user.notification_email_sealed
-        )
-    return NotificationChoices(user.notify_by_email, user.daily_digest, address)
+        address = vault.open_account_detail(user.id, "notification_email", user.notification_email_sealed)
+    if user.notification_phone_sealed is not None:
+        phone = vault.open_account_detail(user.id, "notification_phone", user.notification_phone_sealed)
+    return NotificationChoices(user.notify_by_email, user.daily_digest, address, Channel(user.notify_channel), phone)
 
 
 def set_notification_choices(
@@ -230,18 +233,24 @@ def set_notification_choices(
     be able to send the account's news (or a hint of it) to themselves.
     """
     with uow:
+        vault = keys.directory_vault(uow)
+        before = notification_choices(uow, user)
         address = (choices.address or "").strip() or None
-        changing_address = address != notification_choices(uow, user).address
-        refused = changing_address and not passwords.verify_password(user.password_hash, password or "")
-        if changing_address and not refused:
+        phone = (choices.phone or "").strip() or None
+        channel = choices.channel if phone else Channel.EMAIL
+        changing_where = address != before.address or phone != before.phone or channel != before.channel
+        refused = changing_where and not passwords.verify_password(user.password_hash, password or "")
+        if changing_where and not refused:
             user.notification_email_sealed = (
-                keys.directory_vault(uow).seal_account_detail(user.id, "notification_email", address)
-                if address
-                else None
+                vault.seal_account_detail(user.id, "notification_email", address) if address else None
+            )
+            user.notification_phone_sealed = (
+                vault.seal_account_detail(user.id, "notification_phone", phone) if phone else None
             )
         if not refused:
             user.notify_by_email = choices.by_email
             user.daily_digest = choices.daily_digest
+            user.notify_channel = channel.value
         audit.record(
             uow,
             AuditAction.NOTIFICATION_PREFERENCES,

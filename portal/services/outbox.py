@@ -35,6 +35,7 @@ from portal.domain.notifications import (
     CLAIM_LIFETIME,
     LINK_KINDS,
     MAX_ATTEMPTS,
+    Channel,
     NotificationKind,
     Preferences,
     Status,
@@ -80,9 +81,21 @@ def tell(uow: UnitOfWork, user_id: uuid.UUID, kind: NotificationKind, *, case_id
     if waiting is None:
         uow.session.add(
             models.OutboxMessage(
-                id=uuid.uuid4(), kind=kind.value, language=user.language, user_id=user_id, case_id=case_id
+                id=uuid.uuid4(),
+                kind=kind.value,
+                language=user.language,
+                user_id=user_id,
+                case_id=case_id,
             )
         )
+
+
+def _channel(user: models.User, texts: bool) -> Channel:
+    """A text message only where the service sends them, to someone who chose it and gave a
+    number; otherwise email, so nobody is left with nothing."""
+    if texts and user.notify_channel == Channel.SMS.value and user.notification_phone_sealed is not None:
+        return Channel.SMS
+    return Channel.EMAIL
 
 
 def tell_many(
@@ -168,10 +181,15 @@ def claim_due(uow: UnitOfWork, now: datetime | None = None, limit: int = CLAIM_B
         return Claim(by, ids)
 
 
-def _held(uow: UnitOfWork, message_id: uuid.UUID, by: str) -> models.OutboxMessage | None:
-    """The message, locked, if this pass still holds its claim; None if it lapsed to another."""
+def _held(
+    uow: UnitOfWork, message_id: uuid.UUID, by: str, *, unexpired_at: datetime | None = None
+) -> models.OutboxMessage | None:
+    """The message, locked, if this pass still holds its claim; None if it lapsed to another
+    (or, with `unexpired_at`, has run out and may be taken up by another any moment)."""
     row = uow.session.get(models.OutboxMessage, message_id, with_for_update=True)
     if row is None or row.status != Status.SENDING.value or row.claimed_by != by:
+        return None
+    if unexpired_at is not None and (row.claim_expires_at is None or row.claim_expires_at <= unexpired_at):
         return None
     return row
 
@@ -181,40 +199,64 @@ class Outgoing:
     id: uuid.UUID
     kind: NotificationKind
     language: str
-    address: str
+    address: str  # an email address, or a mobile number for a text message
     token: str | None
+    channel: Channel = Channel.EMAIL
 
 
-def prepare(uow: UnitOfWork, message_id: uuid.UUID, by: str, now: datetime | None = None) -> Outgoing | None:
-    """What to send for a claimed message, or None if it is no longer to be sent (cancelled)."""
+def prepare(
+    uow: UnitOfWork, message_id: uuid.UUID, by: str, *, texts: bool = False, now: datetime | None = None
+) -> Outgoing | None:
+    """What to send for a claimed message, or None if it is no longer to be sent (cancelled).
+
+    Its claim is renewed for the send about to happen, so however slow the earlier messages of
+    the batch were, no other worker takes this one up while it is being sent. Whether it goes by
+    text (`texts`: the service sends them) or email is decided now, from the person's choice now.
+    """
     now = now or utcnow()
     with uow:
-        row = _held(uow, message_id, by)
+        row = _held(uow, message_id, by, unexpired_at=now)
         if row is None:
             return None
+        row.claim_expires_at = now + CLAIM_LIFETIME
         kind = NotificationKind(row.kind)
         vault = keys.directory_vault(uow)
         token = vault.open_outbox_detail(row.id, "token", row.token_sealed) if row.token_sealed else None
         if row.address_sealed is not None:
             address = vault.open_outbox_detail(row.id, "address", row.address_sealed)
-            if kind is NotificationKind.PASSWORD_RESET and token is None:
-                return _reset_link(uow, row, address, now)
+            if kind is NotificationKind.PASSWORD_RESET and (token is None or _link_ran_out(uow, token, now)):
+                return _reset_link(uow, row, address, now, asked=token is None)
             return Outgoing(row.id, kind, row.language, address, token)
         user = uow.session.get(models.User, row.user_id) if row.user_id else None
         if user is None or not _still_wanted(uow, row, user, kind):
             _finish(row, Status.CANCELLED)
             return None
+        row.channel = _channel(user, texts).value
+        if row.channel == Channel.SMS.value and user.notification_phone_sealed is not None:
+            phone = vault.open_account_detail(user.id, "notification_phone", user.notification_phone_sealed)
+            return Outgoing(row.id, kind, user.language, phone, token, Channel.SMS)
         return Outgoing(row.id, kind, user.language, notification_address(uow, user), token)
 
 
-def _reset_link(uow: UnitOfWork, row: models.OutboxMessage, address: str, now: datetime) -> Outgoing | None:
+def _link_ran_out(uow: UnitOfWork, token: str, now: datetime) -> bool:
+    """A reset link tried again hours later (the mail server was down) would be dead on arrival."""
+    reset = uow.session.scalars(
+        select(models.PasswordReset).where(models.PasswordReset.token_hash == reset_links.token_hash(token))
+    ).first()
+    return reset is None or reset.used_at is not None or reset.expires_at <= now
+
+
+def _reset_link(
+    uow: UnitOfWork, row: models.OutboxMessage, address: str, now: datetime, *, asked: bool
+) -> Outgoing | None:
     """Someone asked for a reset link for `address`: make one if it is an active account's and it
     has not had too many lately, to its sign-in address; otherwise send nothing, and say nothing.
     Staff without an authenticator get none: an emailed link alone never opens a staff account."""
     index = keys.directory_vault(uow).email_index(address)
     user = uow.session.scalars(select(models.User).where(models.User.email_index == index)).first()
     staff_without_code = user is not None and user.role != Role.PARTICIPANT.value and not user.totp_enabled
-    if user is None or not user.is_active or staff_without_code or reset_links.too_many_lately(uow, user, now):
+    flooding = asked and reset_links.too_many_lately(uow, user, now) if user is not None else False
+    if user is None or not user.is_active or staff_without_code or flooding:
         _finish(row, Status.CANCELLED)
         return None
     token = reset_links.new_link(uow, user, now)

@@ -64,6 +64,9 @@ class User(Base):
     # whether a daily digest comes and when the last one went.
     notify_by_email: Mapped[bool] = mapped_column(default=True, server_default=true())
     notification_email_sealed: Mapped[bytes | None]
+    # "email" or "sms": a text message to a mobile number instead, where the service sends them.
+    notify_channel: Mapped[str] = mapped_column(String(8), default="email", server_default="email")
+    notification_phone_sealed: Mapped[bytes | None]
     daily_digest: Mapped[bool] = mapped_column(default=True, server_default=true())
     digest_sent_on: Mapped[date | None] = mapped_column(Date)
 

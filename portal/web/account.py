@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, session, url_for
+import phonenumbers
+from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
+from portal.domain.notifications import Channel
 from portal.runtime import unit_of_work
 from portal.services import accounts
 from portal.services.accounts import AccountError
@@ -45,11 +47,16 @@ def notifications():
     uow = unit_of_work()
     user = current_user.record
     form = NotificationChoicesForm()
+    texts = current_app.config.get("SMS_TRANSPORT", "none") != "none"
     if form.validate_on_submit():
+        before = accounts.notification_choices(uow, user)
         choices = accounts.NotificationChoices(
             by_email=form.by_email.data,
             daily_digest=form.daily_digest.data if current_user.is_staff else user.daily_digest,
             address=form.address.data or None,
+            # Where the service sends no text messages, the page does not ask: keep what was there.
+            channel=Channel(form.channel.data or "email") if texts else before.channel,
+            phone=(form.phone.data or None) if texts else before.phone,
         )
         try:
             accounts.set_notification_choices(uow, user, choices, password=form.current.data)
@@ -63,7 +70,18 @@ def notifications():
         form.by_email.data = choices.by_email
         form.daily_digest.data = choices.daily_digest
         form.address.data = choices.address or ""
-    return render_template("account/notifications.html", form=form), 400 if form.errors or form.current.errors else 200
+        form.channel.data = choices.channel.value
+        form.phone.data = _shown_phone(choices.phone)
+    return render_template(
+        "account/notifications.html", form=form, texts=texts
+    ), 400 if form.errors or form.current.errors else 200
+
+
+def _shown_phone(phone: str | None) -> str:
+    """A stored +44 number as people write it: 07911 123456."""
+    if not phone:
+        return ""
+    return phonenumbers.format_number(phonenumbers.parse(phone, "GB"), phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
 @bp.get("/keep-alive")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 
+import phonenumbers
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -94,15 +95,45 @@ class ResetPasswordForm(ChoosePasswordForm):
     code = StringField(_l("6-digit code from your authenticator app"), validators=[Optional(), Length(max=12)])
 
 
+def uk_mobile(_form: FlaskForm, field: StringField) -> None:
+    """A mobile number that can take a text message; kept in E.164 form ("+447911123456")."""
+    if not field.data or not field.data.strip():
+        field.data = ""
+        return
+    wrong = ValidationError(_l("Enter a mobile number, like 07911 123456."))
+    try:
+        number = phonenumbers.parse(field.data, "GB")
+    except phonenumbers.NumberParseException as error:
+        raise wrong from error
+    mobile = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+    uk = number.country_code == 44  # texts go to UK mobiles only
+    if not uk or not phonenumbers.is_valid_number(number) or phonenumbers.number_type(number) not in mobile:
+        raise wrong
+    field.data = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
 class NotificationChoicesForm(FlaskForm):
-    by_email = BooleanField(_l("Tell me by email when there is something new"))
+    by_email = BooleanField(_l("Tell me when there is something new"))
+    channel = RadioField(
+        _l("How should we tell you?"),
+        choices=[SelectChoice("email", _l("By email")), SelectChoice("sms", _l("By text message"))],
+        default="email",
+        validators=[Optional()],
+    )
+    phone = StringField(_l("Mobile number for text messages"), validators=[Optional(), Length(max=32), uk_mobile])
+
+    def validate_channel(self, field: RadioField) -> None:
+        if field.data == "sms" and not (self.phone.data or "").strip():
+            raise ValidationError(_l("Enter the mobile number to send text messages to."))
+
     daily_digest = BooleanField(_l("Send me a daily email when things are waiting for me"))
     address = StringField(
         _l("Send notifications to this address instead (optional)"),
         validators=[Optional(), Length(max=254), email_address],
     )
     current = PasswordField(
-        _l("Your password (needed only to change the address)"), validators=[Optional(), Length(max=PASSWORD_MAX)]
+        _l("Your password (needed only to change where we send them)"),
+        validators=[Optional(), Length(max=PASSWORD_MAX)],
     )
 
 

@@ -58,7 +58,7 @@ def test_getting_back_in_with_a_new_password_on_a_phone(portal: Portal):
     phone.get_by_role("button", name="Save my choices").click()
     expect(phone.locator(".field__error")).to_contain_text("password")  # a new address needs it
     portal.check(phone, "Notification choices, the password missing")
-    phone.get_by_label("Your password (needed only to change the address)").fill(NEW_PASSWORD)
+    phone.get_by_label("Your password (needed only to change where we send them)").fill(NEW_PASSWORD)
     phone.get_by_role("button", name="Save my choices").click()
     expect(phone.locator(".notices")).to_contain_text("Your choices are saved.")
     portal.assert_clean()

@@ -95,3 +95,10 @@ def test_what_arrives_later_in_the_day_is_in_that_day_s_digest(app):
     assert queue(app, MORNING) == 0  # nothing yet at half past nine
     letter_waiting_for_review(app, world)
     assert queue(app, MORNING + timedelta(hours=3)) == 1  # at half past twelve
+
+
+def test_in_summer_seven_o_clock_is_british_summer_time(app):
+    world = exchange_case(app)
+    letter_waiting_for_review(app, world)
+    assert queue(app, datetime(2027, 7, 12, 5, 30, tzinfo=UTC)) == 0  # 06:30 in London
+    assert queue(app, datetime(2027, 7, 12, 6, 30, tzinfo=UTC)) == 1  # 07:30 in London

@@ -23,8 +23,8 @@ from portal.domain.enums import (
     Side,
     Stage,
 )
-from portal.domain.notifications import NotificationKind
-from portal.notifications.templates import link_for, render
+from portal.domain.notifications import LINK_KINDS, NotificationKind
+from portal.notifications.templates import link_for, render, render_text
 from portal.runtime import unit_of_work
 from portal.services import accounts, casework, digests, invitations, letters, recovery, reviewing
 from portal.storage import models
@@ -55,6 +55,11 @@ def test_every_template_is_neutral_in_both_languages(mail_app, kind, language):
     for text in (rendered.subject, rendered.body.replace(link, ""), mail_app.config["MAIL_SENDER_NAME"]):
         assert not GIVEAWAYS.search(text), (kind, language, text)
     assert len(rendered.body.splitlines()) <= 6  # a sentence, a link, a closing line: nothing else
+    if kind not in LINK_KINDS:  # invitations and reset links only ever go by email
+        with mail_app.app_context():
+            text = render_text(kind, language, link, mail_app.config)
+        assert link in text and len(text) <= 160 + len(link)  # one text message
+        assert not GIVEAWAYS.search(text.replace(link, "")), (kind, language, text)
 
 
 def test_every_message_sent_in_a_case_s_life_carries_nothing_from_the_case(mail_app, smtp_server):

@@ -240,6 +240,9 @@ def test_a_worker_whose_claim_lapsed_cannot_touch_the_message_another_took_up(ma
         assert taken.ids == slow.ids
         assert outbox.prepare(uow, slow.ids[0], slow.by) is None  # A's claim is gone
         outbox.record_failure(uow, slow.ids[0], slow.by, "smtp-unreachable")  # A's late answer: ignored
+        outbox.record_sent(uow, slow.ids[0], slow.by)  # and so is a late "sent"
+        (row,) = outbox_rows(mail_app)
+        assert (row.status, row.claimed_by, row.last_error) == (Status.SENDING, taken.by, None)
         assert outbox.prepare(uow, taken.ids[0], taken.by) is not None
         outbox.record_sent(uow, taken.ids[0], taken.by)
         outbox.record_failure(uow, slow.ids[0], slow.by, "smtp-unreachable")

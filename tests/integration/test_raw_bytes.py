@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import make_url, text
 
 from portal.domain.enums import ConsentFormat, ItemKind, Language, ParticipantRole, ReviewDecision, Role, Side
+from portal.domain.notifications import Channel
 from portal.runtime import unit_of_work
 from portal.services import accounts, letters, recovery, reviewing
 from portal.storage import models
@@ -81,9 +82,14 @@ def _write_everything(app, marker: str) -> None:
         # A notification address, and a reset link queued to it: the outbox holds both sealed.
         responsible = uow.session.get(models.User, world["responsible"].account.id)
         address = f"notify.{marker.lower()}@example.test"
-        choices = accounts.NotificationChoices(True, True, address)
+        choices = accounts.NotificationChoices(True, True, address, Channel.SMS, phone_for(marker))
         accounts.set_notification_choices(uow, responsible, choices, password=PASSWORD)
         recovery.request_reset(uow, world["responsible"].account.email, Language.EN)
+
+
+def phone_for(marker: str) -> str:
+    """A mobile number as unique as the marker, in E.164 form."""
+    return f"+447{int(marker[3:], 16) % 10**9:09d}"
 
 
 def _raw_sqlite(url: str) -> bytes:
@@ -109,9 +115,10 @@ def test_no_marker_reaches_the_database_or_the_logs(app, caplog):
     url = app.config["DATABASE_URL"]
     raw = _raw_postgres(app) if url.startswith("postgresql") else _raw_sqlite(url)
     assert len(raw) > 10_000
-    for needle in (marker, marker.lower(), marker.encode().hex(), marker.lower().encode().hex()):
+    phone = phone_for(marker)
+    for needle in (marker, marker.lower(), marker.encode().hex(), marker.lower().encode().hex(), phone[1:]):
         assert needle.encode() not in raw, f"{needle} found in the raw database"
-    assert marker not in caplog.text and marker.lower() not in caplog.text
+    assert marker not in caplog.text and marker.lower() not in caplog.text and phone[1:] not in caplog.text
 
 
 def test_the_check_would_see_plaintext_if_it_were_there(app):

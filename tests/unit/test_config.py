@@ -159,3 +159,21 @@ def test_a_notify_setting_that_is_not_notify_s_is_refused_without_repeating_it(s
     with pytest.raises(ConfigError, match=named) as refused:
         load_config({**PRODUCTION, **NOTIFY, **setting})
     assert next(iter(setting.values())) not in str(refused.value)
+
+
+def test_text_messages_go_only_through_notify_and_need_its_sms_template():
+    key, template = NOTIFY["PORTAL_NOTIFY_API_KEY"], NOTIFY["PORTAL_NOTIFY_EMAIL_TEMPLATE_ID"]
+    assert load_config(PRODUCTION)["SMS_TRANSPORT"] == "none"
+    assert load_config({"PORTAL_ENV": "development"})["SMS_TRANSPORT"] == "folder"
+    texting = load_config({**PRODUCTION, "PORTAL_NOTIFY_API_KEY": key, "PORTAL_NOTIFY_SMS_TEMPLATE_ID": template})
+    assert (texting["SMS_TRANSPORT"], texting["NOTIFY_SMS_TEMPLATE_ID"]) == ("notify", template)
+    with pytest.raises(ConfigError, match="PORTAL_NOTIFY_SMS_TEMPLATE_ID"):
+        load_config({**PRODUCTION, "PORTAL_SMS_TRANSPORT": "notify", "PORTAL_NOTIFY_API_KEY": key})
+    with pytest.raises(ConfigError, match="PORTAL_SMS_TRANSPORT"):
+        load_config({**PRODUCTION, "PORTAL_SMS_TRANSPORT": "smtp"})
+
+
+@pytest.mark.parametrize("setting", ["PORTAL_MAIL_TRANSPORT", "PORTAL_SMS_TRANSPORT"])
+def test_a_folder_of_messages_is_for_development_only(setting):
+    with pytest.raises(ConfigError, match=f"{setting}=folder is for development only"):
+        load_config({**PRODUCTION, setting: "folder"})

@@ -12,7 +12,7 @@ from portal.cli.worker import run_jobs_once
 from portal.domain.enums import Language, ParticipantRole, Role, Side, TakingPart
 from portal.domain.notifications import MAX_ATTEMPTS, RESETS_PER_HOUR
 from portal.runtime import unit_of_work
-from portal.services import accounts, casework, recovery
+from portal.services import accounts, casework, recovery, reset_links
 from portal.storage import models
 from portal.storage.types import utcnow
 from tests.factories import actor_of, exchange_case, new_case
@@ -270,3 +270,63 @@ def test_the_admin_sees_messages_that_could_not_be_sent_and_sends_them_again(mai
     )
     worker_pass(mail_app)
     assert [m["To"] for m in smtp_server.messages()] == ["sam@example.test"]
+
+
+def test_a_reset_link_goes_to_the_sign_in_address_not_the_notification_address(mail_app, smtp_server):
+    account = exchange_case(mail_app)["harmed"].account
+    with mail_app.app_context():
+        uow = unit_of_work()
+        user = uow.session.get(models.User, account.id)
+        choices = accounts.NotificationChoices(True, True, "elsewhere@private.test")
+        accounts.set_notification_choices(uow, user, choices, password=PASSWORD)
+        recovery.request_reset(uow, account.email, Language.EN)
+    worker_pass(mail_app)
+    assert [m["To"] for m in smtp_server.messages()] == [account.email]
+
+
+def test_an_emailed_link_alone_never_opens_a_staff_account_without_an_authenticator(mail_app):
+    facilitator = make_account(mail_app, Role.FACILITATOR, totp=False)
+    with mail_app.app_context(), unit_of_work() as uow:
+        token = reset_links.new_link(uow, uow.session.get(models.User, facilitator.id), utcnow())  # as if emailed
+    page = Browser(mail_app.test_client()).get(f"/reset-password/{token}")
+    assert page.status_code == 410 and "need a link from an administrator" in page.get_data(as_text=True)
+
+
+def test_a_reset_email_tried_again_keeps_its_link_until_it_runs_out(mail_app, smtp_server):
+    account = exchange_case(mail_app)["harmed"].account
+    smtp_server.stop()
+    with mail_app.app_context():
+        recovery.request_reset(unit_of_work(), account.email, Language.EN)
+    worker_pass(mail_app)  # the link is made, the server is down
+    smtp_server.start()
+    with mail_app.app_context(), unit_of_work() as uow:
+        uow.session.execute(update(models.OutboxMessage).values(next_attempt_at=utcnow()))
+    worker_pass(mail_app)
+    first = link_in(smtp_server.messages()[0])
+    with mail_app.app_context():
+        assert len(unit_of_work().session.scalars(select(models.PasswordReset.id)).all()) == 1  # the same link
+    assert Browser(mail_app.test_client()).get(first).status_code == 200
+    # Another request, the server down for longer than the link lives: the email gets a fresh link.
+    smtp_server.stop()
+    with mail_app.app_context():
+        recovery.request_reset(unit_of_work(), account.email, Language.EN)
+    worker_pass(mail_app)
+    with mail_app.app_context(), unit_of_work() as uow:
+        uow.session.execute(update(models.PasswordReset).values(expires_at=utcnow()))
+        uow.session.execute(update(models.OutboxMessage).values(next_attempt_at=utcnow()))
+    smtp_server.start()
+    worker_pass(mail_app)
+    links = {link_in(message) for message in smtp_server.messages()}
+    (second,) = links - {first}
+    assert Browser(mail_app.test_client()).get(second).status_code == 200
+
+
+def test_a_facilitator_recording_a_withdrawal_is_not_emailed_about_it_but_the_others_are(mail_app, smtp_server):
+    world = exchange_case(mail_app, responsible_offline=True)
+    second = make_account(mail_app, Role.FACILITATOR)
+    with mail_app.app_context():
+        uow = unit_of_work()
+        casework.assign_facilitator(uow, actor_of(world.facilitator), world.case_id, second.email)
+        casework.withdraw(uow, actor_of(world.facilitator), world.case_id, world["responsible"].participant_id)
+    worker_pass(mail_app)
+    assert [m["To"] for m in smtp_server.messages()] == [second.email]
