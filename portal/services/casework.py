@@ -475,7 +475,7 @@ def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
 def case_list(uow: UnitOfWork, actor: Actor, page: int = 1) -> Page[CaseSummary]:
     """My cases (every case for a manager), newest activity first, with what needs action.
 
-    Two queries whatever the number of cases: the page with its counts, and the total.
+    Three queries whatever the number of cases: the total, the page's cases, and their counts.
     """
     if actor.role not in (Role.FACILITATOR, Role.MANAGER):
         raise NotAllowed(Problem.LIST_STAFF_ONLY)
@@ -484,30 +484,37 @@ def case_list(uow: UnitOfWork, actor: Actor, page: int = 1) -> Page[CaseSummary]
         scope = scope.join(models.CaseFacilitator).where(models.CaseFacilitator.user_id == actor.user_id)
     total = uow.session.scalar(select(func.count()).select_from(scope.subquery())) or 0
     page = max(1, min(page, max(1, -(-total // PAGE_SIZE))))
+    # The page's cases first, by the index on updated_at; then counts for those cases only, so
+    # the list costs the same with 20 cases in scope as with 10,000.
+    shown = list(
+        uow.session.execute(
+            select(models.Case.id, models.Case.code, models.Case.stage, models.Case.risk_level, models.Case.updated_at)
+            .where(models.Case.id.in_(scope))
+            .order_by(models.Case.updated_at.desc(), models.Case.id)
+            .limit(PAGE_SIZE)
+            .offset((page - 1) * PAGE_SIZE)
+        ).all()
+    )
     shuttle_unconfirmed = (
         (models.Item.kind == "shuttle_note")
         & models.Item.state.in_(("draft", "returned"))
         & (models.Item.confirmed_at.is_(None))
     )
-    rows = uow.session.execute(
-        select(
-            models.Case.id,
-            models.Case.code,
-            models.Case.stage,
-            models.Case.risk_level,
-            models.Case.updated_at,
-            _count(models.Item.state.in_(WAITING)),
-            _count(shuttle_unconfirmed),
-            _count(models.Item.state.in_(RELEASABLE)),
-            _count(models.Item.state == ItemState.ON_HOLD.value),
-        )
-        .outerjoin(models.Item, models.Item.case_id == models.Case.id)
-        .where(models.Case.id.in_(scope))
-        .group_by(models.Case.id)
-        .order_by(models.Case.updated_at.desc(), models.Case.id)
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    ).all()
+    counts = {
+        row[0]: row[1:]
+        for row in uow.session.execute(
+            select(
+                models.Item.case_id,
+                _count(models.Item.state.in_(WAITING)),
+                _count(shuttle_unconfirmed),
+                _count(models.Item.state.in_(RELEASABLE)),
+                _count(models.Item.state == ItemState.ON_HOLD.value),
+            )
+            .where(models.Item.case_id.in_([case[0] for case in shown]))
+            .group_by(models.Item.case_id)
+        ).all()
+    }
+    rows = [(*case, *counts.get(case[0], (0, 0, 0, 0))) for case in shown]
     entries = [CaseSummary(r[0], r[1], Stage(r[2]), RiskLevel(r[3]), r[5], r[6], r[7], r[8], r[4]) for r in rows]
     return Page(entries, page, total)
 

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import defer
 
 from portal.domain import inbox as inbox_rules
 from portal.domain import items as item_rules
@@ -24,7 +25,7 @@ from portal.domain.permissions import ItemAction, ItemView, allowed, view_item
 from portal.domain.presentation import Attribution, Label, attribution, reader_label, writer_label
 from portal.domain.problems import Problem
 from portal.services import casework, records, submissions
-from portal.services.casework import CaseContext
+from portal.services.casework import PAGE_SIZE, CaseContext, Page
 from portal.services.item_changes import Change, audit_item, changing, load_item, store
 from portal.services.text import as_typed
 from portal.services.uow import UnitOfWork
@@ -43,10 +44,22 @@ def _clean_parts(kind: ItemKind, parts: Sequence[str]) -> tuple[str, ...]:
     return cleaned
 
 
+# The sealed words of an item: never loaded for a list that will not open them.
+SEALED_COLUMNS = (
+    models.Item.parts_sealed,
+    models.Item.redactions_sealed,
+    models.Item.message_sealed,
+    models.Item.review_note_sealed,
+)
+
+
 def _case_item_rows(uow: UnitOfWork, context: CaseContext) -> list[models.Item]:
     return list(
         uow.session.scalars(
-            select(models.Item).where(models.Item.case_id == context.row.id).order_by(models.Item.created_at)
+            select(models.Item)
+            .options(*(defer(column, raiseload=True) for column in SEALED_COLUMNS))
+            .where(models.Item.case_id == context.row.id)
+            .order_by(models.Item.created_at)
         )
     )
 
@@ -290,13 +303,19 @@ def _case_items(uow: UnitOfWork, context: CaseContext) -> list[tuple[models.Item
 @dataclass(frozen=True)
 class Inbox:
     context: CaseContext
-    entries: tuple[inbox_rules.InboxEntry, ...]
+    received: Page[inbox_rules.InboxEntry]  # from the other side, newest first
+    mine: Page[inbox_rules.InboxEntry]  # written by or for them, newest first
     writable: tuple[ItemKind, ...]  # what this participant may start now
     to_answer: tuple[uuid.UUID, ...]  # released question sets they may start answering
 
 
-def inbox(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID) -> Inbox:
-    """A participant's inbox for one case, with no words unsealed."""
+def _page_of(entries: list[inbox_rules.InboxEntry], page: int) -> Page[inbox_rules.InboxEntry]:
+    page = max(1, min(page, max(1, -(-len(entries) // PAGE_SIZE))))
+    return Page(entries[(page - 1) * PAGE_SIZE : page * PAGE_SIZE], page, len(entries))
+
+
+def inbox(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, received_page: int = 1, mine_page: int = 1) -> Inbox:
+    """A participant's inbox for one case, with no words unsealed, a page of each list shown."""
     context = casework.load(uow, actor, case_id)
     me = context.me
     if me is None:
@@ -315,7 +334,10 @@ def inbox(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID) -> Inbox:
             for item in items
             if item.kind == ItemKind.QUESTION_SET and item.state == ItemState.RELEASED and item.id not in answered
         )
-    return Inbox(context, inbox_rules.inbox(context.case, reversed(items), context.actor), writable, to_answer)
+    entries = inbox_rules.inbox(context.case, reversed(items), context.actor)
+    received = _page_of([entry for entry in entries if entry.received], received_page)
+    mine = _page_of([entry for entry in entries if not entry.received], mine_page)
+    return Inbox(context, received, mine, writable, to_answer)
 
 
 @dataclass(frozen=True)
@@ -333,19 +355,26 @@ class ItemSummary:
         return ItemAction.VIEW in self.may
 
 
-def case_items(uow: UnitOfWork, context: CaseContext) -> list[ItemSummary]:
-    """Every item of the case for its facilitators, with no words unsealed."""
+def case_items(uow: UnitOfWork, context: CaseContext, page: int = 1) -> Page[ItemSummary]:
+    """A page of the case's items for its facilitators, newest first, with no words unsealed:
+    a case with 2,000 items costs what its first page shows."""
     if context.me is not None:
         raise NotAllowed(Problem.LIST_FACILITATORS_ONLY)
-    return [
-        ItemSummary(
-            item.id,
-            item.kind,
-            item.state,
-            context.case.participant(item.author_id).side,
-            item.author_id,
-            row.updated_at,
-            frozenset(action for action in ItemAction if allowed(action, item, context.case, context.actor)),
-        )
-        for row, item in _case_items(uow, context)
-    ]
+    where = models.Item.case_id == context.row.id
+    total = uow.session.scalar(select(func.count(models.Item.id)).where(where)) or 0
+    page = max(1, min(page, max(1, -(-total // PAGE_SIZE))))
+    rows = uow.session.scalars(
+        select(models.Item)
+        .options(*(defer(column, raiseload=True) for column in SEALED_COLUMNS))
+        .where(where)
+        .order_by(models.Item.created_at.desc(), models.Item.id)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    )
+    entries = []
+    for row in rows:
+        item = records.item_from_row(None, row)
+        may = frozenset(action for action in ItemAction if allowed(action, item, context.case, context.actor))
+        side = context.case.participant(item.author_id).side
+        entries.append(ItemSummary(item.id, item.kind, item.state, side, item.author_id, row.updated_at, may))
+    return Page(entries, page, total)

@@ -352,5 +352,9 @@ class AuditEvent(Base):
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
-    # One item's decisions, for its review screen, without reading the whole trail.
-    __table_args__ = (Index("ix_audit_events_object", "object_id", "id"),)
+    # One item's decisions, for its review screen, and one case's history, newest first, each
+    # without reading the whole trail.
+    __table_args__ = (
+        Index("ix_audit_events_object", "object_id", "id"),
+        Index("ix_audit_events_case", "case_id", "id"),
+    )

@@ -110,7 +110,7 @@ def show(case_id: uuid.UUID) -> str:
         context=context,
         referral=page.referral,
         people=[(person.participant, person.name, person.consents) for person in page.people],
-        items=letters.case_items(uow, context),
+        items=letters.case_items(uow, context, _page_number()),
         blockers=case_rules.exchange_blockers(context.case),
         stage_form=stage_form,
         risk_form=RiskForm(risk_level=context.case.risk_level.value),

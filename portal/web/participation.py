@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -33,16 +33,24 @@ def cases():
     return render_template("participation/cases.html", rows=rows)
 
 
+def _page(name: str) -> int:
+    try:
+        return max(1, min(int(request.args.get(name, "1")), 1_000_000))
+    except ValueError:
+        return 1
+
+
 @bp.get("/cases/<uuid:case_id>/inbox")
 @roles(Role.PARTICIPANT)
 def inbox(case_id: uuid.UUID) -> str:
-    box = letters.inbox(unit_of_work(), actor(), case_id)
+    box = letters.inbox(unit_of_work(), actor(), case_id, _page("received"), _page("written"))
     me = box.context.me
     assert me is not None  # letters.inbox refuses anyone else
     return render_template(
         "participation/inbox.html",
         context=box.context,
-        entries=box.entries,
+        received=box.received,
+        mine=box.mine,
         writable=box.writable,
         to_answer=box.to_answer,
         other_side=me.side.other,

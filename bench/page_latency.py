@@ -1,0 +1,94 @@
+"""Latency of each signed-in page at the size of a real service (a benchmark, not a test).
+
+Seed a database first, then point this at it with the same settings the app uses:
+
+    export PORTAL_ENV=development PORTAL_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench
+    export PORTAL_KEYS_FILE=/tmp/bench/keys.json
+    .venv/bin/flask --app wsgi db upgrade && .venv/bin/flask --app wsgi bench seed
+    .venv/bin/python bench/page_latency.py [--runs 40]
+
+Each page is requested in turn through the app (Flask's test client: the whole request, the
+session check, the queries, sealing and the template, without the network), and the p50 and
+p95 in milliseconds printed, with the queries each request ran and the size of its HTML.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import pyotp
+from sqlalchemy import event, select
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from portal import create_app
+from portal.cli import seeding
+from portal.config import load_config
+from portal.runtime import unit_of_work
+from portal.storage import models
+from portal.storage.db import EXTENSION_KEY
+
+
+def sign_in(client, email: str, staff: bool) -> None:
+    from tests.helpers import Browser  # the test helper that sends a form's hidden fields
+
+    browser = Browser(client)
+    browser.submit("/sign-in", {"email": email, "password": seeding.PASSWORD})
+    if staff:
+        browser.submit("/sign-in/code", {"code": pyotp.TOTP(seeding.TOTP_SECRET).now()})
+    return browser
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=40)
+    runs = parser.parse_args().runs
+    config = load_config()
+    config["RATELIMIT_ENABLED"] = False
+    app = create_app(config)
+    engine = app.extensions[EXTENSION_KEY].kw["bind"]
+    queries = [0]
+    event.listen(engine, "before_cursor_execute", lambda *args: queries.__setitem__(0, queries[0] + 1))
+    with app.app_context():
+        session = unit_of_work().session
+        big = session.scalars(
+            select(models.Participant.case_id).join(models.User).where(models.User.role == "participant").limit(1)
+        ).one()
+        session.rollback()
+    pages = {
+        "facilitator1@bench.example": [
+            ("case list, about 40 cases", "/cases/"),
+            ("review queue", "/review"),
+            ("case page, 2,000 items", f"/cases/{big}"),
+            ("case timeline", f"/cases/{big}/timeline"),
+        ],
+        "facilitator2@bench.example": [("case list, 2,000 cases", "/cases/")],
+        "manager@bench.example": [("manager's case list", "/cases/"), ("report", "/reports")],
+        "harmed@bench.example": [("participant inbox, 2,000 items", f"/cases/{big}/inbox")],
+    }
+    print(f"{'page':34} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'KB':>6}")
+    for email, wanted in pages.items():
+        client = app.test_client()
+        # The manager signs in with a code too; a code works once, so wait for the next step.
+        time.sleep(max(0.0, 30 - time.time() % 30) if email != "facilitator1@bench.example" else 0)
+        sign_in(client, email, staff="bench.example" in email and not email.startswith(("harmed", "responsible")))
+        for label, path in wanted:
+            timings = []
+            for _ in range(runs):
+                queries[0] = 0
+                started = time.perf_counter()
+                response = client.get(path)
+                timings.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200, (path, response.status_code)
+            timings.sort()
+            p95 = timings[int(len(timings) * 0.95) - 1]
+            size = len(response.get_data()) / 1024
+            print(f"{label:34} {statistics.median(timings):8.1f} {p95:8.1f} {queries[0]:8d} {size:6.0f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""A case with many items costs what its page shows: the case page and the inbox show a page of
+items at a time, newest first, with links to the older ones, and never open sealed words."""
+
+from __future__ import annotations
+
+from portal.domain.enums import ItemKind
+from portal.runtime import unit_of_work
+from portal.services import letters
+from portal.services.casework import PAGE_SIZE
+from tests.factories import actor_of, exchange_case
+from tests.helpers import Browser, sign_in
+from tests.web.test_query_counts import counting
+
+MORE = PAGE_SIZE + 3
+
+
+def _letters(app, world, person: str, count: int) -> None:
+    """Letters sent for review, one after another (a writer has one draft at a time)."""
+    with app.app_context():
+        uow, writer = unit_of_work(), actor_of(world[person].account)
+        for number in range(count):
+            item_id = letters.start(uow, writer, world.case_id, ItemKind.LETTER, None)
+            letters.send(uow, writer, world.case_id, item_id, [f"Letter number {number}."])
+
+
+def test_the_case_page_shows_a_page_of_items_newest_first(app):
+    world = exchange_case(app)
+    _letters(app, world, "harmed", MORE)
+    browser = Browser(app.test_client())
+    sign_in(app, browser, world.facilitator)
+    first = browser.get(f"/cases/{world.case_id}").get_data(as_text=True)
+    assert first.count('data-label="What"') == PAGE_SIZE
+    assert f"{MORE} items, newest first." in first and "Page 1 of 2" in first
+    assert f'href="/cases/{world.case_id}?page=2"' in first
+    second = browser.get(f"/cases/{world.case_id}?page=2").get_data(as_text=True)
+    assert second.count('data-label="What"') == 3
+    assert browser.get(f"/cases/{world.case_id}?page=99").status_code == 200  # the last page instead
+
+
+def test_the_inbox_shows_a_page_of_what_someone_wrote_with_older_ones_a_link_away(app):
+    world = exchange_case(app)
+    _letters(app, world, "harmed", MORE)
+    browser = Browser(app.test_client())
+    sign_in(app, browser, world["harmed"].account)
+    first = browser.get(f"/cases/{world.case_id}/inbox").get_data(as_text=True)
+    assert first.count('class="inbox__entry"') == PAGE_SIZE
+    assert f"/cases/{world.case_id}/inbox?written=2" in first
+    second = browser.get(f"/cases/{world.case_id}/inbox?written=2").get_data(as_text=True)
+    assert second.count('class="inbox__entry"') == 3
+
+
+def test_a_list_of_items_never_loads_their_sealed_words(app):
+    world = exchange_case(app)
+    _letters(app, world, "harmed", 3)
+    browser = Browser(app.test_client())
+    sign_in(app, browser, world.facilitator)
+    browser.get(f"/cases/{world.case_id}")
+    with counting(app) as statements:
+        assert browser.get(f"/cases/{world.case_id}").status_code == 200
+    item_queries = [s for s in statements if "FROM items" in s]
+    assert item_queries and not any("parts_sealed" in s for s in item_queries)
