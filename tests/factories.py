@@ -10,9 +10,20 @@ from flask import Flask
 
 from portal.domain.actors import Actor
 from portal.domain.cases import Referral
-from portal.domain.enums import ConsentFormat, ParticipantRole, ReferralSource, RiskLevel, Role, Side, Stage, TakingPart
+from portal.domain.enums import (
+    ConsentFormat,
+    ItemKind,
+    ParticipantRole,
+    ReferralSource,
+    ReviewDecision,
+    RiskLevel,
+    Role,
+    Side,
+    Stage,
+    TakingPart,
+)
 from portal.runtime import unit_of_work
-from portal.services import casework
+from portal.services import casework, letters, reviewing
 from portal.services.casework import ParticipantDetails
 from portal.storage import models
 from tests.helpers import Account, make_account
@@ -132,3 +143,16 @@ def exchange_case(
         casework.record_risk_assessment(unit_of_work(), actor_of(world.facilitator), world.case_id, risk)
     move_to(app, world, *ROUTE_TO[stage])
     return world
+
+
+def approved_letter(app: Flask, world: CaseWorld, text: str = "I think about that night often.") -> uuid.UUID:
+    """A letter from the person harmed, sent and approved by the facilitator, ready to pass on."""
+    with app.app_context():
+        uow = unit_of_work()
+        harmed, facilitator = actor_of(world["harmed"].account), actor_of(world.facilitator)
+        item_id = letters.start(uow, harmed, world.case_id, ItemKind.LETTER, None)
+        letters.send(uow, harmed, world.case_id, item_id, [text])
+        seen = letters.read(uow, facilitator, world.case_id, item_id).version
+        request = reviewing.ReviewRequest(ReviewDecision.APPROVE, seen, checked=True)
+        reviewing.review(uow, facilitator, world.case_id, item_id, request)
+        return item_id

@@ -130,4 +130,4 @@ def answer_satisfaction(case: Case, actor: Actor, participant_id: UUID, score: i
 
 def _check_same_case(agreement: Agreement, case: Case) -> None:
     if agreement.case_id != case.id:
-        raise ValueError("The agreement does not belong to this case.")
+        raise ValueError("agreement-not-in-case")  # a programming error, never shown to anyone

@@ -156,7 +156,7 @@ class ItemView:
 
 def item_relation(item: Item, case: Case, actor: Actor) -> ItemRelation:
     if item.case_id != case.id:
-        raise ValueError("The item does not belong to this case.")
+        raise ValueError("item-not-in-case")  # a programming error: the service loaded the wrong item
     return _relation(case_access(case, actor), case.participant(item.author_id))
 
 

@@ -380,12 +380,8 @@ def turn_off_totp(uow: UnitOfWork, user: User) -> None:
 def reset_totp(uow: UnitOfWork, admin: Actor, user_id: uuid.UUID) -> None:
     """An admin clears a staff member's lost authenticator: they set up a new one at their next
     sign-in, every session ends now, and they are told by email."""
-    if user_id == admin.user_id:
-        raise AccountError(Problem.ACCOUNT_NOT_YOURSELF)
     with uow:
-        user = uow.session.get(User, user_id, with_for_update=True)
-        if user is None or user.role == Role.PARTICIPANT:
-            raise AccountError(Problem.ACCOUNT_NO_SUCH)
+        user = staff_member_to_change(uow, admin, user_id)
         user.totp_secret_sealed = None
         user.totp_enabled = False
         user.totp_last_step = None
@@ -431,13 +427,20 @@ def clear_sign_in_delay(uow: UnitOfWork, staff: Actor, user_id: uuid.UUID) -> No
         audit.record(uow, AuditAction.DELAY_CLEARED, actor_id=staff.user_id, object_type="user", object_id=user.id)
 
 
-def set_active(uow: UnitOfWork, admin: Actor, user_id: uuid.UUID, active: bool) -> None:
-    if user_id == admin.user_id:
+def staff_member_to_change(uow: UnitOfWork, admin: Actor, user_id: uuid.UUID) -> User:
+    """Another member of staff, locked, for an admin to change; never their own account, never a
+    participant's (those are their facilitator's). Inside the caller's unit of work."""
+    if admin.role != Role.ADMIN or user_id == admin.user_id:
         raise AccountError(Problem.ACCOUNT_NOT_YOURSELF)
+    user = uow.session.get(User, user_id, with_for_update=True)
+    if user is None or user.role == Role.PARTICIPANT:
+        raise AccountError(Problem.ACCOUNT_NO_SUCH)
+    return user
+
+
+def set_active(uow: UnitOfWork, admin: Actor, user_id: uuid.UUID, active: bool) -> None:
     with uow:
-        user = uow.session.get(User, user_id, with_for_update=True)
-        if user is None or user.role == Role.PARTICIPANT:
-            raise AccountError(Problem.ACCOUNT_NO_SUCH)
+        user = staff_member_to_change(uow, admin, user_id)
         user.is_active = active
         user.session_token = new_session_token()
         action = AuditAction.ACCOUNT_REACTIVATE if active else AuditAction.ACCOUNT_DEACTIVATE

@@ -53,12 +53,8 @@ def link_for_participant(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, part
 
 def link_for_staff(uow: UnitOfWork, admin: Actor, user_id: uuid.UUID) -> str:
     """An admin's link for a member of staff who lost both their password and authenticator."""
-    if admin.role != Role.ADMIN or user_id == admin.user_id:
-        raise AccountError(Problem.ACCOUNT_NOT_YOURSELF)
     with uow:
-        user = uow.session.get(User, user_id, with_for_update=True)
-        if user is None or user.role == Role.PARTICIPANT:
-            raise AccountError(Problem.ACCOUNT_NO_SUCH)
+        user = accounts.staff_member_to_change(uow, admin, user_id)
         return reset_links.new_link(uow, user, utcnow(), issued_by=admin.user_id)
 
 

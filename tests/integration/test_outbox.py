@@ -3,7 +3,6 @@ to the right people once, waits while the mail server is down, and fails where s
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -16,7 +15,7 @@ from portal.runtime import unit_of_work
 from portal.services import accounts, casework, letters, outbox, reviewing
 from portal.storage import models
 from portal.storage.types import utcnow
-from tests.factories import actor_of, add_person, exchange_case
+from tests.factories import actor_of, add_person, approved_letter, exchange_case
 from tests.helpers import PASSWORD, Browser, make_account, sign_in
 from tests.mail import body
 
@@ -24,19 +23,6 @@ from tests.mail import body
 def worker_pass(app) -> tuple[int, int]:
     with app.app_context():
         return run_jobs_once()
-
-
-def approved_letter(app, world, text: str = "I think about that night often.") -> uuid.UUID:
-    with app.app_context():
-        uow = unit_of_work()
-        harmed, facilitator = actor_of(world["harmed"].account), actor_of(world.facilitator)
-        item_id = letters.start(uow, harmed, world.case_id, ItemKind.LETTER, None)
-        letters.send(uow, harmed, world.case_id, item_id, [text])
-        seen = letters.read(uow, facilitator, world.case_id, item_id).version
-        reviewing.review(
-            uow, facilitator, world.case_id, item_id, reviewing.ReviewRequest(ReviewDecision.APPROVE, seen)
-        )
-        return item_id
 
 
 def release(app, world, item_id, at=None) -> None:

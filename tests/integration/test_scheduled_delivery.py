@@ -2,24 +2,18 @@
 
 from datetime import timedelta
 
-from portal.domain.enums import ItemKind, ItemState, ReviewDecision, Side
+from portal.domain.enums import ItemState, Side
 from portal.runtime import unit_of_work
 from portal.services import letters, reviewing
 from portal.storage import models
 from portal.storage.types import utcnow
-from tests.factories import actor_of, add_person, exchange_case
+from tests.factories import actor_of, add_person, approved_letter, exchange_case
 
 
 def _scheduled_letter(app, world, text):
+    item_id = approved_letter(app, world, text)
     with app.app_context():
-        uow = unit_of_work()
-        harmed, facilitator = actor_of(world["harmed"].account), actor_of(world.facilitator)
-        item_id = letters.start(uow, harmed, world.case_id, ItemKind.LETTER, None)
-        letters.send(uow, harmed, world.case_id, item_id, [text])
-        seen = letters.read(uow, facilitator, world.case_id, item_id).version
-        reviewing.review(
-            uow, facilitator, world.case_id, item_id, reviewing.ReviewRequest(ReviewDecision.APPROVE, seen)
-        )
+        uow, facilitator = unit_of_work(), actor_of(world.facilitator)
         seen = letters.read(uow, facilitator, world.case_id, item_id).version
         reviewing.release(uow, facilitator, world.case_id, item_id, utcnow() + timedelta(hours=1), seen=seen)
         return item_id

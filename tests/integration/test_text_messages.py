@@ -11,13 +11,12 @@ from flask import Flask
 
 from portal import create_app
 from portal.cli.worker import run_jobs_once
-from portal.domain.enums import ItemKind, ReviewDecision
 from portal.domain.notifications import Channel
 from portal.runtime import unit_of_work
 from portal.services import accounts, letters, reviewing
 from portal.storage import models
 from portal.storage.db import EXTENSION_KEY
-from tests.factories import actor_of, exchange_case
+from tests.factories import actor_of, approved_letter, exchange_case
 from tests.helpers import PASSWORD, Browser, sign_in
 from tests.notify_stub import API_KEY, SMS_TEMPLATE_ID
 
@@ -48,15 +47,9 @@ def choose_texts(app, account) -> None:
 
 
 def release_a_letter(app, world) -> None:
+    item_id = approved_letter(app, world, "Thank you for reading this.")
     with app.app_context():
-        uow = unit_of_work()
-        harmed, facilitator = actor_of(world["harmed"].account), actor_of(world.facilitator)
-        item_id = letters.start(uow, harmed, world.case_id, ItemKind.LETTER, None)
-        letters.send(uow, harmed, world.case_id, item_id, ["Thank you for reading this."])
-        seen = letters.read(uow, facilitator, world.case_id, item_id).version
-        reviewing.review(
-            uow, facilitator, world.case_id, item_id, reviewing.ReviewRequest(ReviewDecision.APPROVE, seen)
-        )
+        uow, facilitator = unit_of_work(), actor_of(world.facilitator)
         seen = letters.read(uow, facilitator, world.case_id, item_id).version
         reviewing.release(uow, facilitator, world.case_id, item_id, seen=seen)
 

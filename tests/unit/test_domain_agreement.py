@@ -117,7 +117,7 @@ def test_only_the_facilitator_marks_actions_done():
 
 def test_an_agreement_of_another_case_is_refused():
     other = replace(make_case(), id=uid(2000))
-    with pytest.raises(ValueError, match="does not belong"):
+    with pytest.raises(ValueError, match="agreement-not-in-case"):
         agree(drafted(), other, H, Side.HARMED, NOW)
 
 

@@ -195,7 +195,7 @@ def test_an_offline_participants_old_account_gives_no_access():
 def test_an_item_checked_against_another_case_is_refused():
     _, item = SCENARIOS["portal letter"](ItemState.RELEASED)
     other_case = Case(uid(2000), Stage.EXCHANGE, RiskLevel.LOW, frozenset({FACILITATOR}), (AUTHOR, RECIPIENT))
-    with pytest.raises(ValueError, match="does not belong to this case"):
+    with pytest.raises(ValueError, match="item-not-in-case"):
         allowed(ItemAction.VIEW, item, other_case, ACTORS[ItemRelation.RECIPIENT])
 
 
