@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-sqlite test-postgres browser translations translations-update lint bench screening-score clean
+.PHONY: run test test-sqlite test-postgres browser translations translations-update lint bench bench-web wrk screening-score clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -92,3 +92,20 @@ screening-score: $(VENV)/.runtime .venv-scrubadub/.ok .venv-presidio/.ok
 ## Screening speed on a 20 KB letter (a benchmark, not a test).
 bench: $(VENV)/.runtime
 	$(BIN)/python bench/screen_bench.py
+
+## Each signed-in page under load (wrk, gunicorn with 2 sync workers, demo data on SQLite), as a
+## share of a bare Flask app measured in the same run (a benchmark, not a test).
+bench-web: $(VENV)/.runtime translations wrk
+	$(BIN)/python bench/web_load.py
+
+## wrk, Debian's HTTP load generator, for bench-web: installed when missing and this user can.
+wrk:
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's wrk for bench-web..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null; \
+	  else \
+	    echo "bench-web needs wrk: run 'sudo apt-get install wrk', then make bench-web again." >&2; \
+	    exit 1; \
+	  fi; \
+	fi

@@ -16,11 +16,12 @@ from portal.domain.cases import Case
 from portal.domain.enums import ItemKind, ItemState
 from portal.domain.errors import NotAllowed
 from portal.domain.items import Item
-from portal.domain.permissions import ItemAction, ItemRelation, allowed, item_relation
+from portal.domain.permissions import ItemAction, ItemRelation, allowed, author_relation, item_relation
 from portal.domain.presentation import Attribution, attribution, reader_label, writer_label
 from portal.domain.problems import Problem
 
 _READERS = (ItemRelation.RECIPIENT, ItemRelation.RECIPIENT_SUPPORTER)
+_PASSED_ON = frozenset({ItemState.RELEASED, ItemState.HELD_FOR_RECIPIENT})
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ def inbox(case: Case, items: Iterable[Item], actor: Actor) -> tuple[InboxEntry, 
         relation = item_relation(item, case, actor)
         if relation == ItemRelation.AUTHOR:
             entries.append(InboxEntry(item.id, item.kind, False, writer_label(item), (), True))
-        elif relation in _READERS and item.state in (ItemState.RELEASED, ItemState.HELD_FOR_RECIPIENT):
+        elif relation in _READERS and item.state in _PASSED_ON:
             entries.append(
                 InboxEntry(
                     item.id,
@@ -56,3 +57,21 @@ def inbox(case: Case, items: Iterable[Item], actor: Actor) -> tuple[InboxEntry, 
                 )
             )
     return tuple(entries)
+
+
+@dataclass(frozen=True)
+class InboxScope:
+    """Which of a case's items can be in one participant's inbox, so that storage fetches a page
+    of those and no more; ``inbox`` still decides each item it is given."""
+
+    writer: UUID  # their own items, whatever their state
+    senders: frozenset[UUID]  # the other side's participants, whose items they may receive
+    passed_on: frozenset[ItemState]  # the states in which a sender's item has reached them
+
+
+def inbox_scope(case: Case, actor: Actor) -> InboxScope:
+    me = case_access(case, actor).participant
+    if me is None:
+        raise NotAllowed(Problem.INBOX_PARTICIPANTS_ONLY)
+    senders = frozenset(p.id for p in case.participants if author_relation(case, actor, p) in _READERS)
+    return InboxScope(me.id, senders, _PASSED_ON)

@@ -157,7 +157,12 @@ class ItemView:
 def item_relation(item: Item, case: Case, actor: Actor) -> ItemRelation:
     if item.case_id != case.id:
         raise ValueError("item-not-in-case")  # a programming error: the service loaded the wrong item
-    return _relation(case_access(case, actor), case.participant(item.author_id))
+    return author_relation(case, actor, case.participant(item.author_id))
+
+
+def author_relation(case: Case, actor: Actor, author: Participant) -> ItemRelation:
+    """What the actor is to every item this participant writes."""
+    return _relation(case_access(case, actor), author)
 
 
 def allowed(action: ItemAction, item: Item, case: Case, actor: Actor) -> bool:
@@ -185,7 +190,7 @@ def view_item(item: Item, case: Case, actor: Actor) -> ItemView:
 
 def may_write_for(case: Case, actor: Actor, author: Participant, kind: ItemKind) -> bool:
     """Whether the actor may start a new item of this kind in the author's name."""
-    return _writes(_relation(case_access(case, actor), author), author, kind)
+    return _writes(author_relation(case, actor, author), author, kind)
 
 
 def can_see_case(case: Case, actor: Actor) -> bool:

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy.orm import joinedload
 
 from portal.crypto import CaseVault
 from portal.domain import cases as case_rules
@@ -104,18 +105,22 @@ def _may_look(row: models.Case, actor: Actor) -> bool:
     return False
 
 
+# A case with its facilitators and people in one query (a handful of rows), its consents in a second.
+_WHOLE_CASE = (joinedload(models.Case.facilitators), joinedload(models.Case.participants))
+
+
 def lock_case_row(uow: UnitOfWork, case_id: uuid.UUID) -> models.Case | None:
     """The case row, locked (PostgreSQL) until the unit of work ends: the first lock of every change."""
     if not uow.active:
         raise WriteOutsideUnitOfWork("a case is locked only inside the unit of work that changes it")
-    return uow.session.get(models.Case, case_id, with_for_update={"of": models.Case})
+    return uow.session.get(models.Case, case_id, with_for_update={"of": models.Case}, options=_WHOLE_CASE)
 
 
 def load(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, *, for_change: bool = False) -> CaseContext:
     """The case as this actor may see it. `for_change` locks its row until the unit of work
     commits, so two changes to one case, such as a withdrawal and a release, happen one after
     the other and each decides on what the other left."""
-    row = lock_case_row(uow, case_id) if for_change else uow.session.get(models.Case, case_id)
+    row = lock_case_row(uow, case_id) if for_change else uow.session.get(models.Case, case_id, options=_WHOLE_CASE)
     if row is None or not _may_look(row, actor):
         raise CaseNotFound
     case = records.case_from_row(uow, row)
@@ -616,21 +621,26 @@ class CasePage:
 
 
 def case_page(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID) -> CasePage:
-    """A case for its facilitators and managers; opening it marks its notices as seen."""
+    """A case for its facilitators and managers; opening it marks its notices as seen, so it
+    writes (and takes the write lock) only when there are notices to mark."""
+    unseen = (
+        models.Notification.user_id == actor.user_id,
+        models.Notification.case_id == case_id,
+        models.Notification.seen_at.is_(None),
+    )
+    if uow.session.scalar(select(models.Notification.id).where(*unseen).limit(1)) is None:
+        return _case_page(uow, actor, case_id)
     with uow:
-        context = load(uow, actor, case_id)
-        if context.me is not None:
-            raise CaseNotFound
-        for note in uow.session.scalars(
-            select(models.Notification).where(
-                models.Notification.user_id == actor.user_id,
-                models.Notification.case_id == case_id,
-                models.Notification.seen_at.is_(None),
-            )
-        ):
-            note.seen_at = utcnow()
-        people = [
-            Person(p, participant_name(uow, context, p.id), consents_of(context, p.id))
-            for p in context.case.participants
-        ]
-        return CasePage(context, referral_details(uow, context), people)
+        page = _case_page(uow, actor, case_id)
+        uow.rows_changed(update(models.Notification).where(*unseen).values(seen_at=utcnow()))
+        return page
+
+
+def _case_page(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID) -> CasePage:
+    context = load(uow, actor, case_id)
+    if context.me is not None:
+        raise CaseNotFound
+    people = [
+        Person(p, participant_name(uow, context, p.id), consents_of(context, p.id)) for p in context.case.participants
+    ]
+    return CasePage(context, referral_details(uow, context), people)

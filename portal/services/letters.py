@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import defer
+from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy.orm import aliased, defer
 
 from portal.domain import inbox as inbox_rules
 from portal.domain import items as item_rules
@@ -296,10 +296,6 @@ def ask_to_destroy(
             store(uow, change, after, AuditAction.ITEM_DESTROY_REQUEST, once)
 
 
-def _case_items(uow: UnitOfWork, context: CaseContext) -> list[tuple[models.Item, Item]]:
-    return [(row, records.item_from_row(None, row)) for row in _case_item_rows(uow, context)]
-
-
 @dataclass(frozen=True)
 class Inbox:
     context: CaseContext
@@ -309,18 +305,54 @@ class Inbox:
     to_answer: tuple[uuid.UUID, ...]  # released question sets they may start answering
 
 
-def _page_of(entries: list[inbox_rules.InboxEntry], page: int) -> Page[inbox_rules.InboxEntry]:
-    page = max(1, min(page, max(1, -(-len(entries) // PAGE_SIZE))))
-    return Page(entries[(page - 1) * PAGE_SIZE : page * PAGE_SIZE], page, len(entries))
+def _inbox_page(
+    uow: UnitOfWork, context: CaseContext, where: ColumnElement[bool], page: int
+) -> Page[inbox_rules.InboxEntry]:
+    """One page of an inbox list, newest first: the rows picked by index, then judged by the domain."""
+    where = and_(models.Item.case_id == context.row.id, where)
+    total = uow.session.scalar(select(func.count(models.Item.id)).where(where)) or 0
+    page = max(1, min(page, max(1, -(-total // PAGE_SIZE))))
+    rows = uow.session.scalars(
+        select(models.Item)
+        .options(*(defer(column, raiseload=True) for column in SEALED_COLUMNS))
+        .where(where)
+        .order_by(models.Item.created_at.desc(), models.Item.id)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    )
+    items = [records.item_from_row(None, row) for row in rows]
+    return Page(list(inbox_rules.inbox(context.case, items, context.actor)), page, total)
+
+
+def _unanswered_question_sets(uow: UnitOfWork, context: CaseContext) -> tuple[uuid.UUID, ...]:
+    """Released question sets of the case that no answers have been started for."""
+    answers = aliased(models.Item)
+    return tuple(
+        uow.session.scalars(
+            select(models.Item.id)
+            .where(
+                models.Item.case_id == context.row.id,
+                models.Item.kind == ItemKind.QUESTION_SET.value,
+                models.Item.state == ItemState.RELEASED.value,
+                ~exists().where(
+                    answers.case_id == context.row.id,
+                    answers.kind == ItemKind.ANSWERS.value,
+                    answers.answers_to_id == models.Item.id,
+                ),
+            )
+            .order_by(models.Item.created_at, models.Item.id)
+        )
+    )
 
 
 def inbox(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, received_page: int = 1, mine_page: int = 1) -> Inbox:
-    """A participant's inbox for one case, with no words unsealed, a page of each list shown."""
+    """A participant's inbox for one case, with no words unsealed: a page of each list, fetched
+    by the domain's scope, so a case with 2,000 items costs what the page shows."""
     context = casework.load(uow, actor, case_id)
     me = context.me
     if me is None:
         raise NotAllowed(Problem.INBOX_PARTICIPANTS_ONLY)
-    items = [item for _, item in _case_items(uow, context)]
+    scope = inbox_rules.inbox_scope(context.case, context.actor)
     writable = tuple(
         kind
         for kind in (ItemKind.LETTER, ItemKind.QUESTION_SET)
@@ -328,15 +360,17 @@ def inbox(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, received_page: int 
     )
     to_answer: tuple[uuid.UUID, ...] = ()
     if me.side == Side.RESPONSIBLE and item_rules.may_start(context.case, context.actor, me, ItemKind.ANSWERS):
-        answered = {item.answers_to for item in items if item.kind == ItemKind.ANSWERS}
-        to_answer = tuple(
-            item.id
-            for item in items
-            if item.kind == ItemKind.QUESTION_SET and item.state == ItemState.RELEASED and item.id not in answered
-        )
-    entries = inbox_rules.inbox(context.case, reversed(items), context.actor)
-    received = _page_of([entry for entry in entries if entry.received], received_page)
-    mine = _page_of([entry for entry in entries if not entry.received], mine_page)
+        to_answer = _unanswered_question_sets(uow, context)
+    received = _inbox_page(
+        uow,
+        context,
+        and_(
+            models.Item.author_id.in_(scope.senders),
+            models.Item.state.in_([state.value for state in scope.passed_on]),
+        ),
+        received_page,
+    )
+    mine = _inbox_page(uow, context, models.Item.author_id == scope.writer, mine_page)
     return Inbox(context, received, mine, writable, to_answer)
 
 

@@ -9,7 +9,20 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Uuid, true
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Uuid,
+    text,
+    true,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from portal.storage.types import UTCDateTime, utcnow
@@ -210,6 +223,18 @@ class Item(Base):
     language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")  # of its words
 
     __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        # A participant's inbox: their own items, and the other side's passed on, newest first.
+        Index("ix_items_case_author", "case_id", "author_id", "created_at"),
+        # The report's time to release, read from the index alone.
+        Index(
+            "ix_items_released",
+            "released_at",
+            "submitted_at",
+            postgresql_where=text("state = 'released'"),
+            sqlite_where=text("state = 'released'"),
+        ),
+    )
 
 
 class Agreement(Base):

@@ -10,6 +10,7 @@ from portal.web import (
     agreement,
     auth,
     cases,
+    catalogue,
     errors,
     home,
     i18n,
@@ -44,6 +45,7 @@ BLUEPRINTS = (
 def init_app(app: Flask) -> None:
     identity.init_app(app)
     i18n.init_app(app)
+    catalogue.init_app(app)  # after Flask-Babel's, to replace its template gettext
     security.init_app(app)
     errors.init_app(app)
     app.before_request(guard)

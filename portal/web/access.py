@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from flask import abort, current_app, flash, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.services.accounts import STAFF_ROLES, Role
+from portal.web.catalogue import gettext as _
 
 View = TypeVar("View", bound=Callable[..., Any])
 

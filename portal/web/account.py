@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import phonenumbers
 from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from portal.domain.notifications import Channel
@@ -12,6 +11,7 @@ from portal.runtime import unit_of_work
 from portal.services import accounts
 from portal.services.accounts import AccountError
 from portal.web.access import signed_in
+from portal.web.catalogue import gettext as _
 from portal.web.forms import ChangePasswordForm, CodeForm, NotificationChoicesForm
 from portal.web.messages import refusal
 from portal.web.qr import qr_data_uri

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from portal.domain.enums import Language
@@ -14,6 +13,7 @@ from portal.services import accounts, invitations, outbox, recovery
 from portal.services.accounts import AccountError, Role
 from portal.storage.models import User
 from portal.web.access import roles
+from portal.web.catalogue import gettext as _
 from portal.web.exchange_context import actor
 from portal.web.forms import ButtonForm, InviteStaffForm
 from portal.web.links import external_url

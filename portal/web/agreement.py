@@ -13,7 +13,6 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -30,6 +29,7 @@ from portal.services.casework import CaseContext
 from portal.services.uow import UnitOfWork
 from portal.web import i18n
 from portal.web.access import roles
+from portal.web.catalogue import gettext as _
 from portal.web.exchange_context import actor, case_or_404
 from portal.web.forms import ActionForm
 from portal.web.messages import refusal

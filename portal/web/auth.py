@@ -8,8 +8,6 @@ import time
 import uuid
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
 from portal.domain.problems import Problem
@@ -22,6 +20,8 @@ from portal.services.recovery import ResetError
 from portal.storage.models import User
 from portal.web import i18n
 from portal.web.access import public, signed_in
+from portal.web.catalogue import gettext as _
+from portal.web.catalogue import ngettext
 from portal.web.drafts import save_on_leaving
 from portal.web.forms import ChoosePasswordForm, CodeForm, ForgottenPasswordForm, ResetPasswordForm, SignInForm
 from portal.web.identity import SignedInUser

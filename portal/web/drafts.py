@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import uuid
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
 from portal.domain.errors import DomainError
@@ -13,12 +12,12 @@ from portal.runtime import unit_of_work
 from portal.services import letters
 from portal.services.casework import CaseNotFound
 from portal.web.exchange_context import actor
-from portal.web.forms import MAX_PART_LENGTH, TextListField
+from portal.web.forms import MAX_PART_LENGTH, PortalForm, TextListField
 
 log = logging.getLogger(__name__)
 
 
-class LeavingDraftForm(FlaskForm):
+class LeavingDraftForm(PortalForm):
     """The writing form's words, sent by the page's script as the person leaves (with its CSRF token)."""
 
     draft_case = HiddenField()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, render_template
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
@@ -17,6 +16,7 @@ from portal.domain.errors import DomainError, NotAllowed
 from portal.runtime import unit_of_work
 from portal.services import audit
 from portal.services.casework import CaseNotFound
+from portal.web.catalogue import gettext as _
 from portal.web.messages import refusal
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,6 @@ import secrets
 
 import phonenumbers
 from flask_babel import format_decimal
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -26,7 +25,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from portal.services.passwords import MAX_LENGTH as PASSWORD_MAX
+from portal.web.catalogue import WtformsTranslations
+from portal.web.catalogue import gettext as _
 
+WTFORMS_TRANSLATIONS = WtformsTranslations()
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -47,14 +49,22 @@ def _version(value: object) -> int | None:
         return -1  # a version no item has: the decision is refused as out of date, never applied
 
 
-class ActionForm(FlaskForm):
+class PortalForm(FlaskForm):
+    """Every form of the portal; WTForms' own messages come in the page's language."""
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form: FlaskForm) -> WtformsTranslations:
+            return WTFORMS_TRANSLATIONS
+
+
+class ActionForm(PortalForm):
     """A form that changes something: acted on once (its key), on what the person saw (its version)."""
 
     once = HiddenField(default=new_once, validators=[Length(max=64)])
     seen = HiddenField(filters=[_version])
 
 
-class SignInForm(FlaskForm):
+class SignInForm(PortalForm):
     email = StringField(
         _l("Email address"), validators=[DataRequired(_l("Enter your email address.")), Length(max=254)]
     )
@@ -63,14 +73,14 @@ class SignInForm(FlaskForm):
     )
 
 
-class CodeForm(FlaskForm):
+class CodeForm(PortalForm):
     code = StringField(
         _l("6-digit code from your authenticator app"),
         validators=[DataRequired(_l("Enter the 6-digit code.")), Length(max=12, message=_l("The code has 6 digits."))],
     )
 
 
-class ChoosePasswordForm(FlaskForm):
+class ChoosePasswordForm(PortalForm):
     password = PasswordField(
         _l("Choose a password"),
         validators=[DataRequired(_l("Choose a password.")), Length(max=PASSWORD_MAX)],
@@ -84,7 +94,7 @@ class ChoosePasswordForm(FlaskForm):
     )
 
 
-class ForgottenPasswordForm(FlaskForm):
+class ForgottenPasswordForm(PortalForm):
     email = StringField(
         _l("Email address"),
         validators=[DataRequired(_l("Enter your email address.")), Length(max=254), email_address],
@@ -112,7 +122,7 @@ def uk_mobile(_form: FlaskForm, field: StringField) -> None:
     field.data = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-class NotificationChoicesForm(FlaskForm):
+class NotificationChoicesForm(PortalForm):
     by_email = BooleanField(_l("Tell me when there is something new"))
     channel = RadioField(
         _l("How should we tell you?"),
@@ -144,7 +154,7 @@ class ChangePasswordForm(ChoosePasswordForm):
     )
 
 
-class InvitationDelivery(FlaskForm):
+class InvitationDelivery(PortalForm):
     """How the link reaches them: by email from the portal, or shown once to pass on by hand
     (for someone without email, or when email is not safe for them)."""
 

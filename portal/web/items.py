@@ -6,7 +6,6 @@ import uuid
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
@@ -18,6 +17,7 @@ from portal.runtime import unit_of_work
 from portal.services import letters
 from portal.services.casework import CaseContext
 from portal.web.access import roles
+from portal.web.catalogue import gettext as _
 from portal.web.exchange_context import actor, attempt
 from portal.web.forms import MAX_PART_LENGTH, ButtonForm, ConfirmForm, OpenForm, StartForm, WritingForm
 from portal.web.i18n import current_language

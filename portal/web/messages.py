@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask_babel import format_decimal
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.domain.enums import ConsentFormat, ItemKind, ItemState, Role, Side
@@ -18,6 +17,7 @@ from portal.domain.errors import DomainError
 from portal.domain.permissions import ItemAction
 from portal.domain.problems import Blocker, Problem
 from portal.web import words
+from portal.web.catalogue import gettext as _
 
 
 def _state_sentence(kind: ItemKind, state: ItemState) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from portal.domain.cases import Participant
@@ -14,6 +13,7 @@ from portal.runtime import unit_of_work
 from portal.services import casework, letters
 from portal.services.casework import CaseContext
 from portal.web.access import roles
+from portal.web.catalogue import gettext as _
 from portal.web.exchange_context import actor, attempt, case_or_404
 from portal.web.forms import ButtonForm, ConsentForm
 

@@ -8,7 +8,6 @@ from datetime import UTC
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from portal.domain.enums import ItemState, ReviewDecision, Role
@@ -19,6 +18,7 @@ from portal.services import letters, reviewing
 from portal.services.casework import CaseNotFound
 from portal.web.access import roles
 from portal.web.audit_labels import audit_label
+from portal.web.catalogue import gettext as _
 from portal.web.exchange_context import actor, attempt
 from portal.web.forms import REVIEW_CHOICES, ButtonForm, ReleaseForm, ReviewForm
 from portal.web.messages import refusal

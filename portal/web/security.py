@@ -6,9 +6,10 @@ import time
 from urllib.parse import parse_qsl
 
 from flask import Flask, Response, abort, current_app, flash, redirect, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response as WerkzeugResponse
+
+from portal.web.catalogue import gettext as _
 
 CSP = "; ".join(
     [

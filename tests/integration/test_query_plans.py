@@ -1,6 +1,6 @@
-"""At a seeded size, the case list, the review queue and a case's history find their rows by an
-index: PostgreSQL's plan for every query they run has no sequential scan of items or the audit
-trail, the two tables that grow with the service."""
+"""At a seeded size, the case list, the review queue, a case's history, its page of items and a
+participant's inbox find their rows by an index: PostgreSQL's plan for every query they run has
+no sequential scan of items or the audit trail, the two tables that grow with the service."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from portal.cli import seeding
 from portal.domain.actors import Actor
 from portal.domain.enums import Role
 from portal.runtime import unit_of_work
-from portal.services import casework, reviewing
+from portal.services import casework, letters, reviewing
 from portal.storage import models
 from portal.storage.db import EXTENSION_KEY
 
@@ -57,6 +57,11 @@ def test_lists_and_history_use_indexes_not_sequential_scans(app):
         big = uow.session.scalars(
             select(models.Item.case_id).group_by(models.Item.case_id).order_by(text("count(*) desc")).limit(1)
         ).one()
+        reader = uow.session.scalars(
+            select(models.Participant.user_id).where(
+                models.Participant.case_id == big, models.Participant.user_id.is_not(None)
+            )
+        ).first()
         uow.rollback()
         event.listen(engine, "before_cursor_execute", capture)
         try:
@@ -64,11 +69,13 @@ def test_lists_and_history_use_indexes_not_sequential_scans(app):
                 casework.case_list(uow, actor)
                 reviewing.review_queue(uow, actor)
             casework.timeline(uow, Actor(manager, Role.MANAGER), big)
+            letters.case_items(uow, casework.load(uow, Actor(manager, Role.MANAGER), big))
+            letters.inbox(uow, Actor(reader, Role.PARTICIPANT), big)
         finally:
             event.remove(engine, "before_cursor_execute", capture)
             uow.rollback()
     touching = [(s, p) for s, p in captured if any(f" {table}" in s for table in GROWING)]
-    assert len(touching) >= 6
+    assert len(touching) >= 10
     with engine.connect() as connection:
         for statement, parameters in touching:
             plan = connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {statement}", parameters).scalar()
