@@ -9,6 +9,7 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select, text
 
@@ -24,15 +25,37 @@ _CHAIN_LOCK = 7_274_201  # PostgreSQL advisory lock id that serialises appends
 
 def event_hash(event: AuditEvent) -> str:
     """The hash over every recorded field and the previous hash."""
+    return _hash_of(
+        event.occurred_at,
+        event.actor_id,
+        event.action,
+        event.outcome,
+        event.case_id,
+        event.object_type,
+        event.object_id,
+        event.prev_hash,
+    )
+
+
+def _hash_of(
+    occurred_at: datetime,
+    actor_id: uuid.UUID | None,
+    action: str,
+    outcome: str,
+    case_id: uuid.UUID | None,
+    object_type: str | None,
+    object_id: str | None,
+    prev_hash: str,
+) -> str:
     fields = {
-        "occurred_at": event.occurred_at.isoformat(timespec="microseconds"),
-        "actor_id": str(event.actor_id) if event.actor_id else None,
-        "action": event.action,
-        "outcome": event.outcome,
-        "case_id": str(event.case_id) if event.case_id else None,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "prev_hash": event.prev_hash,
+        "action": action,
+        "actor_id": str(actor_id) if actor_id else None,
+        "case_id": str(case_id) if case_id else None,
+        "object_id": object_id,
+        "object_type": object_type,
+        "occurred_at": occurred_at.isoformat(timespec="microseconds"),
+        "outcome": outcome,
+        "prev_hash": prev_hash,
     }
     return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()
 
@@ -93,15 +116,34 @@ class ChainReport:
         return self.first_broken_id is None
 
 
+_HASHED = (
+    AuditEvent.occurred_at,
+    AuditEvent.actor_id,
+    AuditEvent.action,
+    AuditEvent.outcome,
+    AuditEvent.case_id,
+    AuditEvent.object_type,
+    AuditEvent.object_id,
+    AuditEvent.prev_hash,
+)
+
+
 def verify(uow: UnitOfWork) -> ChainReport:
-    """Walk the chain in order; name the first event whose hash or link does not hold."""
+    """Walk the chain in order; name the first event whose hash or link does not hold.
+
+    Plain rows, not ORM objects, streamed from a server-side cursor a thousand at a time, so
+    memory stays flat however long the trail is."""
     previous = GENESIS
     count = 0
-    for event in uow.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).yield_per(1000):
+    rows = uow.session.execute(
+        select(AuditEvent.id, AuditEvent.hash, *_HASHED).order_by(AuditEvent.id),
+        execution_options={"stream_results": True, "yield_per": 1000},
+    )
+    for event_id, stored, *fields in rows:
         count += 1
-        if event.prev_hash != previous:
-            return ChainReport(count, event.id, BREAK_LINK)
-        if event_hash(event) != event.hash:
-            return ChainReport(count, event.id, BREAK_CONTENT)
-        previous = event.hash
+        if fields[-1] != previous:
+            return ChainReport(count, event_id, BREAK_LINK)
+        if _hash_of(*fields) != stored:
+            return ChainReport(count, event_id, BREAK_CONTENT)
+        previous = stored
     return ChainReport(count, None, None)
