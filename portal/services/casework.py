@@ -470,7 +470,16 @@ class Page(Generic[T]):
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // PAGE_SIZE))
+        return _page_count(self.total)
+
+
+def _page_count(total: int) -> int:
+    return max(1, -(-total // PAGE_SIZE))
+
+
+def page_within(page: int, total: int) -> int:
+    """The page asked for, or the nearest that exists (page 99 of 3 is page 3)."""
+    return max(1, min(page, _page_count(total)))
 
 
 def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
@@ -488,7 +497,7 @@ def case_list(uow: UnitOfWork, actor: Actor, page: int = 1) -> Page[CaseSummary]
     if actor.role == Role.FACILITATOR:
         scope = scope.join(models.CaseFacilitator).where(models.CaseFacilitator.user_id == actor.user_id)
     total = uow.session.scalar(select(func.count()).select_from(scope.subquery())) or 0
-    page = max(1, min(page, max(1, -(-total // PAGE_SIZE))))
+    page = page_within(page, total)
     # The page's cases first, by the index on updated_at; then counts for those cases only, so
     # the list costs the same with 20 cases in scope as with 10,000.
     shown = list(
@@ -575,7 +584,7 @@ def timeline(
         raise NotAllowed(Problem.HISTORY_FACILITATORS_ONLY)
     where = models.AuditEvent.case_id == context.row.id
     total = uow.session.scalar(select(func.count(models.AuditEvent.id)).where(where)) or 0
-    page = max(1, min(page, max(1, -(-total // PAGE_SIZE))))
+    page = page_within(page, total)
     events = uow.session.scalars(
         select(models.AuditEvent)
         .where(where)

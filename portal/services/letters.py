@@ -25,7 +25,7 @@ from portal.domain.permissions import ItemAction, ItemView, allowed, view_item
 from portal.domain.presentation import Attribution, Label, attribution, reader_label, writer_label
 from portal.domain.problems import Problem
 from portal.services import casework, records, submissions
-from portal.services.casework import PAGE_SIZE, CaseContext, Page
+from portal.services.casework import PAGE_SIZE, CaseContext, Page, page_within
 from portal.services.item_changes import Change, audit_item, changing, load_item, store
 from portal.services.text import as_typed
 from portal.services.uow import UnitOfWork
@@ -305,13 +305,10 @@ class Inbox:
     to_answer: tuple[uuid.UUID, ...]  # released question sets they may start answering
 
 
-def _inbox_page(
-    uow: UnitOfWork, context: CaseContext, where: ColumnElement[bool], page: int
-) -> Page[inbox_rules.InboxEntry]:
-    """One page of an inbox list, newest first: the rows picked by index, then judged by the domain."""
-    where = and_(models.Item.case_id == context.row.id, where)
+def _item_rows(uow: UnitOfWork, where: ColumnElement[bool], page: int) -> tuple[list[models.Item], int, int]:
+    """One page of items, newest first, without their sealed words: (rows, page number, total)."""
     total = uow.session.scalar(select(func.count(models.Item.id)).where(where)) or 0
-    page = max(1, min(page, max(1, -(-total // PAGE_SIZE))))
+    page = page_within(page, total)
     rows = uow.session.scalars(
         select(models.Item)
         .options(*(defer(column, raiseload=True) for column in SEALED_COLUMNS))
@@ -320,6 +317,14 @@ def _inbox_page(
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     )
+    return list(rows), page, total
+
+
+def _inbox_page(
+    uow: UnitOfWork, context: CaseContext, where: ColumnElement[bool], page: int
+) -> Page[inbox_rules.InboxEntry]:
+    """One page of an inbox list, newest first: the rows picked by index, then judged by the domain."""
+    rows, page, total = _item_rows(uow, and_(models.Item.case_id == context.row.id, where), page)
     items = [records.item_from_row(None, row) for row in rows]
     return Page(list(inbox_rules.inbox(context.case, items, context.actor)), page, total)
 
@@ -394,17 +399,7 @@ def case_items(uow: UnitOfWork, context: CaseContext, page: int = 1) -> Page[Ite
     a case with 2,000 items costs what its first page shows."""
     if context.me is not None:
         raise NotAllowed(Problem.LIST_FACILITATORS_ONLY)
-    where = models.Item.case_id == context.row.id
-    total = uow.session.scalar(select(func.count(models.Item.id)).where(where)) or 0
-    page = max(1, min(page, max(1, -(-total // PAGE_SIZE))))
-    rows = uow.session.scalars(
-        select(models.Item)
-        .options(*(defer(column, raiseload=True) for column in SEALED_COLUMNS))
-        .where(where)
-        .order_by(models.Item.created_at.desc(), models.Item.id)
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    )
+    rows, page, total = _item_rows(uow, models.Item.case_id == context.row.id, page)
     entries = []
     for row in rows:
         item = records.item_from_row(None, row)

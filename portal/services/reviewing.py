@@ -27,7 +27,7 @@ from portal.domain.notifications import told_of_item_change
 from portal.domain.problems import Problem
 from portal.domain.redaction import Redaction
 from portal.services import accounts, audit, casework, outbox, records
-from portal.services.casework import PAGE_SIZE, CaseContext, Page
+from portal.services.casework import PAGE_SIZE, CaseContext, Page, page_within
 from portal.services.item_changes import audit_item, changing, store
 from portal.services.letters import Reading, reading_of
 from portal.services.text import as_typed
@@ -385,7 +385,7 @@ def review_queue(uow: UnitOfWork, actor: Actor, page: int = 1) -> Page[QueueEntr
         query = query.where(models.Item.case_id.in_(mine))
         count = count.where(models.Item.case_id.in_(mine))
     total = uow.session.scalar(count) or 0
-    page = max(1, min(page, max(1, -(-total // PAGE_SIZE))))
+    page = page_within(page, total)
     rows = uow.session.execute(
         query.order_by(models.Item.submitted_at, models.Item.id).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ).all()

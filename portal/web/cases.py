@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from portal.domain import cases as case_rules
@@ -41,19 +41,13 @@ from portal.web.forms import (
 )
 from portal.web.links import external_url
 from portal.web.messages import refusal
+from portal.web.paging import page_number
 from portal.web.words import stage_name
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 STAFF_READERS = (Role.FACILITATOR, Role.MANAGER)
 # Moves that cannot be undone are confirmed on a page of their own first.
 FINAL_STAGES = frozenset({Stage.CLOSED})
-
-
-def _page_number() -> int:
-    try:
-        return max(1, min(int(request.args.get("page", "1")), 1_000_000))
-    except ValueError:
-        return 1
 
 
 def _to_case(case_id: uuid.UUID) -> Response:
@@ -64,7 +58,7 @@ def _to_case(case_id: uuid.UUID) -> Response:
 @roles(*STAFF_READERS)
 def index() -> str:
     uow = unit_of_work()
-    page = casework.case_list(uow, actor(), _page_number())
+    page = casework.case_list(uow, actor(), page_number())
     notices = casework.unseen_notifications(uow, actor())
     return render_template("cases/index.html", page=page, notices=notices)
 
@@ -110,7 +104,7 @@ def show(case_id: uuid.UUID) -> str:
         context=context,
         referral=page.referral,
         people=[(person.participant, person.name, person.consents) for person in page.people],
-        items=letters.case_items(uow, context, _page_number()),
+        items=letters.case_items(uow, context, page_number()),
         blockers=case_rules.exchange_blockers(context.case),
         stage_form=stage_form,
         risk_form=RiskForm(risk_level=context.case.risk_level.value),
@@ -308,7 +302,7 @@ def reset_link(case_id: uuid.UUID, participant_id: uuid.UUID) -> str | Response:
 @bp.get("/<uuid:case_id>/timeline")
 @roles(*STAFF_READERS)
 def timeline(case_id: uuid.UUID) -> str:
-    context, page = casework.timeline(unit_of_work(), actor(), case_id, _page_number())
+    context, page = casework.timeline(unit_of_work(), actor(), case_id, page_number())
     return render_template("cases/timeline.html", context=context, page=page, words=audit_label)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from portal.domain.cases import Participant
@@ -16,6 +16,7 @@ from portal.web.access import roles
 from portal.web.catalogue import gettext as _
 from portal.web.exchange_context import actor, attempt, case_or_404
 from portal.web.forms import ButtonForm, ConsentForm
+from portal.web.paging import page_number
 
 bp = Blueprint("participation", __name__)
 
@@ -33,17 +34,10 @@ def cases():
     return render_template("participation/cases.html", rows=rows)
 
 
-def _page(name: str) -> int:
-    try:
-        return max(1, min(int(request.args.get(name, "1")), 1_000_000))
-    except ValueError:
-        return 1
-
-
 @bp.get("/cases/<uuid:case_id>/inbox")
 @roles(Role.PARTICIPANT)
 def inbox(case_id: uuid.UUID) -> str:
-    box = letters.inbox(unit_of_work(), actor(), case_id, _page("received"), _page("written"))
+    box = letters.inbox(unit_of_work(), actor(), case_id, page_number("received"), page_number("written"))
     me = box.context.me
     assert me is not None  # letters.inbox refuses anyone else
     return render_template(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from portal.domain.enums import ItemState, ReviewDecision, Role
@@ -22,6 +22,7 @@ from portal.web.catalogue import gettext as _
 from portal.web.exchange_context import actor, attempt
 from portal.web.forms import REVIEW_CHOICES, ButtonForm, ReleaseForm, ReviewForm
 from portal.web.messages import refusal
+from portal.web.paging import page_number
 from portal.web.words import return_message
 
 bp = Blueprint("review", __name__)
@@ -31,11 +32,7 @@ UK = ZoneInfo("Europe/London")
 @bp.get("/review")
 @roles(Role.FACILITATOR, Role.MANAGER)
 def queue() -> str:
-    try:
-        number = max(1, min(int(request.args.get("page", "1")), 1_000_000))
-    except ValueError:
-        number = 1
-    page = reviewing.review_queue(unit_of_work(), actor(), number)
+    page = reviewing.review_queue(unit_of_work(), actor(), page_number())
     return render_template("review/queue.html", page=page)
 
 

@@ -59,3 +59,15 @@ def test_a_list_of_items_never_loads_their_sealed_words(app):
         assert browser.get(f"/cases/{world.case_id}").status_code == 200
     item_queries = [s for s in statements if "FROM items" in s]
     assert item_queries and not any("parts_sealed" in s for s in item_queries)
+
+
+def test_a_page_number_that_is_not_a_number_shows_the_first_page(app):
+    world = exchange_case(app)
+    _letters(app, world, "harmed", MORE)
+    browser = Browser(app.test_client())
+    sign_in(app, browser, world["harmed"].account)
+    for asked in ("abc", "-4", "0", "99999999999"):
+        page = browser.get(f"/cases/{world.case_id}/inbox?written={asked}")
+        assert page.status_code == 200, asked
+        shown = page.get_data(as_text=True).count('class="inbox__entry"')
+        assert shown == (3 if asked == "99999999999" else PAGE_SIZE), asked  # too far: the last page

@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 from html import unescape
 
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from portal.domain.enums import ItemState, Role
 from portal.runtime import unit_of_work
 from portal.storage import models
+from portal.web.forms import SignInForm
 from tests.factories import exchange_case
 from tests.helpers import Browser, make_account, sign_in
 from tests.web.exchange_steps import decide, release_now, start
@@ -179,3 +181,15 @@ def test_a_printed_letter_is_framed_in_its_own_language_not_the_facilitators(app
     assert "Passed on by your restorative justice facilitator." in in_english
     assert re.search(r'<div lang="cy">\s*<p>' + re.escape(WELSH_LETTER[:20]), in_english)  # the letter stays Welsh
     assert facilitator.get(f"/cases/{case}/items/{letter}/print/fr").status_code == 404
+
+
+def test_wtforms_own_messages_come_in_the_pages_language(app):
+    with app.test_request_context("/sign-in"):
+        form = SignInForm()
+        words = form.meta.get_translations(form)
+        with force_locale("cy"):
+            welsh = words.gettext("Not a valid choice.")
+        with force_locale("en"):
+            english = words.gettext("Not a valid choice.")
+    assert english == "Not a valid choice."
+    assert welsh != english and welsh.strip()
