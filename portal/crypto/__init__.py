@@ -6,6 +6,6 @@ Only the purpose-named functions in `vaults` are meant to be called by services;
 
 from portal.crypto.envelope import TamperedCiphertext
 from portal.crypto.keyring import Keyring, KeyringError
-from portal.crypto.vaults import CaseVault, DirectoryVault
+from portal.crypto.vaults import CaseVault, DirectoryVault, ReferralVault
 
-__all__ = ["CaseVault", "DirectoryVault", "Keyring", "KeyringError", "TamperedCiphertext"]
+__all__ = ["CaseVault", "DirectoryVault", "Keyring", "KeyringError", "ReferralVault", "TamperedCiphertext"]

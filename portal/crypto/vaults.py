@@ -25,6 +25,12 @@ def normalise_email(email: str) -> str:
     return unicodedata.normalize("NFKC", email).strip().casefold()
 
 
+def normalise_reference(reference: str) -> bytes:
+    """Letters and digits only, case-folded: people write crime numbers with and without separators."""
+    folded = unicodedata.normalize("NFKC", reference).casefold()
+    return "".join(ch for ch in folded if ch.isalnum()).encode()
+
+
 class CaseVault:
     """Seals and opens everything that belongs to one case, bound to that case."""
 
@@ -101,6 +107,52 @@ class CaseVault:
     def open_satisfaction_comment(self, answer_id: UUID, sealed: bytes) -> str:
         return self._open("satisfaction_answers", answer_id, "comment", sealed)
 
+    # --- The casework record: facilitators' words, never shown to participants ---
+
+    def seal_assessment(self, assessment_id: UUID, details: dict[str, Any]) -> bytes:
+        """An assessment's structured answers and reasons."""
+        return self._seal_json("assessments", assessment_id, "details", details)
+
+    def open_assessment(self, assessment_id: UUID, sealed: bytes) -> dict[str, Any]:
+        return self._open_json("assessments", assessment_id, "details", sealed)  # type: ignore[return-value]
+
+    def seal_case_note(self, note_id: UUID, text: str) -> bytes:
+        return self._seal("case_notes", note_id, "body", text)
+
+    def open_case_note(self, note_id: UUID, sealed: bytes) -> str:
+        return self._open("case_notes", note_id, "body", sealed)
+
+    def seal_contact(self, contact_id: UUID, details: dict[str, Any]) -> bytes:
+        """With whom (when not a participant), how it went, the next step, how they feel."""
+        return self._seal_json("contacts", contact_id, "details", details)
+
+    def open_contact(self, contact_id: UUID, sealed: bytes) -> dict[str, Any]:
+        return self._open_json("contacts", contact_id, "details", sealed)  # type: ignore[return-value]
+
+    def seal_meeting(self, meeting_id: UUID, details: dict[str, Any]) -> bytes:
+        """Where, the safety plan, and what happened."""
+        return self._seal_json("meetings", meeting_id, "details", details)
+
+    def open_meeting(self, meeting_id: UUID, sealed: bytes) -> dict[str, Any]:
+        return self._open_json("meetings", meeting_id, "details", sealed)  # type: ignore[return-value]
+
+
+class ReferralVault:
+    """Seals one self-referral under a data key of its own, from the moment it arrives."""
+
+    TABLE = "self_referrals"
+
+    def __init__(self, referral_id: UUID, data_key: bytes):
+        self.referral_id = referral_id
+        self._key = data_key
+
+    def seal_self_referral(self, details: dict[str, Any]) -> bytes:
+        text = json.dumps(details).encode()
+        return seal(self._key, text, Binding(self.TABLE, self.referral_id, "details"))
+
+    def open_self_referral(self, sealed: bytes) -> dict[str, Any]:
+        return json.loads(unseal(self._key, sealed, Binding(self.TABLE, self.referral_id, "details")))
+
 
 class DirectoryVault:
     """Seals account details and indexes emails without storing them in the clear."""
@@ -112,6 +164,13 @@ class DirectoryVault:
     def email_index(self, email: str) -> bytes:
         """HMAC-SHA256 of the normalised email: equal emails give equal indexes, nothing more."""
         return hmac.new(self._index_key, normalise_email(email).encode(), hashlib.sha256).digest()
+
+    def reference_index(self, reference: str) -> bytes:
+        """HMAC of a referral's reference, normalised so "AB/123/26" finds "ab 123 26"; kept
+        apart from email indexes by its prefix."""
+        return hmac.new(
+            self._index_key, b"referral-reference\x00" + normalise_reference(reference), hashlib.sha256
+        ).digest()
 
     def seal_account_detail(self, user_id: UUID, field: str, text: str) -> bytes:
         return seal(self._key, text.encode(), Binding(ACCOUNT_TABLE, user_id, field))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from portal.domain.enums import ConsentFormat, ReviewDecision, Side, Stage
+from portal.domain.enums import AssessmentKind, ConsentFormat, ReviewDecision, Side, Stage
 
 
 class AuditAction(StrEnum):
@@ -85,6 +85,26 @@ class AuditAction(StrEnum):
     AGREEMENT_AGREE_RESPONSIBLE = "agreement.agree.responsible"
     AGREEMENT_ACTION_DONE = "agreement.action.done"
     SATISFACTION_ANSWER = "satisfaction.answer"
+    # The casework record
+    ASSESSMENT_ELIGIBILITY = "assessment.eligibility"
+    ASSESSMENT_SUITABILITY = "assessment.suitability"
+    ASSESSMENT_RISK = "assessment.risk"
+    ASSESSMENT_SIGN_OFF = "assessment.sign-off"
+    NOTE_ADD = "note.add"
+    SUPERVISION_RECORD = "note.supervision"
+    CASE_SUPERVISION_READ = "case.supervision-read"  # a supervisor read a supervisee's case
+    CONTACT_RECORD = "contact.record"
+    MEETING_PLAN = "meeting.plan"
+    MEETING_CHANGE = "meeting.change"
+    MEETING_HOLD = "meeting.held"
+    MEETING_CANCEL = "meeting.cancel"
+    SELF_REFERRAL_RECEIVE = "self-referral.receive"
+    SELF_REFERRAL_VIEW = "self-referral.view"
+    SELF_REFERRAL_OPEN_CASE = "self-referral.open-case"
+    SELF_REFERRAL_CLOSE = "self-referral.close"
+    SETTINGS_CHANGE = "settings.change"
+    STAFF_SENIOR = "account.senior"
+    STAFF_SUPERVISOR = "account.supervisor"
 
     @classmethod
     def stage(cls, to: Stage) -> AuditAction:
@@ -97,6 +117,10 @@ class AuditAction(StrEnum):
     @classmethod
     def review(cls, decision: ReviewDecision) -> AuditAction:
         return cls(f"item.review.{decision.value}")
+
+    @classmethod
+    def assessment(cls, kind: AssessmentKind) -> AuditAction:
+        return cls(f"assessment.{kind.value}")
 
     @classmethod
     def agree(cls, side: Side) -> AuditAction:

@@ -127,3 +127,119 @@ class ActionKind(StrEnum):
 class ActionStatus(StrEnum):
     TO_DO = "to_do"
     DONE = "done"
+
+
+# --- The casework record -------------------------------------------------------------------------
+
+
+class AssessmentKind(StrEnum):
+    """Eligibility of the case, suitability of each participant, and the risks of going on."""
+
+    ELIGIBILITY = "eligibility"
+    SUITABILITY = "suitability"
+    RISK = "risk"
+
+
+class AssessmentOutcome(StrEnum):
+    SUITABLE = "suitable"
+    NOT_SUITABLE = "not_suitable"
+    NEEDS_MORE_WORK = "needs_more_work"
+
+
+class Proceedings(StrEnum):
+    """Whether court proceedings about the offence are still open: an open case waits."""
+
+    NONE = "none"
+    OPEN = "open"
+    CONCLUDED = "concluded"
+
+
+class RiskFlag(StrEnum):
+    """Harms that need particular care, and a senior facilitator's sign-off before the exchange."""
+
+    DOMESTIC_ABUSE = "domestic_abuse"  # including coercive control
+    SEXUAL_VIOLENCE = "sexual_violence"
+    STALKING = "stalking"
+    HATE_CRIME = "hate_crime"
+    CHILD_PARTICIPANT = "child_participant"
+
+
+class SupportNeed(StrEnum):
+    """What a participant needs to take part, noted in their suitability assessment."""
+
+    LANGUAGE = "language"
+    LITERACY = "literacy"
+    DISABILITY = "disability"
+    MENTAL_HEALTH = "mental_health"
+
+
+class NoteKind(StrEnum):
+    NOTE = "note"  # a facilitator's case note
+    SUPERVISION = "supervision"  # a supervisor's record of case supervision
+
+
+class ContactMethod(StrEnum):
+    PHONE = "phone"
+    VISIT = "visit"
+    PRISON_VISIT = "prison_visit"
+    VIDEO = "video"
+    EMAIL = "email"
+    LETTER_SENT = "letter_sent"
+    LETTER_RECEIVED = "letter_received"
+
+
+class ContactPurpose(StrEnum):
+    GENERAL = "general"
+    PREPARATION = "preparation"
+    FOLLOW_UP = "follow_up"
+
+
+class Feeling(StrEnum):
+    """How a person says they feel at a follow-up, in their own terms."""
+
+    BETTER = "better"
+    SAME = "same"
+    WORSE = "worse"
+    NOT_SAID = "not_said"
+
+
+class MeetingKind(StrEnum):
+    PREPARATION = "preparation"  # with one person, until they are fully prepared
+    CONFERENCE = "conference"  # both sides meet, with two facilitators
+
+
+class MeetingMode(StrEnum):
+    IN_PERSON = "in_person"
+    VIDEO = "video"
+    PHONE = "phone"
+
+
+class MeetingStatus(StrEnum):
+    PLANNED = "planned"
+    HELD = "held"
+    CANCELLED = "cancelled"
+
+
+class SelfReferralStatus(StrEnum):
+    NEW = "new"
+    OPENED = "opened"  # a case was opened from it
+    CLOSED = "closed"
+
+
+class SelfReferralCloseReason(StrEnum):
+    NOT_ELIGIBLE = "not_eligible"
+    NO_RESPONSE = "no_response"
+    DUPLICATE = "duplicate"
+    CHANGED_MIND = "changed_mind"
+    REFERRED_ELSEWHERE = "referred_elsewhere"
+    OTHER = "other"
+
+
+class DueKind(StrEnum):
+    """What the service has promised and by when (portal.domain.deadlines)."""
+
+    FIRST_CONTACT = "first_contact"  # first contact after the referral
+    REVIEW = "review"  # a reply to a submitted letter: its review
+    FOLLOW_UP = "follow_up"  # follow-up after a meeting was held
+    NEXT_STEP = "next_step"  # the next step the latest contact set
+    SUPERVISION = "supervision"  # case supervision, at least every few weeks

@@ -19,6 +19,7 @@ from portal.storage.types import utcnow
 DIRECTORY = "directory"
 EMAIL_INDEX = "email-index"
 CASE = "case"
+REFERRAL = "referral"  # one per self-referral, until a case is opened from it
 _SINGLETON_LOCK = 7_274_202  # PostgreSQL advisory lock: two first requests never make two directory keys
 
 

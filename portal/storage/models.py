@@ -20,6 +20,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Uuid,
+    false,
     text,
     true,
 )
@@ -82,6 +83,10 @@ class User(Base):
     notification_phone_sealed: Mapped[bytes | None]
     daily_digest: Mapped[bool] = mapped_column(default=True, server_default=true())
     digest_sent_on: Mapped[date | None] = mapped_column(Date)
+    # Casework roles among facilitators (portal.domain.supervision): a senior facilitator signs off
+    # risk that needs particular care; a facilitator's named supervisor may read their cases.
+    senior: Mapped[bool] = mapped_column(default=False, server_default=false())
+    supervisor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
 
 
 class SignInDelay(Base):
@@ -137,6 +142,11 @@ class Case(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     closed_at: Mapped[datetime | None]
+    # HMAC of the normalised referral reference (`DirectoryVault.reference_index`): staff find
+    # a case by the reference they were given without the reference being stored in the clear.
+    reference_index: Mapped[bytes | None] = mapped_column(LargeBinary(32), index=True)
+    # The next step the latest contact set, for the caseload's due dates (portal.domain.deadlines).
+    next_step_on: Mapped[date | None] = mapped_column(Date, index=True)
 
     data_key: Mapped[DataKey] = relationship(lazy="joined", innerjoin=True)
     facilitators: Mapped[list[CaseFacilitator]] = relationship(lazy="selectin", cascade="all, delete-orphan")
@@ -296,6 +306,8 @@ class Notification(Base):
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"))
     kind: Mapped[str] = mapped_column(String(32))
+    # Who it is about (the participant who stopped, say): an id, so the portal can say who.
+    participant_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("participants.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     seen_at: Mapped[datetime | None]
 
@@ -383,3 +395,122 @@ class AuditEvent(Base):
         Index("ix_audit_events_object", "object_id", "id"),
         Index("ix_audit_events_case", "case_id", "id"),
     )
+
+
+# --- The casework record (portal.domain.assessments, casenotes, meetings, deadlines) ---------------
+
+
+class Assessment(Base):
+    """One eligibility, suitability (of one participant) or risk assessment; later ones supersede
+    earlier ones of the same kind and person, and the history stays. Its answers and reasons are
+    sealed; the kind, outcome, dates and sign-off are plain so lists and gates can read them."""
+
+    __tablename__ = "assessments"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # eligibility, suitability, risk
+    participant_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("participants.id"))
+    outcome: Mapped[str] = mapped_column(String(16))
+    assessed_on: Mapped[date] = mapped_column(Date)
+    assessed_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    details_sealed: Mapped[bytes]  # JSON: the structured answers and the reasons
+    needs_sign_off: Mapped[bool] = mapped_column(default=False)
+    signed_off_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    signed_off_at: Mapped[datetime | None]
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (Index("ix_assessments_case", "case_id", "kind", "recorded_at"),)
+
+
+class CaseNote(Base):
+    """A facilitator's note (or a supervisor's record of case supervision); never shown to participants."""
+
+    __tablename__ = "case_notes"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # note, supervision
+    written_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    body_sealed: Mapped[bytes]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (Index("ix_case_notes_case", "case_id", "created_at"),)
+
+
+class Contact(Base):
+    """One contact with someone about the case: a call, a visit, a letter sent or received.
+    Follow-up contacts also say how the person feels now."""
+
+    __tablename__ = "contacts"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"))
+    participant_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("participants.id"))
+    method: Mapped[str] = mapped_column(String(16))
+    purpose: Mapped[str] = mapped_column(String(16))  # general, preparation, follow_up
+    happened_on: Mapped[date] = mapped_column(Date)
+    recorded_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    details_sealed: Mapped[bytes]  # JSON: with whom (if not a participant), how it went, next step, feeling
+    next_step_on: Mapped[date | None] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (Index("ix_contacts_case", "case_id", "happened_on"),)
+
+
+class Meeting(Base):
+    """A preparation meeting with one person, or the conference itself; in person, by video or phone."""
+
+    __tablename__ = "meetings"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # preparation, conference
+    mode: Mapped[str] = mapped_column(String(16))  # in_person, video, phone
+    status: Mapped[str] = mapped_column(String(16))  # planned, held, cancelled
+    starts_at: Mapped[datetime]
+    participant_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("participants.id"))  # preparation
+    facilitator_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    attendee_ids: Mapped[list[str]] = mapped_column(JSON, default=list)  # participants, supporters too
+    ground_rules_agreed: Mapped[bool] = mapped_column(default=False)
+    details_sealed: Mapped[bytes]  # JSON: venue, safety plan, what happened
+    held_on: Mapped[date | None] = mapped_column(Date)
+    planned_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (Index("ix_meetings_case", "case_id", "starts_at"),)
+
+
+class SelfReferral(Base):
+    """A request for contact made on the public form, without an account, sealed at once with a
+    data key of its own; facilitators open a case from it or close it with a reason."""
+
+    __tablename__ = "self_referrals"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    data_key_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("data_keys.id"))
+    status: Mapped[str] = mapped_column(String(16), index=True)  # new, opened, closed
+    details_sealed: Mapped[bytes]  # JSON: everything the person wrote
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    decided_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    closed_reason: Mapped[str | None] = mapped_column(String(24))
+    case_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cases.id"))
+
+    data_key: Mapped[DataKey] = relationship(lazy="joined", innerjoin=True)
+
+
+class ServiceSettings(Base):
+    """The service's own promises, in days (one row): what the caseload's due dates count from."""
+
+    __tablename__ = "service_settings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    first_contact_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    review_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    follow_up_days: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
+    supervision_weeks: Mapped[int] = mapped_column(Integer, default=12, server_default="12")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
