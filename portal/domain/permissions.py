@@ -203,6 +203,17 @@ def can_manage_case(case: Case, actor: Actor) -> bool:
     return case_access(case, actor).role == CaseRole.ASSIGNED_FACILITATOR
 
 
+def can_read_record(case: Case, actor: Actor) -> bool:
+    """The casework record (assessments, notes, contacts, meetings): its assigned facilitators.
+    Participants never see it; managers see workload, not words."""
+    return case_access(case, actor).role == CaseRole.ASSIGNED_FACILITATOR
+
+
+def require_record_reader(case: Case, actor: Actor) -> None:
+    if not can_read_record(case, actor):
+        raise NotAllowed(Problem.CASE_NOT_FACILITATOR)
+
+
 def require_case_facilitator(case: Case, actor: Actor) -> None:
     if not can_manage_case(case, actor):
         raise NotAllowed(Problem.CASE_NOT_FACILITATOR)
