@@ -1,14 +1,12 @@
 """Entry point for gunicorn (`gunicorn wsgi:app`) and the flask command (`flask --app wsgi`)."""
 
-import logging
-
 import click
 
 from portal import create_app
 from portal.config import load_config
+from portal.observability.logs import configure_logging
 
-logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+configure_logging()  # one JSON event per line, for the app servers and the worker alike
 
 config = load_config()
 # A server refuses to start without readable keys; the flask command must not, since

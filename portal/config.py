@@ -6,6 +6,7 @@ mapping into a plain dict that `create_app` receives, so tests can pass their ow
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import secrets
@@ -55,6 +56,24 @@ def defaults(env: Mapping[str, str]) -> dict[str, Any]:
         # client's address (rate limits) and https (HSTS, links) come from its X-Forwarded headers.
         "TRUSTED_PROXIES": int(env.get("PORTAL_TRUSTED_PROXIES", "0")),
         **mail_settings(env),
+        **observability_settings(env),
+    }
+
+
+def observability_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """Metrics: the app servers' multiprocess folders, the exporter's address and who may scrape it;
+    and the file where `flask audit verify` notes its last run for the exporter."""
+    allow = env.get("PORTAL_METRICS_ALLOW", "127.0.0.1/32,::1/128")
+    try:
+        for part in filter(None, (piece.strip() for piece in allow.split(","))):
+            ipaddress.ip_network(part, strict=False)
+    except ValueError:
+        raise ConfigError("PORTAL_METRICS_ALLOW must be addresses or networks, comma-separated") from None
+    return {
+        "METRICS_DIR": env.get("PORTAL_METRICS_DIR") or None,
+        "METRICS_BIND": env.get("PORTAL_METRICS_BIND", "127.0.0.1:9108"),
+        "METRICS_ALLOW": allow,
+        "AUDIT_VERIFY_STATE": env.get("PORTAL_AUDIT_VERIFY_STATE") or None,
     }
 
 
@@ -171,6 +190,7 @@ def development_config(env: Mapping[str, str], instance: Path | None = None) -> 
         MAIL_TRANSPORT=env.get("PORTAL_MAIL_TRANSPORT", "folder"),
         SMS_TRANSPORT=env.get("PORTAL_SMS_TRANSPORT", "folder"),
         MAIL_FOLDER=env.get("PORTAL_MAIL_FOLDER", str(instance / "mail")),
+        AUDIT_VERIFY_STATE=env.get("PORTAL_AUDIT_VERIFY_STATE", str(instance / "audit-verified.json")),
         # Plain http on 127.0.0.1 in development; production always sets Secure.
         SESSION_COOKIE_SECURE=False,
         DEMO_ALLOWED=True,

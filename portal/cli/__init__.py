@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from flask import Flask
 
-from portal.cli import audit, bench, db, demo, items, keys, users, worker
+from portal.cli import audit, bench, db, demo, items, keys, metrics, users, worker
 from portal.cli.screen import screen_command
 
 
 def init_app(app: Flask) -> None:
-    for group in (db.group, keys.group, users.group, audit.group, demo.group, items.group, worker.group, bench.group):
+    for group in (
+        db.group,
+        keys.group,
+        users.group,
+        audit.group,
+        demo.group,
+        items.group,
+        worker.group,
+        bench.group,
+        metrics.group,
+    ):
         app.cli.add_command(group)
     app.cli.add_command(screen_command)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
+from portal.observability.metrics import record_verification
 from portal.runtime import unit_of_work
 from portal.services import audit
 
@@ -18,6 +20,9 @@ REASONS = {
 @group.command("verify")
 def verify() -> None:
     report = audit.verify(unit_of_work())
+    state = current_app.config.get("AUDIT_VERIFY_STATE")
+    if state:  # for the metrics exporter: an operator is alerted when this is a day old, or broken
+        record_verification(state, intact=report.intact, events=report.events)
     if report.intact:
         click.echo(f"Audit trail intact: {report.events} events, every link holds.")
         return

@@ -20,6 +20,7 @@ from portal.web import (
     participation,
     public,
     reports,
+    request_log,
     review,
     security,
     words,
@@ -43,6 +44,7 @@ BLUEPRINTS = (
 
 
 def init_app(app: Flask) -> None:
+    request_log.init_app(app)  # first: its clock and request id cover every other hook
     identity.init_app(app)
     i18n.init_app(app)
     catalogue.init_app(app)  # after Flask-Babel's, to replace its template gettext
