@@ -23,7 +23,7 @@ from portal.domain.enums import (
     TakingPart,
 )
 from portal.runtime import unit_of_work
-from portal.services import casework, letters, reviewing
+from portal.services import casework, demo, letters, reviewing
 from portal.services.casework import ParticipantDetails
 from portal.storage import models
 from tests.helpers import Account, make_account
@@ -140,7 +140,7 @@ def exchange_case(
     add_person(app, world, "harmed", Side.HARMED, offline=harmed_offline, terms=harmed_terms, consents=formats)
     add_person(app, world, "responsible", Side.RESPONSIBLE, offline=responsible_offline, consents=formats)
     with app.app_context():
-        casework.record_risk_assessment(unit_of_work(), actor_of(world.facilitator), world.case_id, risk)
+        demo.assess_ready(unit_of_work(), actor_of(world.facilitator), world.case_id, risk, date(2026, 9, 20))
     move_to(app, world, *ROUTE_TO[stage])
     return world
 

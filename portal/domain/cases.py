@@ -13,8 +13,11 @@ Only a facilitator assigned to the case moves it (``move_case``). The moves:
     withdrawn     the stage it was paused from (1)(3), closed
     closed        nothing: closing is final
 
-(1) Entering the exchange, by moving on or by resuming, needs a recorded risk assessment
-    and both sides' consent to a common format: see ``exchange_blockers``.
+(1) Entering the exchange, by moving on or by resuming, needs current assessments (the case
+    eligible with no court proceedings open, each principal or proxy suitable, the risks
+    assessed and, where flagged, signed off: ``assessments.py``) and both sides' consent to a
+    common format: see ``exchange_blockers``. Closing from follow-up needs a follow-up contact
+    with each principal or proxy still taking part.
 (2) Not every exchange ends in an outcome agreement.
 (3) Only once every principal and proxy who stopped taking part has rejoined.
 
@@ -29,6 +32,7 @@ from datetime import date
 from uuid import UUID
 
 from portal.domain.actors import Actor
+from portal.domain.assessments import CaseAssessments, assessment_blockers
 from portal.domain.consent import ConsentRecord, side_formats
 from portal.domain.enums import ParticipantRole, ReferralSource, RiskLevel, Role, Side, Stage, TakingPart
 from portal.domain.errors import DomainError, NotAllowed
@@ -107,7 +111,6 @@ class Case:
     facilitator_ids: frozenset[UUID]
     participants: tuple[Participant, ...] = ()
     consents: tuple[ConsentRecord, ...] = ()
-    risk_assessed: bool = False
     paused_from: Stage | None = None  # set while paused or withdrawn
 
     def participant(self, participant_id: UUID) -> Participant:
@@ -129,18 +132,18 @@ def open_case(
     return Case(case_id, Stage.REFERRAL, risk_level, frozenset({actor.user_id}) | co_facilitators)
 
 
-def record_risk_assessment(case: Case, actor: Actor, risk_level: RiskLevel) -> Case:
-    require_case_facilitator(case, actor)
-    if case.stage == Stage.CLOSED:
-        raise DomainError(Problem.CASE_CLOSED)
-    return replace(case, risk_level=risk_level, risk_assessed=True)
+@dataclass(frozen=True)
+class CaseRecord:
+    """What the casework record says about moving on: the current assessments, and who has had
+    a follow-up contact (participant ids)."""
+
+    assessments: CaseAssessments
+    followed_up: frozenset[UUID]
 
 
-def exchange_blockers(case: Case) -> tuple[Blocker, ...]:
+def exchange_blockers(case: Case, record: CaseRecord) -> tuple[Blocker, ...]:
     """What still stands between this case and the exchange, for the facilitator; empty when ready."""
-    blockers = []
-    if not case.risk_assessed:
-        blockers.append(Blocker.RISK_NOT_ASSESSED)
+    blockers = list(assessment_blockers(case, record.assessments))
     harmed, responsible = side_formats(case, Side.HARMED), side_formats(case, Side.RESPONSIBLE)
     if not harmed:
         blockers.append(Blocker.HARMED_NO_CONSENT)
@@ -158,13 +161,27 @@ def next_stages(case: Case) -> frozenset[Stage]:
     return TRANSITIONS[case.stage]
 
 
-def move_case(case: Case, actor: Actor, to: Stage) -> Case:
+def not_followed_up(case: Case, record: CaseRecord) -> tuple[Side, ...]:
+    """The sides whose principal or proxy, still taking part, has had no follow-up contact."""
+    return tuple(
+        side
+        for side in Side
+        if any(
+            p.side == side and p.speaks_for_side and not p.withdrawn and p.id not in record.followed_up
+            for p in case.participants
+        )
+    )
+
+
+def move_case(case: Case, actor: Actor, to: Stage, record: CaseRecord) -> Case:
     """The case in its new stage; pausing remembers the stage to resume to."""
     require_case_facilitator(case, actor)
     if to not in next_stages(case):
         raise DomainError(Problem.CASE_CANNOT_MOVE, from_stage=case.stage, to_stage=to)
-    if to == Stage.EXCHANGE and (blockers := exchange_blockers(case)):
+    if to == Stage.EXCHANGE and (blockers := exchange_blockers(case, record)):
         raise DomainError(Problem.CASE_EXCHANGE_BLOCKED, blockers=blockers)
+    if case.stage == Stage.FOLLOW_UP and to == Stage.CLOSED and (sides := not_followed_up(case, record)):
+        raise DomainError(Problem.CASE_FOLLOW_UP_FIRST, sides=sides)
     still_out = any(p.withdrawn and p.speaks_for_side for p in case.participants)
     if case.stage == Stage.WITHDRAWN and to != Stage.CLOSED and still_out:
         raise DomainError(Problem.CASE_SOMEONE_MUST_REJOIN)

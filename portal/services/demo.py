@@ -13,12 +13,16 @@ from datetime import date
 
 from sqlalchemy import select
 
+from portal.domain import assessments as rules
 from portal.domain.actors import Actor
 from portal.domain.cases import Referral
 from portal.domain.enums import (
+    AssessmentKind,
+    AssessmentOutcome,
     ConsentFormat,
     ItemKind,
     ParticipantRole,
+    Proceedings,
     ReferralSource,
     ReviewDecision,
     RiskLevel,
@@ -27,7 +31,7 @@ from portal.domain.enums import (
     Stage,
     TakingPart,
 )
-from portal.services import accounts, casework, keys, letters, reviewing
+from portal.services import accounts, assessments, casework, keys, letters, reviewing
 from portal.services.casework import ParticipantDetails
 from portal.services.uow import UnitOfWork
 from portal.storage.models import Participant, User
@@ -105,8 +109,30 @@ def _person(
     return participant_id
 
 
+def assess_ready(uow: UnitOfWork, facilitator: Actor, case_id: uuid.UUID, risk: RiskLevel, on: date) -> None:
+    """Eligible, everyone suitable, the risks manageable at `risk` with no flags: what a case
+    needs from its assessments before the exchange (the demo's, and tests' starting point)."""
+    reasons = "Assessed at the first meetings."
+
+    def record(details: rules.Details, kind: AssessmentKind, person: uuid.UUID | None = None) -> None:
+        entry = assessments.Entry(kind, AssessmentOutcome.SUITABLE, on, reasons, details, person)
+        assessments.record(uow, facilitator, case_id, entry)
+
+    with uow:
+        record(rules.Eligibility(True, True, True, Proceedings.CONCLUDED), AssessmentKind.ELIGIBILITY)
+        people = casework.load(uow, facilitator, case_id).case.participants
+        for person in people:
+            record(
+                rules.Suitability("Wants to take part.", "Understands what it means."),
+                AssessmentKind.SUITABILITY,
+                person.id,
+            )
+        to_people = (*(rules.PersonRisk(p.id, risk) for p in people if not p.withdrawn), rules.PersonRisk(None, risk))
+        record(rules.Risk(to_people, risk), AssessmentKind.RISK)
+
+
 def _to_exchange(uow: UnitOfWork, facilitator: Actor, case_id: uuid.UUID) -> None:
-    casework.record_risk_assessment(uow, facilitator, case_id, RiskLevel.LOW)
+    assess_ready(uow, facilitator, case_id, RiskLevel.LOW, date(2026, 9, 20))
     for stage in (Stage.ASSESSMENT, Stage.PREPARATION, Stage.EXCHANGE):
         casework.move(uow, facilitator, case_id, stage)
 

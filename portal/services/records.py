@@ -72,7 +72,6 @@ def case_from_row(uow: UnitOfWork, row: models.Case) -> Case:
             )
             for c in row.consents
         ),
-        risk_assessed=row.risk_assessed_at is not None,
         paused_from=Stage(row.paused_from) if row.paused_from else None,
     )
 

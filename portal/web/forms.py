@@ -263,10 +263,6 @@ class InviteParticipantForm(InvitationDelivery):
     )
 
 
-class RiskForm(ActionForm):
-    risk_level = SelectField(_l("Risk level after assessment"), choices=_choices(RISK_LEVELS))
-
-
 class StageForm(ActionForm):
     # No stage is chosen until the facilitator chooses one: closing is final, so it is never the default.
     stage = SelectField(

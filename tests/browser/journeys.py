@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
+from datetime import date
 
 from playwright.sync_api import Page, expect
 
 from portal.domain.enums import ConsentFormat, ParticipantRole, RiskLevel, Side, Stage, TakingPart
 from portal.runtime import unit_of_work
-from portal.services import casework
+from portal.services import casework, demo
 from portal.services.casework import ParticipantDetails
 from tests.browser.support import Portal
 from tests.factories import CaseWorld, actor_of, add_person, move_to, new_case
@@ -60,7 +61,7 @@ def case_with_someone_to_invite(portal: Portal) -> Exchange:
             sensitive_terms=("Hannah", "Elm Street"),
         )
         harmed_id = casework.add_participant(uow, facilitator, world.case_id, details)
-        casework.record_risk_assessment(uow, facilitator, world.case_id, RiskLevel.LOW)
+        demo.assess_ready(uow, facilitator, world.case_id, RiskLevel.LOW, date(2026, 9, 20))
     move_to(app, world, Stage.ASSESSMENT, Stage.PREPARATION)
     return Exchange(world, harmed_id)
 

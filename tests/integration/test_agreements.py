@@ -26,7 +26,7 @@ from portal.domain.enums import (
 )
 from portal.domain.errors import NotAllowed
 from portal.domain.problems import Problem
-from portal.services import accounts, agreements, casework
+from portal.services import accounts, agreements, casework, demo
 from portal.services.casework import CaseContext, ParticipantDetails
 from portal.services.uow import UnitOfWork
 from portal.storage import models
@@ -75,7 +75,7 @@ def open_case_at(
         case_id,
         ParticipantDetails(Side.RESPONSIBLE, ParticipantRole.PRINCIPAL, "Robin Responsible", TakingPart.OFFLINE),
     )
-    casework.record_risk_assessment(uow, facilitator, case_id, RiskLevel.LOW)
+    demo.assess_ready(uow, facilitator, case_id, RiskLevel.LOW, date(2026, 9, 20))
     casework.record_consent(uow, harmed_actor, case_id, harmed, ConsentFormat.LETTERS, True)
     casework.record_consent(uow, facilitator, case_id, responsible, ConsentFormat.LETTERS, True)
     for to in PATH[: PATH.index(stage) + 1]:

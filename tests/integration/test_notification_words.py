@@ -26,7 +26,7 @@ from portal.domain.enums import (
 from portal.domain.notifications import LINK_KINDS, NotificationKind
 from portal.notifications.templates import link_for, render, render_text
 from portal.runtime import unit_of_work
-from portal.services import accounts, casework, digests, invitations, letters, recovery, reviewing
+from portal.services import accounts, casework, demo, digests, invitations, letters, recovery, reviewing
 from portal.storage import models
 from tests.factories import ROUTE_TO, CaseWorld, actor_of, add_person, move_to
 from tests.helpers import make_account
@@ -72,7 +72,7 @@ def test_every_message_sent_in_a_case_s_life_carries_nothing_from_the_case(mail_
     harmed = add_person(mail_app, world, NAMES[0], Side.HARMED, consents=(ConsentFormat.LETTERS,))
     responsible = add_person(mail_app, world, NAMES[1], Side.RESPONSIBLE, consents=(ConsentFormat.LETTERS,))
     with mail_app.app_context():
-        casework.record_risk_assessment(unit_of_work(), actor_of(facilitator), case_id, RiskLevel.LOW)
+        demo.assess_ready(unit_of_work(), actor_of(facilitator), case_id, RiskLevel.LOW, date(2026, 9, 20))
     move_to(mail_app, world, *ROUTE_TO[Stage.EXCHANGE])
     admin = make_account(mail_app, Role.ADMIN)
     with mail_app.app_context():

@@ -7,8 +7,7 @@ from uuid import UUID
 import pytest
 
 from portal.domain.actors import Actor
-from portal.domain.cases import Case, Participant, Referral, exchange_blockers, move_case, open_case
-from portal.domain.cases import record_risk_assessment as assess
+from portal.domain.cases import Case, CaseRecord, Participant, Referral, exchange_blockers, move_case, open_case
 from portal.domain.consent import (
     FORMAT_FOR_KIND,
     ConsentRecord,
@@ -30,6 +29,7 @@ from portal.domain.enums import (
 from portal.domain.errors import DomainError, NotAllowed
 from portal.domain.presentation import speaker
 from portal.domain.problems import Blocker, Problem
+from tests.unit.casework_values import ready_record
 from tests.unit.refusals import refused
 
 
@@ -51,13 +51,21 @@ def consent(participant: Participant, *formats: ConsentFormat, given: bool = Tru
 
 
 def ready_case(stage: Stage = Stage.PREPARATION, **changes) -> Case:
-    """Risk assessed, and both principals consent to letters."""
+    """Both principals consent to letters (and `move` gives it assessments that allow the exchange)."""
     fields = {
         "participants": (HARMED, HARMED_PROXY, HARMED_SUPPORTER, RESPONSIBLE),
         "consents": consent(HARMED, ConsentFormat.LETTERS) + consent(RESPONSIBLE, ConsentFormat.LETTERS),
-        "risk_assessed": True,
     }
     return Case(uid(1000), stage, RiskLevel.LOW, frozenset({FACILITATOR.user_id}), **(fields | changes))
+
+
+def move(case: Case, actor: Actor, to: Stage, record: CaseRecord | None = None) -> Case:
+    """Move with a record that lets the case move on, unless the test gives its own."""
+    return move_case(case, actor, to, record or ready_record(case))
+
+
+def blockers(case: Case) -> tuple[Blocker, ...]:
+    return exchange_blockers(case, ready_record(case))
 
 
 # --- the stage table --------------------------------------------------------------------------
@@ -82,20 +90,20 @@ MOVES = [(origin, to, to in ALLOWED[origin]) for origin in Stage for to in Stage
 def test_stage_transition_table(origin, to, expected):
     case = ready_case(origin, paused_from=PAUSED_FROM.get(origin))
     if expected:
-        moved = move_case(case, FACILITATOR, to)
+        moved = move(case, FACILITATOR, to)
         assert moved.stage == to
         assert moved.paused_from == (origin if to == Stage.PAUSED else None)
     else:
         with refused(Problem.CASE_CANNOT_MOVE):
-            move_case(case, FACILITATOR, to)
+            move(case, FACILITATOR, to)
 
 
 def test_pause_and_resume_return_to_the_same_stage():
-    paused = move_case(ready_case(Stage.EXCHANGE), FACILITATOR, Stage.PAUSED)
+    paused = move(ready_case(Stage.EXCHANGE), FACILITATOR, Stage.PAUSED)
     assert (paused.stage, paused.paused_from) == (Stage.PAUSED, Stage.EXCHANGE)
     with pytest.raises(DomainError):
-        move_case(paused, FACILITATOR, Stage.AGREEMENT)
-    assert move_case(paused, FACILITATOR, Stage.EXCHANGE).stage == Stage.EXCHANGE
+        move(paused, FACILITATOR, Stage.AGREEMENT)
+    assert move(paused, FACILITATOR, Stage.EXCHANGE).stage == Stage.EXCHANGE
 
 
 @pytest.mark.parametrize(
@@ -110,46 +118,32 @@ def test_pause_and_resume_return_to_the_same_stage():
 )
 def test_only_an_assigned_facilitator_moves_a_case(actor):
     with pytest.raises(NotAllowed):
-        move_case(ready_case(), actor, Stage.EXCHANGE)
+        move(ready_case(), actor, Stage.EXCHANGE)
 
 
 def test_a_case_withdrawn_from_resumes_only_after_the_principal_rejoins():
     stopped = replace(RESPONSIBLE, withdrawn=True)
     case = ready_case(Stage.WITHDRAWN, paused_from=Stage.PREPARATION, participants=(HARMED, stopped))
     with refused(Problem.CASE_SOMEONE_MUST_REJOIN):
-        move_case(case, FACILITATOR, Stage.PREPARATION)
-    assert move_case(case, FACILITATOR, Stage.CLOSED).stage == Stage.CLOSED
+        move(case, FACILITATOR, Stage.PREPARATION)
+    assert move(case, FACILITATOR, Stage.CLOSED).stage == Stage.CLOSED
     rejoined = replace(case, participants=(HARMED, RESPONSIBLE))
-    assert move_case(rejoined, FACILITATOR, Stage.PREPARATION).stage == Stage.PREPARATION
+    assert move(rejoined, FACILITATOR, Stage.PREPARATION).stage == Stage.PREPARATION
 
 
 def test_a_paused_case_carries_on_without_a_supporter_who_stopped():
     case = ready_case(
         Stage.PAUSED, paused_from=Stage.PREPARATION, participants=(HARMED, replace(HARMED_SUPPORTER, withdrawn=True))
     )
-    assert move_case(case, FACILITATOR, Stage.PREPARATION).stage == Stage.PREPARATION
+    assert move(case, FACILITATOR, Stage.PREPARATION).stage == Stage.PREPARATION
 
 
 # --- what the exchange needs --------------------------------------------------------------------
 
 
 def test_a_ready_case_enters_the_exchange():
-    assert exchange_blockers(ready_case()) == ()
-    assert move_case(ready_case(), FACILITATOR, Stage.EXCHANGE).stage == Stage.EXCHANGE
-
-
-def test_the_exchange_needs_a_recorded_risk_assessment():
-    case = ready_case(risk_assessed=False)
-    with refused(Problem.CASE_EXCHANGE_BLOCKED):
-        move_case(case, FACILITATOR, Stage.EXCHANGE)
-    assessed = assess(case, FACILITATOR, RiskLevel.HIGH)
-    assert (assessed.risk_assessed, assessed.risk_level) == (True, RiskLevel.HIGH)
-    assert move_case(assessed, FACILITATOR, Stage.EXCHANGE).stage == Stage.EXCHANGE
-
-
-def test_only_an_assigned_facilitator_records_the_risk_assessment():
-    with pytest.raises(NotAllowed):
-        assess(ready_case(), Actor(uid(7), Role.MANAGER), RiskLevel.LOW)
+    assert blockers(ready_case()) == ()
+    assert move(ready_case(), FACILITATOR, Stage.EXCHANGE).stage == Stage.EXCHANGE
 
 
 @pytest.mark.parametrize(
@@ -176,9 +170,9 @@ def test_only_an_assigned_facilitator_records_the_risk_assessment():
 )
 def test_the_exchange_needs_both_sides_consent_to_a_common_format(consents, blocker):
     case = ready_case(consents=consents)
-    assert exchange_blockers(case) == (blocker,)
+    assert blockers(case) == (blocker,)
     with refused(Problem.CASE_EXCHANGE_BLOCKED, blockers=(blocker,)):
-        move_case(case, FACILITATOR, Stage.EXCHANGE)
+        move(case, FACILITATOR, Stage.EXCHANGE)
 
 
 def test_a_proxy_consents_for_their_side():
@@ -186,7 +180,7 @@ def test_a_proxy_consents_for_their_side():
         participants=(HARMED_PROXY, RESPONSIBLE),
         consents=consent(HARMED_PROXY, ConsentFormat.SHUTTLE) + consent(RESPONSIBLE, ConsentFormat.SHUTTLE),
     )
-    assert exchange_blockers(case) == ()
+    assert blockers(case) == ()
 
 
 def test_a_principal_who_stopped_no_longer_consents_for_their_side():
@@ -198,7 +192,7 @@ def test_resuming_into_the_exchange_checks_consent_again():
     paused = ready_case(Stage.PAUSED, paused_from=Stage.EXCHANGE)
     later = consent(HARMED, ConsentFormat.LETTERS, given=False, at=datetime(2025, 3, 2))
     with refused(Problem.CASE_EXCHANGE_BLOCKED, blockers=(Blocker.HARMED_NO_CONSENT,)):
-        move_case(replace(paused, consents=paused.consents + later), FACILITATOR, Stage.EXCHANGE)
+        move(replace(paused, consents=paused.consents + later), FACILITATOR, Stage.EXCHANGE)
 
 
 # --- opening a case -----------------------------------------------------------------------------
@@ -206,7 +200,7 @@ def test_resuming_into_the_exchange_checks_consent_again():
 
 def test_a_facilitator_opens_a_case_and_is_assigned_to_it():
     case = open_case(uid(1000), FACILITATOR, RiskLevel.MEDIUM, frozenset({uid(2)}))
-    assert (case.stage, case.risk_level, case.risk_assessed) == (Stage.REFERRAL, RiskLevel.MEDIUM, False)
+    assert (case.stage, case.risk_level) == (Stage.REFERRAL, RiskLevel.MEDIUM)
     assert case.facilitator_ids == {uid(1), uid(2)}
 
 

@@ -40,7 +40,6 @@ def world(**responsible_changes) -> tuple[Case, Participant, Participant]:
         risk_level=RiskLevel.LOW,
         facilitator_ids=frozenset({FACILITATOR}),
         participants=(harmed, responsible),
-        risk_assessed=True,
     )
     return case, harmed, responsible
 

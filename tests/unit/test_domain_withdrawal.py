@@ -26,6 +26,7 @@ from portal.domain.permissions import ItemAction, allowed, view_item
 from portal.domain.presentation import Label, writer_label
 from portal.domain.problems import Blocker, Problem
 from portal.domain.withdrawal import rejoin, withdraw
+from tests.unit.casework_values import ready_record
 from tests.unit.refusals import refused
 
 
@@ -48,7 +49,7 @@ def make_case(stage: Stage = Stage.EXCHANGE, **changes) -> Case:
         for p in (HARMED, RESPONSIBLE)
         for f in (ConsentFormat.LETTERS, ConsentFormat.QUESTIONS)
     )
-    fields = {"participants": (HARMED, SUPPORTER, RESPONSIBLE), "consents": consents, "risk_assessed": True}
+    fields = {"participants": (HARMED, SUPPORTER, RESPONSIBLE), "consents": consents}
     return Case(CASE_ID, stage, RiskLevel.LOW, frozenset({F1.user_id, F2.user_id}), **(fields | changes))
 
 
@@ -163,12 +164,12 @@ def test_nothing_a_withdrawn_participant_wrote_is_ever_passed_on_even_after_rejo
     back = replace(halted, participants=(HARMED, SUPPORTER, rejoin(halted, RESPONSIBLE.id, F1)))
     # their consent must be given again
     with refused(Problem.CASE_EXCHANGE_BLOCKED, blockers=(Blocker.RESPONSIBLE_NO_CONSENT,)):
-        move_case(back, F1, Stage.EXCHANGE)
+        move_case(back, F1, Stage.EXCHANGE, ready_record(back))
     back = replace(
         back,
         consents=(*back.consents, record_consent(back, R, RESPONSIBLE.id, ConsentFormat.LETTERS, True, NOW)),
     )
-    running = move_case(back, F1, Stage.EXCHANGE)
+    running = move_case(back, F1, Stage.EXCHANGE, ready_record(back))
     assert running.stage == Stage.EXCHANGE
 
     for action in ItemAction:
@@ -193,7 +194,7 @@ def test_held_items_go_back_for_a_fresh_review_once_the_case_resumes():
     halted = apply(case, result)
     with refused(Problem.RELEASE_CASE_PAUSED):
         release(replace(held, state=ItemState.APPROVED), halted, F1, NOW)
-    running = move_case(halted, F1, Stage.EXCHANGE)
+    running = move_case(halted, F1, Stage.EXCHANGE, ready_record(halted))
     again = lift_hold(held, running, F1)
     assert (again.state, again.approved_by) == (ItemState.SUBMITTED, ())
     assert release(review(again, running, F2, ReviewDecision.APPROVE), running, F1, NOW).state == ItemState.RELEASED

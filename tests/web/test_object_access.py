@@ -98,7 +98,7 @@ def test_a_manager_sees_every_case_but_cannot_act(app, other_case_world):
     harmed = world["harmed"].participant_id
     for path, data in (
         (f"/cases/{world.case_id}/stage", {"stage": "closed"}),
-        (f"/cases/{world.case_id}/risk", {"risk_level": "high"}),
+        (f"/cases/{world.case_id}/assessments/risk", {"overall": "high"}),
         (f"/cases/{world.case_id}/participants/{harmed}/withdraw", {}),
         (f"/cases/{world.case_id}/items/{letter}/take-back", {}),
         (f"/cases/{world.case_id}/items/new", {"kind": "letter", "author": str(harmed)}),

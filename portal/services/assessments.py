@@ -1,0 +1,128 @@
+"""Recording assessments and signing off flagged risk: each one unit of work on a locked case."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from portal.domain import assessments as rules
+from portal.domain.actors import Actor
+from portal.domain.assessments import Assessment
+from portal.domain.audit import AuditAction
+from portal.domain.cases import CaseRecord
+from portal.domain.enums import AssessmentKind, AssessmentOutcome
+from portal.domain.permissions import require_record_reader
+from portal.services import accounts, case_record, casework, records
+from portal.services.casework import CaseContext, CaseNotFound
+from portal.services.uow import UnitOfWork
+from portal.storage import models
+from portal.storage.types import utcnow
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the facilitator entered; the domain checks it."""
+
+    kind: AssessmentKind
+    outcome: AssessmentOutcome
+    assessed_on: date
+    reasons: str
+    details: rules.Details
+    participant_id: uuid.UUID | None = None
+
+
+def record(
+    uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, entry: Entry, *, once: str | None = None
+) -> uuid.UUID | None:
+    """A new assessment (or a reassessment: the history stays). A risk assessment also sets the
+    case's risk level, which decides whether release needs two reviewers."""
+    with casework._acting(uow, actor, case_id, once) as context:
+        if context is None:
+            return None
+        now = utcnow()
+        assessment = rules.record_assessment(
+            context.case,
+            context.actor,
+            Assessment(
+                id=uuid.uuid4(),
+                kind=entry.kind,
+                outcome=entry.outcome,
+                assessed_on=entry.assessed_on,
+                assessed_by=actor.user_id,
+                reasons=entry.reasons.strip(),
+                details=entry.details,
+                recorded_at=now,
+                participant_id=entry.participant_id,
+            ),
+            case_record.today_in_uk(),
+        )
+        vault = records.vault_for(uow, context.row)
+        uow.session.add(case_record.assessment_row(vault, context.row.id, assessment))
+        if isinstance(assessment.details, rules.Risk):
+            context.row.risk_level = assessment.details.overall.value
+            context.row.risk_assessed_at = now
+            context.row.risk_assessed_by_id = actor.user_id
+        casework._record(uow, context, AuditAction.assessment(entry.kind), "assessment", assessment.id, once)
+        return assessment.id
+
+
+def sign_off(
+    uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, assessment_id: uuid.UUID, *, once: str | None = None
+) -> None:
+    """A senior facilitator, not the assessor, signs off a risk assessment with flags."""
+    with casework._acting(uow, actor, case_id, once) as context:
+        if context is None:
+            return
+        row = uow.session.get(models.Assessment, assessment_id)
+        if row is None or row.case_id != context.row.id or row.kind != AssessmentKind.RISK.value:
+            raise CaseNotFound
+        signer = uow.session.get(models.User, actor.user_id)
+        supervises = frozenset(
+            uow.session.scalars(select(models.User.id).where(models.User.supervisor_id == actor.user_id))
+        )
+        vault = records.vault_for(uow, context.row)
+        signed = rules.sign_off(
+            context.case,
+            context.actor,
+            case_record.assessment_from_row(vault, row),
+            senior=bool(signer and signer.senior),
+            supervises=supervises,
+            now=utcnow(),
+        )
+        assert signed.sign_off is not None
+        row.signed_off_by_id, row.signed_off_at = signed.sign_off.by, signed.sign_off.at
+        casework._record(uow, context, AuditAction.ASSESSMENT_SIGN_OFF, "assessment", row.id, once)
+
+
+@dataclass(frozen=True)
+class AssessmentsPage:
+    context: CaseContext
+    record: CaseRecord
+    history: list[Assessment]  # newest first
+    names: dict[uuid.UUID, str]  # staff who assessed and signed off, and the case's people
+
+
+def assessments_page(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID) -> AssessmentsPage:
+    """Every assessment of the case, for the facilitators who keep its record."""
+    context = casework.load(uow, actor, case_id)
+    require_record_reader(context.case, context.actor)
+    vault = records.vault_for(uow, context.row)
+    history = [case_record.assessment_from_row(vault, row) for row in case_record.assessment_rows(uow, case_id)]
+    staff = {a.assessed_by for a in history} | {a.sign_off.by for a in history if a.sign_off}
+    names = accounts.names(uow, staff)
+    for person in context.case.participants:
+        names[person.id] = casework.participant_name(uow, context, person.id)
+    record = CaseRecord(rules.current(history), case_record.followed_up(uow, case_id))
+    return AssessmentsPage(context, record, history[::-1], names)
+
+
+def assessment(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, assessment_id: uuid.UUID) -> Assessment:
+    context = casework.load(uow, actor, case_id)
+    require_record_reader(context.case, context.actor)
+    row = uow.session.get(models.Assessment, assessment_id)
+    if row is None or row.case_id != context.row.id:
+        raise CaseNotFound
+    return case_record.assessment_from_row(records.vault_for(uow, context.row), row)
