@@ -21,11 +21,15 @@ if TYPE_CHECKING:
 class Actor:
     user_id: UUID
     role: Role
+    # The facilitators this person is the named supervisor of, when the service looked it up
+    # (only for a case they are not assigned to): supervision reads those facilitators' cases.
+    supervises: frozenset[UUID] = frozenset()
 
 
 class CaseRole(StrEnum):
     ASSIGNED_FACILITATOR = "assigned_facilitator"
     UNASSIGNED_FACILITATOR = "unassigned_facilitator"
+    SUPERVISOR = "supervisor"  # the named supervisor of one of its facilitators: reads, never acts
     MANAGER = "manager"
     ADMIN = "admin"
     PARTICIPANT = "participant"
@@ -41,8 +45,11 @@ class CaseAccess:
 def case_access(case: Case, actor: Actor) -> CaseAccess:
     """What the actor is to this case, from plain values."""
     if actor.role == Role.FACILITATOR:
-        assigned = actor.user_id in case.facilitator_ids
-        return CaseAccess(CaseRole.ASSIGNED_FACILITATOR if assigned else CaseRole.UNASSIGNED_FACILITATOR)
+        if actor.user_id in case.facilitator_ids:
+            return CaseAccess(CaseRole.ASSIGNED_FACILITATOR)
+        if actor.supervises & case.facilitator_ids:
+            return CaseAccess(CaseRole.SUPERVISOR)
+        return CaseAccess(CaseRole.UNASSIGNED_FACILITATOR)
     if actor.role == Role.MANAGER:
         return CaseAccess(CaseRole.MANAGER)
     if actor.role == Role.ADMIN:

@@ -16,9 +16,11 @@ In brief:
 - The recipient (a principal or proxy of the other side) opens a delivered item, or asks
   for it to be held or destroyed. Their supporters read it too.
 - Seeing: the author always; the other side only once it is passed on, and then only the
-  release copy; assigned facilitators and managers everything except a participant's own
-  unsent draft and what a withdrawn author left unsent; nobody else. Writing is private to
-  its author, so people on the author's own side don't see it either.
+  release copy; assigned facilitators, and the named supervisor of one of them (reading for
+  case supervision, every read audited), everything except a participant's own unsent draft
+  and what a withdrawn author left unsent; nobody else. Managers see workload and reports,
+  never words. Writing is private to its author, so people on the author's own side don't
+  see it either.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ class ItemRelation(StrEnum):
     RECIPIENT_SUPPORTER = "recipient_supporter"
     ASSIGNED_FACILITATOR = "assigned_facilitator"
     UNASSIGNED_FACILITATOR = "unassigned_facilitator"
+    SUPERVISOR = "supervisor"
     MANAGER = "manager"
     ADMIN = "admin"
     OUTSIDER = "outsider"  # includes participants of other cases
@@ -93,6 +96,7 @@ STATES_FOR: Mapping[ItemAction, frozenset[ItemState]] = {
 _STAFF = {
     CaseRole.ASSIGNED_FACILITATOR: ItemRelation.ASSIGNED_FACILITATOR,
     CaseRole.UNASSIGNED_FACILITATOR: ItemRelation.UNASSIGNED_FACILITATOR,
+    CaseRole.SUPERVISOR: ItemRelation.SUPERVISOR,
     CaseRole.MANAGER: ItemRelation.MANAGER,
     CaseRole.ADMIN: ItemRelation.ADMIN,
     CaseRole.OUTSIDER: ItemRelation.OUTSIDER,
@@ -115,7 +119,7 @@ def _may_view(relation: ItemRelation, item: Item, author: Participant) -> bool:
         return True
     if relation in (ItemRelation.RECIPIENT, ItemRelation.RECIPIENT_SUPPORTER):
         return item.state == ItemState.RELEASED
-    if relation in (ItemRelation.ASSIGNED_FACILITATOR, ItemRelation.MANAGER):
+    if relation in (ItemRelation.ASSIGNED_FACILITATOR, ItemRelation.SUPERVISOR):
         private_draft = item.state in _UNSENT and _writer(author, item.kind) == ItemRelation.AUTHOR
         return item.state != ItemState.WITHDRAWN and not private_draft
     return False
@@ -194,8 +198,9 @@ def may_write_for(case: Case, actor: Actor, author: Participant, kind: ItemKind)
 
 
 def can_see_case(case: Case, actor: Actor) -> bool:
-    """Its assigned facilitators, managers (read only) and its participants; never admins."""
-    return case_access(case, actor).role in (CaseRole.ASSIGNED_FACILITATOR, CaseRole.MANAGER, CaseRole.PARTICIPANT)
+    """Its assigned facilitators, a supervisor of one of them (read only) and its participants;
+    never managers (they see workload, not words) or admins."""
+    return case_access(case, actor).role in (CaseRole.ASSIGNED_FACILITATOR, CaseRole.SUPERVISOR, CaseRole.PARTICIPANT)
 
 
 def can_manage_case(case: Case, actor: Actor) -> bool:
@@ -204,9 +209,14 @@ def can_manage_case(case: Case, actor: Actor) -> bool:
 
 
 def can_read_record(case: Case, actor: Actor) -> bool:
-    """The casework record (assessments, notes, contacts, meetings): its assigned facilitators.
-    Participants never see it; managers see workload, not words."""
-    return case_access(case, actor).role == CaseRole.ASSIGNED_FACILITATOR
+    """The casework record (assessments, notes, contacts, meetings): its assigned facilitators
+    and a supervisor of one of them. Participants never see it; managers see workload, not words."""
+    return case_access(case, actor).role in (CaseRole.ASSIGNED_FACILITATOR, CaseRole.SUPERVISOR)
+
+
+def supervises_case(case: Case, actor: Actor) -> bool:
+    """Reading this case for supervision: the reads are audited, and the supervisor records it."""
+    return case_access(case, actor).role == CaseRole.SUPERVISOR
 
 
 def require_record_reader(case: Case, actor: Actor) -> None:

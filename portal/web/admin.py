@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from portal.domain.enums import Language
 from portal.runtime import unit_of_work
-from portal.services import accounts, invitations, outbox, recovery
+from portal.services import accounts, invitations, outbox, recovery, supervision
 from portal.services.accounts import AccountError, Role
 from portal.storage.models import User
 from portal.web.access import roles
@@ -18,6 +18,7 @@ from portal.web.exchange_context import actor
 from portal.web.forms import ButtonForm, InviteStaffForm
 from portal.web.links import external_url
 from portal.web.messages import refusal
+from portal.web.supervision import supervisor_form
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -32,7 +33,13 @@ def _staff_member(user_id: uuid.UUID) -> User:
 @bp.get("/staff")
 @roles(Role.ADMIN)
 def staff():
-    return render_template("admin/staff.html", staff=accounts.staff_accounts(unit_of_work()))
+    uow = unit_of_work()
+    seniors = supervision.staff_choices(uow)
+    return render_template(
+        "admin/staff.html",
+        staff=accounts.staff_accounts(uow),
+        supervisor_form=lambda user: supervisor_form(user.supervisor_id, [s for s in seniors if s[0] != user.id]),
+    )
 
 
 @bp.route("/staff/invite", methods=["GET", "POST"])

@@ -54,6 +54,8 @@ ACTORS = {
     ItemRelation.RECIPIENT_SUPPORTER: Actor(uid(121), Role.PARTICIPANT),
     ItemRelation.ASSIGNED_FACILITATOR: Actor(FACILITATOR, Role.FACILITATOR),
     ItemRelation.UNASSIGNED_FACILITATOR: Actor(uid(9), Role.FACILITATOR),
+    # The named supervisor of the case's second facilitator: reads, for supervision.
+    ItemRelation.SUPERVISOR: Actor(uid(6), Role.FACILITATOR, supervises=frozenset({uid(2)})),
     ItemRelation.MANAGER: Actor(uid(7), Role.MANAGER),
     ItemRelation.ADMIN: Actor(uid(8), Role.ADMIN),
     ItemRelation.OUTSIDER: Actor(uid(300), Role.PARTICIPANT),  # takes part in another case
@@ -109,7 +111,8 @@ recipient               -     -      -      -     -      -      VO     -     -  
 recipient_supporter     -     -      -      -     -      -      V      -     -     -     -     -
 assigned_facilitator    -     VR     -      VR    VRP    VRP    V      VL    VP    V     V     -
 unassigned_facilitator  -     -      -      -     -      -      -      -     -     -     -     -
-manager                 -     V      -      V     V      V      V      V     V     V     V     -
+supervisor              -     V      -      V     V      V      V      V     V     V     V     -
+manager                 -     -      -      -     -      -      -      -     -     -     -     -
 admin                   -     -      -      -     -      -      -      -     -     -     -     -
 outsider                -     -      -      -     -      -      -      -     -     -     -     -
 """,
@@ -122,7 +125,8 @@ recipient               -     -      -      -     -      -      VO     -     -  
 recipient_supporter     -     -      -      -     -      -      V      -     -     -     -     -
 assigned_facilitator    VES   VRT    VES    VRT   VRTP   VRTP   V      VLT   VP    V     V     -
 unassigned_facilitator  -     -      -      -     -      -      -      -     -     -     -     -
-manager                 V     V      V      V     V      V      V      V     V     V     V     -
+supervisor              V     V      V      V     V      V      V      V     V     V     V     -
+manager                 -     -      -      -     -      -      -      -     -     -     -     -
 admin                   -     -      -      -     -      -      -      -     -     -     -     -
 outsider                -     -      -      -     -      -      -      -     -     -     -     -
 """,
@@ -135,7 +139,8 @@ recipient               -     -      -      -     -      -      VO     -     -  
 recipient_supporter     -     -      -      -     -      -      V      -     -     -     -     -
 assigned_facilitator    VESC  VRT    VESC   VRT   VRTP   VRTP   V      VLT   VP    V     V     -
 unassigned_facilitator  -     -      -      -     -      -      -      -     -     -     -     -
-manager                 V     V      V      V     V      V      V      V     V     V     V     -
+supervisor              V     V      V      V     V      V      V      V     V     V     V     -
+manager                 -     -      -      -     -      -      -      -     -     -     -     -
 admin                   -     -      -      -     -      -      -      -     -     -     -     -
 outsider                -     -      -      -     -      -      -      -     -     -     -     -
 """,
@@ -239,7 +244,7 @@ def test_the_other_side_never_sees_the_original_of_a_redacted_item(relation):
     assert "Oakfield" not in repr(view)
 
 
-@pytest.mark.parametrize("relation", [ItemRelation.AUTHOR, ItemRelation.ASSIGNED_FACILITATOR, ItemRelation.MANAGER])
+@pytest.mark.parametrize("relation", [ItemRelation.AUTHOR, ItemRelation.ASSIGNED_FACILITATOR, ItemRelation.SUPERVISOR])
 def test_the_writer_and_staff_see_the_original_beside_the_release_copy(relation):
     view = view_item(REDACTED, make_case(), ACTORS[relation])
     assert view.original == ("I saw you at Oakfield School.",)
@@ -310,7 +315,8 @@ CASE_LEVEL = [
     # (relation, may see the case, may manage it)
     (ItemRelation.ASSIGNED_FACILITATOR, True, True),
     (ItemRelation.UNASSIGNED_FACILITATOR, False, False),
-    (ItemRelation.MANAGER, True, False),
+    (ItemRelation.SUPERVISOR, True, False),  # reads for supervision, never acts
+    (ItemRelation.MANAGER, False, False),  # workload and reports, never words
     (ItemRelation.ADMIN, False, False),
     (ItemRelation.AUTHOR, True, False),
     (ItemRelation.RECIPIENT_SUPPORTER, True, False),
