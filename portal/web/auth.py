@@ -109,13 +109,16 @@ def sign_in():
     if result.outcome is SignInOutcome.REFUSED:
         form.form_errors.append(_("The email address or password is not right. Please try again."))
         return render_template("auth/sign_in.html", form=form), 401
+    user = result.user
+    if user is None:  # every outcome past a refusal names its account: anything else is a bug
+        abort(500)
     if result.outcome is SignInOutcome.NEEDS_CODE:
-        _hold_for_second_step(result.user, "code")
+        _hold_for_second_step(user, "code")
         return redirect(url_for("auth.sign_in_code"))
     if result.outcome is SignInOutcome.NEEDS_ENROLMENT:
-        _hold_for_second_step(result.user, "enrol")
+        _hold_for_second_step(user, "enrol")
         return redirect(url_for("auth.set_up_authenticator"))
-    _begin(result.user)
+    _begin(user)
     return redirect(url_for("home.index"))
 
 
