@@ -1,64 +1,223 @@
-"""Service reports for managers: counts and timings only, never a name or a word of a letter."""
+"""Service reports for managers and their commissioner: counts and timings over a period, never
+a name or a word anyone wrote. Each figure is one aggregate query (or a handful of rows), so a
+report costs the same at 10 cases as at 10,000."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import uuid
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
 from statistics import median
+from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy import ColumnElement, Select, and_, distinct, func, null, select
 
-from portal.domain.enums import ItemState, Role
+from portal.domain.audit import AuditAction
+from portal.domain.consent import FORMAT_FOR_KIND
+from portal.domain.enums import ConsentFormat, ItemKind, ItemState, MeetingKind, MeetingStatus, Role, Side, Stage
 from portal.domain.errors import NotAllowed
 from portal.domain.problems import Problem
+from portal.domain.reporting import Period, Quarter
+from portal.services.digests import UK
 from portal.services.uow import UnitOfWork
 from portal.storage import models
+from portal.storage.types import UTCDateTime
+
+STAGE_ACTIONS = {AuditAction.CASE_OPEN.value: Stage.REFERRAL} | {
+    AuditAction.stage(stage).value: stage for stage in Stage
+}
 
 
 @dataclass(frozen=True)
 class ServiceReport:
-    cases_by_stage: dict[str, int]
-    cases_by_source: dict[str, int]
-    cases_by_risk: dict[str, int]
-    items_by_state: dict[str, int]
-    days_to_release: float | None  # median, from sending for review to passing on
-    withdrawals: int
-    satisfaction: dict[int, int]  # score -> how many answered it
+    period: Period
+    referrals: int  # cases referred in the period
+    referrals_by_source: dict[str, int]
+    stage_now: dict[str, int]  # where the period's referrals are now
+    days_in_stage: dict[Stage, tuple[float, int]]  # median days, and how many stays ended in the period
+    exchanges_by_format: dict[ConsentFormat, int]  # cases with something passed on in that format
+    days_to_release: tuple[float, int] | None  # median days from sending to passing on, and how many
+    withdrawals: dict[tuple[Stage, Side], int]  # people who stopped, by the stage then and their side
+    agreements_reached: int
+    actions_due: int
+    actions_done: int  # of those due in the period
+    satisfaction: dict[Side, dict[int, int]] = field(default_factory=dict)  # side -> score -> answers
 
 
-def _grouped(uow: UnitOfWork, column: InstrumentedAttribute) -> dict[str, int]:
-    return {key: count for key, count in uow.session.execute(select(column, func.count()).group_by(column)).all()}
+def _moment(day: date) -> datetime:
+    """Midnight at the start of a day in the UK, as a UTC time for comparing stored times."""
+    return datetime.combine(day, time(0), UK).astimezone(UTC)
 
 
-def _median_days_to_release(uow: UnitOfWork) -> float | None:
-    """In the database on PostgreSQL (percentile_cont), so the report never pulls every item in."""
+def _within(column: Any, period: Period) -> ColumnElement[bool]:
+    return and_(column >= _moment(period.start), column < _moment(period.after_end))
+
+
+def _grouped(uow: UnitOfWork, query: Select) -> dict[str, int]:
+    return {key: count for key, count in uow.session.execute(query).all()}
+
+
+def _median_days(uow: UnitOfWork, start: Any, end: Any, where: Any, group: Any = None) -> dict[Any, tuple[float, int]]:
+    """Median of (end - start) in days, with how many, per group (one group, None, without
+    `group`): percentile_cont in the database on PostgreSQL; on SQLite the pairs come back and
+    Python takes the median."""
+    key = group if group is not None else null()
+    if uow.dialect == "postgresql":
+        days = func.extract("epoch", end - start) / 86400
+        query = select(key, func.percentile_cont(0.5).within_group(days), func.count()).where(where)
+        rows = uow.session.execute(query.group_by(key) if group is not None else query)
+        return {k: (round(float(value), 1), count) for k, value, count in rows if value is not None}
+    pairs: dict[Any, list[float]] = defaultdict(list)
+    for k, began, ended in uow.session.execute(select(key, start, end).where(where)):
+        pairs[k].append((ended - began).total_seconds() / 86400)
+    return {k: (round(median(waits), 1), len(waits)) for k, waits in pairs.items()}
+
+
+def _days_in_stage(uow: UnitOfWork, period: Period) -> dict[Stage, tuple[float, int]]:
+    """From entering a stage to leaving it, for every stay that ended in the period."""
+    event = models.AuditEvent
+    stays = (
+        select(
+            event.action,
+            event.occurred_at.label("began"),
+            func.lead(event.occurred_at, type_=UTCDateTime())
+            .over(partition_by=event.case_id, order_by=event.id)
+            .label("ended"),
+        )
+        .where(event.action.in_(STAGE_ACTIONS))
+        .subquery()
+    )
+    found = _median_days(uow, stays.c.began, stays.c.ended, _within(stays.c.ended, period), stays.c.action)
+    merged: dict[Stage, tuple[float, int]] = {}
+    for action, figure in found.items():
+        stage = STAGE_ACTIONS[action]
+        if stage not in merged or merged[stage][1] < figure[1]:  # case.open and case.stage.referral are one stage
+            merged[stage] = figure
+    return merged
+
+
+def _exchanges_by_format(uow: UnitOfWork, period: Period) -> dict[ConsentFormat, int]:
+    item = models.Item
+    counts: Counter[ConsentFormat] = Counter()
+    for kind, cases in uow.session.execute(
+        select(item.kind, func.count(distinct(item.case_id)))
+        .where(item.state == ItemState.RELEASED.value, _within(item.released_at, period))
+        .group_by(item.kind)
+    ):
+        counts[FORMAT_FOR_KIND[ItemKind(kind)]] += cases  # a case with questions and answers counts twice
+    meeting = models.Meeting
+    counts[ConsentFormat.MEETING] = (
+        uow.session.scalar(
+            select(func.count(distinct(meeting.case_id))).where(
+                meeting.kind == MeetingKind.CONFERENCE.value,
+                meeting.status == MeetingStatus.HELD.value,
+                meeting.held_on >= period.start,
+                meeting.held_on <= period.end,
+            )
+        )
+        or 0
+    )
+    return {f: counts[f] for f in ConsentFormat}
+
+
+def _withdrawals(uow: UnitOfWork, period: Period) -> dict[tuple[Stage, Side], int]:
+    """Who stopped in the period: their side, and the stage the case was at (its last move before)."""
+    event = models.AuditEvent
+    stopped = uow.session.execute(
+        select(event.id, event.case_id, event.object_id).where(
+            event.action == AuditAction.PARTICIPANT_WITHDRAW.value, _within(event.occurred_at, period)
+        )
+    ).all()
+    if not stopped:
+        return {}
+    people = {uuid.UUID(str(row[2])) for row in stopped if row[2]}
+    sides = dict(
+        uow.session.execute(
+            select(models.Participant.id, models.Participant.side).where(models.Participant.id.in_(people))
+        ).all()
+    )
+    moves = defaultdict(list)
+    for case_id, event_id, action in uow.session.execute(
+        select(event.case_id, event.id, event.action)
+        .where(event.case_id.in_({row[1] for row in stopped}), event.action.in_(STAGE_ACTIONS))
+        .order_by(event.id)
+    ):
+        moves[case_id].append((event_id, STAGE_ACTIONS[action]))
+    counts: Counter[tuple[Stage, Side]] = Counter()
+    for event_id, case_id, participant_id in stopped:
+        before = [stage for moved_at, stage in moves[case_id] if moved_at < event_id]
+        side = sides.get(uuid.UUID(str(participant_id)))
+        if side is not None:
+            counts[(before[-1] if before else Stage.REFERRAL, Side(side))] += 1
+    return dict(counts)
+
+
+def _agreements(uow: UnitOfWork, period: Period) -> tuple[int, int, int]:
+    agreement, action = models.Agreement, models.AgreementAction
+    # When the second side agreed: SQLite's two-argument max() is PostgreSQL's greatest().
+    latest = func.greatest if uow.dialect == "postgresql" else func.max
+    both = latest(agreement.harmed_agreed_at, agreement.responsible_agreed_at, type_=UTCDateTime())
+    reached = uow.session.scalar(
+        select(func.count(agreement.id)).where(
+            agreement.harmed_agreed_at.is_not(None), agreement.responsible_agreed_at.is_not(None), _within(both, period)
+        )
+    )
+    due, done = uow.session.execute(
+        select(func.count(action.id), func.count(action.id).filter(action.status == "done")).where(
+            action.due_on >= period.start, action.due_on <= period.end
+        )
+    ).one()
+    return reached or 0, due, done
+
+
+def _satisfaction(uow: UnitOfWork, period: Period) -> dict[Side, dict[int, int]]:
+    answer, person = models.SatisfactionAnswer, models.Participant
+    found: dict[Side, dict[int, int]] = {side: {} for side in Side}
+    for side, score, count in uow.session.execute(
+        select(person.side, answer.score, func.count())
+        .join(person, person.id == answer.participant_id)
+        .where(_within(answer.answered_at, period))
+        .group_by(person.side, answer.score)
+    ):
+        found[Side(side)][int(score)] = count
+    return found
+
+
+def service_report(uow: UnitOfWork, role: Role, period: Period) -> ServiceReport:
+    if role != Role.MANAGER:
+        raise NotAllowed(Problem.REPORTS_MANAGERS_ONLY)
+    case = models.Case
+    referred = (case.referred_on >= period.start, case.referred_on <= period.end)
     item = models.Item
     released = (
         (item.state == ItemState.RELEASED.value)
         & item.submitted_at.is_not(None)
         & (item.released_at >= item.submitted_at)
+        & _within(item.released_at, period)
     )
-    if uow.dialect == "postgresql":
-        days = func.extract("epoch", item.released_at - item.submitted_at) / 86400
-        value = uow.session.scalar(select(func.percentile_cont(0.5).within_group(days)).where(released))
-        return round(float(value), 1) if value is not None else None
-    rows = uow.session.execute(select(item.submitted_at, item.released_at).where(released)).all()
-    waits = [(done - sent).total_seconds() / 86400 for sent, done in rows if sent is not None and done is not None]
-    return round(median(waits), 1) if waits else None
-
-
-def service_report(uow: UnitOfWork, role: Role) -> ServiceReport:
-    if role != Role.MANAGER:
-        raise NotAllowed(Problem.REPORTS_MANAGERS_ONLY)
+    reached, due, done = _agreements(uow, period)
     return ServiceReport(
-        cases_by_stage=_grouped(uow, models.Case.stage),
-        cases_by_source=_grouped(uow, models.Case.referral_source),
-        cases_by_risk=_grouped(uow, models.Case.risk_level),
-        items_by_state=_grouped(uow, models.Item.state),
-        days_to_release=_median_days_to_release(uow),
-        withdrawals=uow.session.scalar(
-            select(func.count(models.Participant.id)).where(models.Participant.withdrawn_at.is_not(None))
-        )
-        or 0,
-        satisfaction={int(k): v for k, v in _grouped(uow, models.SatisfactionAnswer.score).items()},
+        period=period,
+        referrals=uow.session.scalar(select(func.count(case.id)).where(*referred)) or 0,
+        referrals_by_source=_grouped(
+            uow, select(case.referral_source, func.count()).where(*referred).group_by(case.referral_source)
+        ),
+        stage_now=_grouped(uow, select(case.stage, func.count()).where(*referred).group_by(case.stage)),
+        days_in_stage=_days_in_stage(uow, period),
+        exchanges_by_format=_exchanges_by_format(uow, period),
+        days_to_release=_median_days(uow, item.submitted_at, item.released_at, released).get(None),
+        withdrawals=_withdrawals(uow, period),
+        agreements_reached=reached,
+        actions_due=due,
+        actions_done=done,
+        satisfaction=_satisfaction(uow, period),
     )
+
+
+def quarterly(uow: UnitOfWork, role: Role, period: Period) -> list[tuple[Quarter, ServiceReport]]:
+    """One report per financial quarter the period touches (each cut to the period)."""
+    return [
+        (quarter, service_report(uow, role, Period(max(quarter.start, period.start), min(quarter.end, period.end))))
+        for quarter in period.quarters()
+    ]
