@@ -87,7 +87,8 @@ class FolderCollector(Collector):
 
     def collect(self) -> Iterable[Metric]:
         files = glob.glob(os.path.join(self.root, "*.db")) + glob.glob(os.path.join(self.root, "*", "*.db"))
-        return MultiProcessCollector.merge(files, accumulate=True)
+        merge: Callable[..., Iterable[Metric]] = MultiProcessCollector.merge  # untyped in prometheus_client
+        return merge(files, accumulate=True)
 
 
 def _age(now: datetime, then: datetime | None) -> float:
@@ -273,7 +274,8 @@ def exporter(app: Flask) -> WSGIApp:
         if environ.get("PATH_INFO") != "/metrics":
             start_response("404 Not Found", [("Content-Type", "text/plain")])
             return [b"not found\n"]
-        return metrics_app(environ, start_response)
+        answer: Iterable[bytes] = metrics_app(environ, start_response)
+        return answer
 
     return serve
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -141,3 +142,16 @@ def test_counts_from_several_processes_of_several_app_servers_add_up(tmp_path: P
     assert samples[("portal_http_requests_total", route)] == 10
     assert samples[("portal_http_request_duration_seconds_count", route[:2])] == 10
     assert samples[("portal_http_request_duration_seconds_bucket", tuple(sorted((*route[:2], ("le", "0.025")))))] == 10
+
+
+def test_every_metric_an_alert_rule_names_is_one_the_exporter_serves(app, tmp_path):
+    app.config["AUDIT_VERIFY_STATE"] = str(tmp_path / "audit-verified.json")
+    assert app.test_cli_runner().invoke(args=["audit", "verify"]).exit_code == 0
+    assert app.test_client().get("/sign-in").status_code == 200
+    served = {sample.name for family in text_string_to_metric_families(_scrape(app).get_data(as_text=True))
+              for sample in family.samples}  # fmt: skip
+    rules = (PROJECT_ROOT / "deploy" / "alerts.yml").read_text()
+    named = set(re.findall(r"\b(portal_[a-z_]+)", rules))
+    assert len(named) >= 8 and named <= served, named - served
+    for alert in ("PortalOutboxStuck", "PortalAuditChainNotVerified", "PortalErrorRate"):
+        assert f"alert: {alert}" in rules
