@@ -19,6 +19,7 @@ from portal.web import (
     messages,
     participation,
     public,
+    record,
     reports,
     request_log,
     review,
@@ -40,6 +41,7 @@ BLUEPRINTS = (
     participation.bp,
     reports.bp,
     agreement.bp,
+    record.bp,
 )
 
 

@@ -15,9 +15,16 @@ from portal.domain.cases import Participant
 from portal.domain.enums import (
     ActionKind,
     ConsentFormat,
+    ContactMethod,
+    ContactPurpose,
+    Feeling,
     ItemKind,
     ItemState,
     Language,
+    MeetingKind,
+    MeetingMode,
+    MeetingStatus,
+    NoteKind,
     ParticipantRole,
     ReferralSource,
     RiskLevel,
@@ -540,6 +547,9 @@ def object_name(object_type: str | None) -> str:
         "agreement": _("the agreement"),
         "agreement_action": _("an agreed action"),
         "satisfaction_answer": _("a satisfaction answer"),
+        "case_note": _("a case note"),
+        "contact": _("a contact"),
+        "meeting": _("a meeting"),
         "sealed-value": _("a stored value"),
         "kek": _("a key"),
     }.get(object_type, object_type or "")
@@ -635,6 +645,60 @@ def transport_failure_name(code: str | None) -> str:
     }.get(code or "", _("Not known."))
 
 
+# --- The casework record: notes, contacts, meetings (portal.web.record) ---------------------------
+
+
+def note_kind_name(kind: NoteKind) -> str:
+    return {NoteKind.NOTE: _("Case note"), NoteKind.SUPERVISION: _("Supervision")}[kind]
+
+
+def contact_method_name(method: ContactMethod) -> str:
+    return {
+        ContactMethod.PHONE: _("Phone call"),
+        ContactMethod.VISIT: _("Visit"),
+        ContactMethod.PRISON_VISIT: _("Prison visit"),
+        ContactMethod.VIDEO: _("Video call"),
+        ContactMethod.EMAIL: _("Email"),
+        ContactMethod.LETTER_SENT: _("Letter sent"),
+        ContactMethod.LETTER_RECEIVED: _("Letter received"),
+    }[method]
+
+
+def contact_purpose_name(purpose: ContactPurpose) -> str:
+    return {
+        ContactPurpose.GENERAL: _("General"),
+        ContactPurpose.PREPARATION: _("Preparation"),
+        ContactPurpose.FOLLOW_UP: _("Follow-up"),
+    }[purpose]
+
+
+def feeling_name(feeling: Feeling) -> str:
+    return {
+        Feeling.BETTER: _("Better"),
+        Feeling.SAME: _("About the same"),
+        Feeling.WORSE: _("Worse"),
+        Feeling.NOT_SAID: _("They didn't say"),
+    }[feeling]
+
+
+def meeting_kind_name(kind: MeetingKind) -> str:
+    return {MeetingKind.PREPARATION: _("Preparation meeting"), MeetingKind.CONFERENCE: _("Conference")}[kind]
+
+
+def meeting_mode_name(mode: MeetingMode) -> str:
+    return {MeetingMode.IN_PERSON: _("In person"), MeetingMode.VIDEO: _("By video"), MeetingMode.PHONE: _("By phone")}[
+        mode
+    ]
+
+
+def meeting_status_name(status: MeetingStatus) -> str:
+    return {
+        MeetingStatus.PLANNED: _("Planned"),
+        MeetingStatus.HELD: _("Held"),
+        MeetingStatus.CANCELLED: _("Cancelled"),
+    }[status]
+
+
 def register(app: Flask) -> None:
     """Make the words available to every template."""
     app.jinja_env.globals.update(
@@ -680,5 +744,12 @@ def register(app: Flask) -> None:
         risk_label=risk_label,
         state_label=state_label,
         score_label=score_label,
+        note_kind_name=note_kind_name,
+        contact_method_name=contact_method_name,
+        contact_purpose_name=contact_purpose_name,
+        feeling_name=feeling_name,
+        meeting_kind_name=meeting_kind_name,
+        meeting_mode_name=meeting_mode_name,
+        meeting_status_name=meeting_status_name,
     )
     app.jinja_env.filters.update(with_markers=with_markers)
