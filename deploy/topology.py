@@ -317,8 +317,8 @@ class Visitor:
         self.pages: dict[str, str] = {}
         self.request_ids: list[str] = []
 
-    def _open(self, path: str, data: bytes | None = None) -> Answer:
-        request = urllib.request.Request(ORIGIN + path, data=data)
+    def _open(self, path: str, data: bytes | None = None, headers: dict[str, str] | None = None) -> Answer:
+        request = urllib.request.Request(ORIGIN + path, data=data, headers=headers or {})
         request.add_header("Sec-Fetch-Site", "same-origin")
         try:
             answer = self.opener.open(request, timeout=20)
@@ -452,6 +452,9 @@ def walk(top: Topology, context: ssl.SSLContext) -> Journey:
     check(first.status == 200, "GET /sign-in 200")
     check_headers(first, "sign-in page")
     check_session_cookie(first, "sign-in page")
+    chosen = "chosen-by-the-client-0001"
+    spoofed = person._open("/sign-in", headers={"X-Request-ID": chosen}).headers.get("X-Request-ID", "")
+    check(re.fullmatch(r"[0-9a-f]{32}", spoofed), f"a client's own X-Request-ID is replaced by nginx's ({spoofed})")
     answer = person.post("/sign-in", {"email": FACILITATOR[1], "password": PASSWORD}, from_page="/sign-in")
     check(
         answer.status == 302 and answer.location.endswith("/sign-in/set-up-authenticator"),

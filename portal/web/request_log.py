@@ -62,7 +62,10 @@ def finish_request(response: Response) -> Response:
     response.headers[HEADER] = request_id
     route = route_template()
     status = response.status_code
-    observe_request(route or UNMATCHED, request.method, status, seconds)
+    try:
+        observe_request(route or UNMATCHED, request.method, status, seconds)
+    except Exception as error:  # a page already drawn never becomes an error for want of a metric
+        log.warning("request not counted in the metrics: %s", type(error).__name__)
     log.log(
         logging.WARNING if status >= 500 else logging.INFO,
         "request",

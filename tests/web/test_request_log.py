@@ -205,3 +205,16 @@ def test_an_unexpected_error_is_logged_by_type_and_frames_never_its_message(app,
     assert any("in explode" in frame for frame in failure["stack"])
     (request_event,) = [event for event in events if event.get("event") == "request"]
     assert request_event["status"] == 500 and request_event["level"] == "warning"
+
+
+def test_a_metric_that_cannot_be_recorded_never_turns_a_page_into_an_error(app, log_lines, monkeypatch):
+    def broken(*_args: object) -> None:
+        raise OSError("the metrics folder is gone")
+
+    monkeypatch.setattr("portal.web.request_log.observe_request", broken)
+    assert app.test_client().get("/sign-in").status_code == 200
+    events = _events(log_lines)
+    assert [event["msg"] for event in events if event["level"] == "warning"] == [
+        "request not counted in the metrics: OSError"
+    ]
+    assert [event["route"] for event in events if event.get("event") == "request"] == ["/sign-in"]
