@@ -35,6 +35,8 @@ class AuditAction(StrEnum):
     # Keys and stored values
     KEYS_ROTATE = "keys.rotate"
     KEYS_REWRAP = "keys.rewrap"
+    BACKUP_CREATE = "backup.create"
+    BACKUP_RESTORE = "backup.restore"
     CRYPTO_OPEN = "crypto.open"
     # Cases and people
     CASE_OPEN = "case.open"

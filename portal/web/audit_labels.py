@@ -28,6 +28,8 @@ LABELS: dict[A, object] = {
     A.NOTIFICATION_RETRY: _l("A notification was sent again"),
     A.KEYS_ROTATE: _l("New key-encryption key added"),
     A.KEYS_REWRAP: _l("Data keys re-wrapped"),
+    A.BACKUP_CREATE: _l("Backup taken"),
+    A.BACKUP_RESTORE: _l("Restored from a backup"),
     A.CRYPTO_OPEN: _l("A stored value failed to open"),
     A.CASE_OPEN: _l("Case opened"),
     A.CASE_ASSIGN: _l("Facilitator added"),
