@@ -144,6 +144,17 @@ class Problem(StrEnum):
     RESET_CODE_WRONG = "reset.code-wrong"
     RESET_STAFF_NEED_ADMIN = "reset.staff-need-admin"
     RESET_NO_ACCOUNT = "reset.no-account"  # a facilitator's reset link for someone who never joined
+    # Self-referral: the public "ask for contact" form and the facilitators' triage (portal.domain.self_referral)
+    SELF_REFERRAL_NAME_MISSING = "self-referral.name-missing"
+    SELF_REFERRAL_RELATIONSHIP_MISSING = "self-referral.relationship-missing"
+    SELF_REFERRAL_PHONE_MISSING = "self-referral.phone-missing"
+    SELF_REFERRAL_EMAIL_MISSING = "self-referral.email-missing"
+    SELF_REFERRAL_ADDRESS_MISSING = "self-referral.address-missing"
+    SELF_REFERRAL_TRUSTED_MISSING = "self-referral.trusted-missing"
+    SELF_REFERRAL_FACILITATORS_ONLY = "self-referral.facilitators-only"
+    SELF_REFERRAL_ALREADY_OPENED = "self-referral.already-opened"
+    SELF_REFERRAL_ALREADY_CLOSED = "self-referral.already-closed"
+    SELF_REFERRAL_CLOSE_SAY_WHY = "self-referral.close-say-why"
 
 
 class Blocker(StrEnum):

@@ -24,6 +24,7 @@ from portal.web import (
     request_log,
     review,
     security,
+    self_referral,
     words,
 )
 from portal.web.access import guard
@@ -42,6 +43,7 @@ BLUEPRINTS = (
     reports.bp,
     agreement.bp,
     record.bp,
+    self_referral.bp,
 )
 
 

@@ -471,6 +471,23 @@ def _sentences() -> dict[Problem, Callable[[dict], str]]:
         Problem.INVITATION_SUPERSEDED: lambda p: _(
             "This link is no longer valid. If you have already joined, you can sign in."
         ),
+        # Self-referral: the public "ask for contact" form and the facilitators' triage
+        Problem.SELF_REFERRAL_NAME_MISSING: lambda p: _(
+            "Please tell us your name, or the name you would like us to use."
+        ),
+        Problem.SELF_REFERRAL_RELATIONSHIP_MISSING: lambda p: _(
+            "Please tell us who you are to the person you are asking for, for example “her mother”."
+        ),
+        Problem.SELF_REFERRAL_PHONE_MISSING: lambda p: _("Please give the phone number we should use."),
+        Problem.SELF_REFERRAL_EMAIL_MISSING: lambda p: _("Please give the email address we should use."),
+        Problem.SELF_REFERRAL_ADDRESS_MISSING: lambda p: _("Please give the address we should write to."),
+        Problem.SELF_REFERRAL_TRUSTED_MISSING: lambda p: _(
+            "Please tell us who the person you trust is, and how we can reach them."
+        ),
+        Problem.SELF_REFERRAL_FACILITATORS_ONLY: lambda p: _("Requests for contact are for facilitators."),
+        Problem.SELF_REFERRAL_ALREADY_OPENED: lambda p: _("A case has already been opened from this request."),
+        Problem.SELF_REFERRAL_ALREADY_CLOSED: lambda p: _("This request has already been closed."),
+        Problem.SELF_REFERRAL_CLOSE_SAY_WHY: lambda p: _("Please say why you are closing this request."),
     }
 
 

@@ -28,6 +28,8 @@ from portal.domain.enums import (
     ParticipantRole,
     ReferralSource,
     RiskLevel,
+    SelfReferralCloseReason,
+    SelfReferralStatus,
     Side,
     Stage,
 )
@@ -552,6 +554,7 @@ def object_name(object_type: str | None) -> str:
         "meeting": _("a meeting"),
         "sealed-value": _("a stored value"),
         "kek": _("a key"),
+        "self_referral": _("a request for contact"),
     }.get(object_type, object_type or "")
 
 
@@ -697,6 +700,28 @@ def meeting_status_name(status: MeetingStatus) -> str:
         MeetingStatus.HELD: _("Held"),
         MeetingStatus.CANCELLED: _("Cancelled"),
     }[status]
+
+
+# --- Self-referral: requests for contact and their triage ---
+
+
+def self_referral_status_name(status: SelfReferralStatus) -> str:
+    return {
+        SelfReferralStatus.NEW: _("New"),
+        SelfReferralStatus.OPENED: _("Case opened"),
+        SelfReferralStatus.CLOSED: _("Closed"),
+    }[status]
+
+
+def close_reason_name(reason: SelfReferralCloseReason) -> str:
+    return {
+        SelfReferralCloseReason.NOT_ELIGIBLE: _("Not something the service can help with"),
+        SelfReferralCloseReason.NO_RESPONSE: _("We could not reach them"),
+        SelfReferralCloseReason.DUPLICATE: _("The same request was sent twice"),
+        SelfReferralCloseReason.CHANGED_MIND: _("They decided not to go ahead"),
+        SelfReferralCloseReason.REFERRED_ELSEWHERE: _("Passed to another service"),
+        SelfReferralCloseReason.OTHER: _("Another reason"),
+    }[reason]
 
 
 def register(app: Flask) -> None:

@@ -22,6 +22,8 @@ PUBLIC = {
     "auth.reset_password",
     "auth.leave",  # leaving quickly must always work, signed in or not
     "language.switch",  # English or Cymraeg, before signing in too
+    "self_referral.ask",  # asking the service for contact needs no account (rate-limited)
+    "self_referral.sent",
 }
 
 
