@@ -9,9 +9,13 @@ from datetime import date
 from flask import Flask
 
 from portal.domain.actors import Actor
+from portal.domain.casenotes import Contact
 from portal.domain.cases import Referral
 from portal.domain.enums import (
     ConsentFormat,
+    ContactMethod,
+    ContactPurpose,
+    Feeling,
     ItemKind,
     ParticipantRole,
     ReferralSource,
@@ -23,7 +27,7 @@ from portal.domain.enums import (
     TakingPart,
 )
 from portal.runtime import unit_of_work
-from portal.services import casework, demo, letters, reviewing
+from portal.services import casenotes, casework, demo, letters, reviewing
 from portal.services.casework import ParticipantDetails
 from portal.storage import models
 from tests.helpers import Account, make_account
@@ -156,3 +160,19 @@ def approved_letter(app: Flask, world: CaseWorld, text: str = "I think about tha
         request = reviewing.ReviewRequest(ReviewDecision.APPROVE, seen, checked=True)
         reviewing.review(uow, facilitator, world.case_id, item_id, request)
         return item_id
+
+
+def follow_up(app: Flask, world: CaseWorld, *names: str) -> None:
+    """A follow-up phone call with each of these people (default: everyone), so the case may close."""
+    with app.app_context():
+        uow = unit_of_work()
+        for name in names or tuple(world.people):
+            contact = Contact(
+                ContactMethod.PHONE,
+                ContactPurpose.FOLLOW_UP,
+                date.today(),
+                "Talked about how things are now.",
+                participant_id=world[name].participant_id,
+                feeling=Feeling.BETTER,
+            )
+            casenotes.record_contact(uow, actor_of(world.facilitator), world.case_id, contact)

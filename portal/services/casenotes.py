@@ -278,25 +278,6 @@ def contacts(uow: UnitOfWork, context: CaseContext, page: int = 1) -> Page[Conta
     return Page(entries, page, total)
 
 
-# --- Follow-up ---------------------------------------------------------------------------------------------
-
-
-def followed_up(uow: UnitOfWork, case_id: uuid.UUID) -> frozenset[uuid.UUID]:
-    """The participants who have had at least one follow-up contact (one query, nothing opened).
-    For rules inside a use case that has already loaded (and locked) the case."""
-    return frozenset(
-        uow.session.scalars(
-            select(models.Contact.participant_id)
-            .where(
-                models.Contact.case_id == case_id,
-                models.Contact.purpose == ContactPurpose.FOLLOW_UP.value,
-                models.Contact.participant_id.is_not(None),
-            )
-            .distinct()
-        )
-    )
-
-
 @dataclass(frozen=True)
 class FollowUpLine:
     follow_up: FollowUp

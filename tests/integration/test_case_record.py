@@ -25,7 +25,7 @@ from portal.domain.errors import DomainError
 from portal.domain.meetings import MeetingPlan
 from portal.domain.problems import Problem
 from portal.runtime import unit_of_work
-from portal.services import casenotes, casework, meetings
+from portal.services import case_record, casenotes, casework, meetings
 from portal.services.casework import CaseNotFound
 from portal.storage import models
 from portal.storage.db import EXTENSION_KEY
@@ -166,7 +166,7 @@ def test_followed_up_is_one_query(app):
         listener = lambda *args: statements.append(args[2])  # noqa: E731
         event.listen(engine, "before_cursor_execute", listener)
         try:
-            assert casenotes.followed_up(uow, world.case_id) == frozenset({harmed})
+            assert case_record.followed_up(uow, world.case_id) == frozenset({harmed})
         finally:
             event.remove(engine, "before_cursor_execute", listener)
         assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from portal.crypto import CaseVault
 from portal.domain.enums import ConsentFormat, NoteKind, ParticipantRole, Role, Side, Stage
 from portal.runtime import unit_of_work
-from portal.services import casenotes, casework, records
+from portal.services import case_record, casenotes, casework, records
 from portal.services.casenotes import today_in_uk as _today
 from portal.storage import models
 from tests.factories import CaseWorld, actor_of, add_person, exchange_case, give_consent, move_to, new_case
@@ -297,7 +297,7 @@ def test_follow_up_shows_for_each_principal_whether_contacted_and_how_they_felt(
     assert summary.count("Not yet") == 1 and "Better" in summary and "Worse" not in summary
     assert "Shaky." in page[page.index('id="log"') :]
     with app.app_context():
-        assert casenotes.followed_up(unit_of_work(), world.id) == {world.case["harmed"].participant_id}
+        assert case_record.followed_up(unit_of_work(), world.id) == {world.case["harmed"].participant_id}
 
 
 # --- Meetings --------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from portal.domain.enums import ItemState, ParticipantRole, Side, Stage
 from portal.runtime import unit_of_work
 from portal.storage import models
-from tests.factories import add_person, exchange_case, new_case
+from tests.factories import add_person, exchange_case, follow_up, new_case
 from tests.helpers import Browser, make_account, sign_in
 from tests.web.exchange_steps import decide, start, write
 
@@ -122,6 +122,7 @@ def test_closing_a_case_is_never_the_default_and_is_confirmed_first(app):
     case = world.case_id
     facilitator = _browser(app, world.facilitator)
     facilitator.submit(f"/cases/{case}/stage", {"stage": "follow_up"}, from_page=f"/cases/{case}")
+    follow_up(app, world)
     page = facilitator.get(f"/cases/{case}").get_data(as_text=True)
     select_box = page.split('name="stage"', 1)[1].split("</select>", 1)[0]
     assert '<option selected value="">Choose a stage</option>' in select_box

@@ -13,6 +13,7 @@ import json
 import logging
 import re
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -20,7 +21,7 @@ from sqlalchemy import select
 from portal.domain.enums import ConsentFormat, ParticipantRole, RiskLevel, Role, Side, Stage
 from portal.observability.logs import configure_logging
 from portal.runtime import unit_of_work
-from portal.services import casework
+from portal.services import demo
 from portal.storage.models import Participant, User
 from portal.web.access import public
 from tests.factories import ROUTE_TO, actor_of, add_person, move_to, new_case
@@ -79,7 +80,7 @@ def test_a_whole_journey_logs_routes_and_ids_but_no_name_email_token_or_letter(a
     responsible = add_person(app, world, RESPONSIBLE_NAME, Side.RESPONSIBLE, consents=formats)
     supporter = add_person(app, world, SUPPORTER_NAME, Side.HARMED, ParticipantRole.SUPPORTER, offline=True)
     with app.app_context():
-        casework.record_risk_assessment(unit_of_work(), actor_of(facilitator), world.case_id, RiskLevel.LOW)
+        demo.assess_ready(unit_of_work(), actor_of(facilitator), world.case_id, RiskLevel.LOW, date(2026, 9, 20))
     move_to(app, world, *ROUTE_TO[Stage.EXCHANGE])
     case = world.case_id
     tokens = _session_tokens(app)
