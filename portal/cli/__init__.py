@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from portal.cli import audit, bench, db, demo, items, keys, metrics, users, worker
+from portal.cli import audit, bench, cases, db, demo, items, keys, metrics, users, worker
 from portal.cli.screen import screen_command
 
 
@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
         worker.group,
         bench.group,
         metrics.group,
+        cases.group,
     ):
         app.cli.add_command(group)
     app.cli.add_command(screen_command)

@@ -125,6 +125,12 @@ class Problem(StrEnum):
     MEETING_WHAT_HAPPENED_MISSING = "meeting.what-happened-missing"
     MEETING_CONFERENCE_BEFORE_EXCHANGE = "meeting.conference-before-exchange"
     MEETING_GROUND_RULES = "meeting.ground-rules"
+    # Caseload tools: due dates, my week, the workload view, the service's promises (portal.domain.deadlines)
+    SETTINGS_DAYS_RANGE = "settings.days-range"  # params: field, minimum, maximum
+    SETTINGS_WEEKS_RANGE = "settings.weeks-range"  # params: field, minimum, maximum
+    SETTINGS_MANAGERS_ONLY = "settings.managers-only"
+    WORKLOAD_MANAGERS_ONLY = "workload.managers-only"
+    MY_WEEK_FACILITATORS_ONLY = "my-week.facilitators-only"
     # Accounts and invitations
     ACCOUNT_EMAIL_TAKEN = "account.email-taken"
     ACCOUNT_NO_AUTHENTICATOR = "account.no-authenticator"

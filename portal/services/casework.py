@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
 from portal.crypto import CaseVault
@@ -183,6 +183,7 @@ def open_case(
         vault = CaseVault(case_id, plain)
         uow.case_vaults[case_id] = vault
         row.referral_reference_sealed = vault.seal_case_detail("referral_reference", referral.reference.strip())
+        row.reference_index = keys.directory_vault(uow).reference_index(referral.reference)  # caseload search
         row.offence_type_sealed = vault.seal_case_detail("offence_type", referral.offence_type.strip())
         row.facilitators.append(models.CaseFacilitator(case_id=case_id, user_id=actor.user_id))
         uow.session.add(row)
@@ -422,7 +423,11 @@ def withdraw(
         context.row.stage = result.stage.value
         context.row.paused_from = result.paused_from.value if result.paused_from else None
         for user_id in result.tell:
-            uow.session.add(models.Notification(user_id=user_id, case_id=context.row.id, kind="participant-stopped"))
+            uow.session.add(
+                models.Notification(
+                    user_id=user_id, case_id=context.row.id, kind="participant-stopped", participant_id=participant_id
+                )
+            )
             if user_id != actor.user_id:  # a facilitator recording it for someone offline knows already
                 outbox.tell(uow, user_id, NotificationKind.PARTICIPANT_STOPPED, case_id=context.row.id)
         _record(uow, context, AuditAction.PARTICIPANT_WITHDRAW, "participant", participant_id, once)
@@ -446,19 +451,6 @@ WAITING = (ItemState.SUBMITTED.value, ItemState.AWAITING_SECOND_APPROVAL.value)
 RELEASABLE = (ItemState.APPROVED.value, ItemState.SCHEDULED.value, ItemState.HELD_FOR_RECIPIENT.value)
 
 
-@dataclass(frozen=True)
-class CaseSummary:
-    id: uuid.UUID
-    code: str
-    stage: Stage
-    risk_level: RiskLevel
-    waiting_for_review: int
-    to_confirm: int
-    ready_to_release: int
-    on_hold: int
-    updated_at: datetime
-
-
 T = TypeVar("T")
 
 
@@ -480,57 +472,6 @@ def _page_count(total: int) -> int:
 def page_within(page: int, total: int) -> int:
     """The page asked for, or the nearest that exists (page 99 of 3 is page 3)."""
     return max(1, min(page, _page_count(total)))
-
-
-def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return func.count(models.Item.id).filter(condition)
-
-
-def case_list(uow: UnitOfWork, actor: Actor, page: int = 1) -> Page[CaseSummary]:
-    """My cases (every case for a manager), newest activity first, with what needs action.
-
-    Three queries whatever the number of cases: the total, the page's cases, and their counts.
-    """
-    if actor.role not in (Role.FACILITATOR, Role.MANAGER):
-        raise NotAllowed(Problem.LIST_STAFF_ONLY)
-    scope = select(models.Case.id)
-    if actor.role == Role.FACILITATOR:
-        scope = scope.join(models.CaseFacilitator).where(models.CaseFacilitator.user_id == actor.user_id)
-    total = uow.session.scalar(select(func.count()).select_from(scope.subquery())) or 0
-    page = page_within(page, total)
-    # The page's cases first, by the index on updated_at; then counts for those cases only, so
-    # the list costs the same with 20 cases in scope as with 10,000.
-    shown = list(
-        uow.session.execute(
-            select(models.Case.id, models.Case.code, models.Case.stage, models.Case.risk_level, models.Case.updated_at)
-            .where(models.Case.id.in_(scope))
-            .order_by(models.Case.updated_at.desc(), models.Case.id)
-            .limit(PAGE_SIZE)
-            .offset((page - 1) * PAGE_SIZE)
-        ).all()
-    )
-    shuttle_unconfirmed = (
-        (models.Item.kind == "shuttle_note")
-        & models.Item.state.in_(("draft", "returned"))
-        & (models.Item.confirmed_at.is_(None))
-    )
-    counts = {
-        row[0]: row[1:]
-        for row in uow.session.execute(
-            select(
-                models.Item.case_id,
-                _count(models.Item.state.in_(WAITING)),
-                _count(shuttle_unconfirmed),
-                _count(models.Item.state.in_(RELEASABLE)),
-                _count(models.Item.state == ItemState.ON_HOLD.value),
-            )
-            .where(models.Item.case_id.in_([case[0] for case in shown]))
-            .group_by(models.Item.case_id)
-        ).all()
-    }
-    rows = [(*case, *counts.get(case[0], (0, 0, 0, 0))) for case in shown]
-    entries = [CaseSummary(r[0], r[1], Stage(r[2]), RiskLevel(r[3]), r[5], r[6], r[7], r[8], r[4]) for r in rows]
-    return Page(entries, page, total)
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,10 @@ from portal.domain.enums import (
 )
 from portal.domain.errors import DomainError
 from portal.runtime import unit_of_work
-from portal.services import casework, letters, recovery
+from portal.services import caseload, casework, letters, recovery
 from portal.web.access import roles
 from portal.web.audit_labels import audit_label
+from portal.web.caseload import case_filters
 from portal.web.catalogue import gettext as _
 from portal.web.exchange_context import actor, attempt, case_or_404
 from portal.web.forms import (
@@ -56,11 +57,14 @@ def _to_case(case_id: uuid.UUID) -> Response:
 
 @bp.get("/")
 @roles(*STAFF_READERS)
-def index() -> str:
+def index() -> tuple[str, int]:
+    """The case list: search by referral reference, filters and sorting from the URL (portal.web.caseload)."""
     uow = unit_of_work()
-    page = casework.case_list(uow, actor(), page_number())
-    notices = casework.unseen_notifications(uow, actor())
-    return render_template("cases/index.html", page=page, notices=notices)
+    form, filters, query = case_filters()
+    page = caseload.case_list(uow, actor(), filters, page_number())
+    notices = caseload.notices(uow, actor())
+    page_html = render_template("cases/index.html", page=page, notices=notices, form=form, query=query)
+    return page_html, 400 if form.errors else 200
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -12,11 +12,13 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from portal.domain.cases import Participant
+from portal.domain.deadlines import Due
 from portal.domain.enums import (
     ActionKind,
     ConsentFormat,
     ContactMethod,
     ContactPurpose,
+    DueKind,
     Feeling,
     ItemKind,
     ItemState,
@@ -37,6 +39,7 @@ from portal.domain.notifications import NotificationKind
 from portal.domain.presentation import Attribution, Label, Line, Speaker
 from portal.domain.redaction import FACILITATOR_REASON, REASON_SEPARATOR, REMOVED_MARKER, SCREENING_REASON
 from portal.web.catalogue import gettext as _
+from portal.web.catalogue import ngettext
 from portal.web.i18n import html_lang
 
 
@@ -549,6 +552,7 @@ def object_name(object_type: str | None) -> str:
         "agreement": _("the agreement"),
         "agreement_action": _("an agreed action"),
         "satisfaction_answer": _("a satisfaction answer"),
+        "settings": _("the service's promises"),
         "case_note": _("a case note"),
         "contact": _("a contact"),
         "meeting": _("a meeting"),
@@ -724,6 +728,99 @@ def close_reason_name(reason: SelfReferralCloseReason) -> str:
     }[reason]
 
 
+# --- The caseload: due dates and who stopped (portal.web.caseload) ------------------------------
+
+
+def _overdue_words(kind: DueKind, days: int) -> str:
+    return {
+        DueKind.FIRST_CONTACT: ngettext(
+            "Overdue: first contact, %(num)d day", "Overdue: first contact, %(num)d days", days
+        ),
+        DueKind.REVIEW: ngettext(
+            "Overdue: review of what was sent, %(num)d day", "Overdue: review of what was sent, %(num)d days", days
+        ),
+        DueKind.FOLLOW_UP: ngettext(
+            "Overdue: follow-up after a meeting, %(num)d day",
+            "Overdue: follow-up after a meeting, %(num)d days",
+            days,
+        ),
+        DueKind.NEXT_STEP: ngettext("Overdue: next step, %(num)d day", "Overdue: next step, %(num)d days", days),
+        DueKind.SUPERVISION: ngettext(
+            "Overdue: case supervision, %(num)d day", "Overdue: case supervision, %(num)d days", days
+        ),
+    }[kind]
+
+
+def _due_today_words(kind: DueKind) -> str:
+    return {
+        DueKind.FIRST_CONTACT: _("Due today: first contact"),
+        DueKind.REVIEW: _("Due today: review of what was sent"),
+        DueKind.FOLLOW_UP: _("Due today: follow-up after a meeting"),
+        DueKind.NEXT_STEP: _("Due today: next step"),
+        DueKind.SUPERVISION: _("Due today: case supervision"),
+    }[kind]
+
+
+def _due_later_words(kind: DueKind, days: int) -> str:
+    return {
+        DueKind.FIRST_CONTACT: ngettext(
+            "Due in %(num)d day: first contact", "Due in %(num)d days: first contact", days
+        ),
+        DueKind.REVIEW: ngettext(
+            "Due in %(num)d day: review of what was sent", "Due in %(num)d days: review of what was sent", days
+        ),
+        DueKind.FOLLOW_UP: ngettext(
+            "Due in %(num)d day: follow-up after a meeting", "Due in %(num)d days: follow-up after a meeting", days
+        ),
+        DueKind.NEXT_STEP: ngettext("Due in %(num)d day: next step", "Due in %(num)d days: next step", days),
+        DueKind.SUPERVISION: ngettext(
+            "Due in %(num)d day: case supervision", "Due in %(num)d days: case supervision", days
+        ),
+    }[kind]
+
+
+def due_words(due: Due) -> str:
+    """ "Overdue: first contact, 3 days": what is due and when, in words (never colour alone)."""
+    if due.overdue:
+        return _overdue_words(due.kind, due.days)
+    return _due_today_words(due.kind) if due.days == 0 else _due_later_words(due.kind, due.days)
+
+
+def due_kind_name(kind: DueKind) -> str:
+    """As a table heading or a label: what the service has promised."""
+    return {
+        DueKind.FIRST_CONTACT: _("First contact after the referral"),
+        DueKind.REVIEW: _("Review of a letter, questions, answers or a note sent for review"),
+        DueKind.FOLLOW_UP: _("Follow-up after a meeting"),
+        DueKind.NEXT_STEP: _("The next step the latest contact set"),
+        DueKind.SUPERVISION: _("Case supervision"),
+    }[kind]
+
+
+def stopped_notice(side: Side | None, role: ParticipantRole | None, code: str) -> str:
+    """Who stopped taking part, by side and role, never by name: one whole sentence each."""
+    if side is None or role is None:
+        return _("Someone stopped taking part in %(code)s.", code=code)
+    return {
+        (Side.HARMED, ParticipantRole.PRINCIPAL): _("The person harmed stopped taking part in %(code)s.", code=code),
+        (Side.HARMED, ParticipantRole.PROXY): _(
+            "A proxy for the person harmed stopped taking part in %(code)s.", code=code
+        ),
+        (Side.HARMED, ParticipantRole.SUPPORTER): _(
+            "A supporter of the person harmed stopped taking part in %(code)s.", code=code
+        ),
+        (Side.RESPONSIBLE, ParticipantRole.PRINCIPAL): _(
+            "The person responsible stopped taking part in %(code)s.", code=code
+        ),
+        (Side.RESPONSIBLE, ParticipantRole.PROXY): _(
+            "A proxy for the person responsible stopped taking part in %(code)s.", code=code
+        ),
+        (Side.RESPONSIBLE, ParticipantRole.SUPPORTER): _(
+            "A supporter of the person responsible stopped taking part in %(code)s.", code=code
+        ),
+    }[(side, role)]
+
+
 def register(app: Flask) -> None:
     """Make the words available to every template."""
     app.jinja_env.globals.update(
@@ -778,3 +875,4 @@ def register(app: Flask) -> None:
         meeting_status_name=meeting_status_name,
     )
     app.jinja_env.filters.update(with_markers=with_markers)
+    app.jinja_env.globals.update(due_words=due_words, due_kind_name=due_kind_name, stopped_notice=stopped_notice)

@@ -14,7 +14,7 @@ from portal.cli import seeding
 from portal.domain.actors import Actor
 from portal.domain.enums import Role
 from portal.runtime import unit_of_work
-from portal.services import casework, letters, reviewing
+from portal.services import caseload, casework, letters, reviewing
 from portal.storage import models
 from portal.storage.db import EXTENSION_KEY
 
@@ -66,7 +66,7 @@ def test_lists_and_history_use_indexes_not_sequential_scans(app):
         event.listen(engine, "before_cursor_execute", capture)
         try:
             for actor in (Actor(busy, Role.FACILITATOR), Actor(manager, Role.MANAGER)):
-                casework.case_list(uow, actor)
+                caseload.case_list(uow, actor)
                 reviewing.review_queue(uow, actor)
             casework.timeline(uow, Actor(manager, Role.MANAGER), big)
             letters.case_items(uow, casework.load(uow, Actor(manager, Role.MANAGER), big))
