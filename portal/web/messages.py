@@ -451,60 +451,6 @@ def _sentences() -> dict[Problem, Callable[[dict], str]]:
         Problem.MEETING_GROUND_RULES: lambda p: _(
             "A conference is held only with its ground rules agreed. Tick that they were agreed."
         ),
-        # The casework record: case notes, the contact log, meetings
-        Problem.NOTE_EMPTY: lambda p: _("Please write the note before saving it."),
-        Problem.CONTACT_WHO_MISSING: lambda p: _(
-            "Please say who the contact was with: choose a person of the case, or describe who it was."
-        ),
-        Problem.CONTACT_DATE_FUTURE: lambda p: _("The date of the contact can't be in the future."),
-        Problem.CONTACT_HOW_IT_WENT_MISSING: lambda p: _("Please say how the contact went."),
-        Problem.CONTACT_NEXT_STEP_BEFORE_CONTACT: lambda p: _("The date of the next step can't be before the contact."),
-        Problem.CONTACT_NEXT_STEP_WORDS_MISSING: lambda p: _("Please say what the next step is."),
-        Problem.CONTACT_FOLLOW_UP_NEEDS_PERSON: lambda p: _(
-            "A follow-up contact is with a person of the case: please choose who."
-        ),
-        Problem.CONTACT_FEELING_MISSING: lambda p: _("Please choose how they feel now, or “They didn't say”."),
-        Problem.CONTACT_FEELING_ONLY_FOLLOW_UP: lambda p: _(
-            "How someone feels now is recorded for follow-up contacts only. Choose “Follow-up” as the purpose, "
-            "or leave the feeling out."
-        ),
-        Problem.MEETING_CASE_HALTED: lambda p: _(
-            "This case is paused, so no meeting can be planned, changed or held. A planned meeting can be cancelled."
-        ),
-        Problem.MEETING_TIME_PAST: lambda p: _("Please choose a date and time in the future."),
-        Problem.MEETING_CHOOSE_FACILITATOR: lambda p: _("Please choose the facilitator for this meeting."),
-        Problem.MEETING_FACILITATOR_NOT_ASSIGNED: lambda p: _(
-            "Each facilitator at the meeting must be assigned to this case."
-        ),
-        Problem.MEETING_TWO_FACILITATORS: lambda p: _(
-            "A conference needs two different facilitators assigned to this case."
-        ),
-        Problem.MEETING_VENUE_MISSING: lambda p: _("Please say where the meeting will be."),
-        Problem.MEETING_CHOOSE_PERSON: lambda p: _("Please choose who the preparation meeting is with."),
-        Problem.MEETING_PREPARATION_ONE_SIDE: lambda p: _("A preparation meeting is with people of one side only."),
-        Problem.MEETING_PERSON_STOPPED: lambda p: _("Someone who has stopped taking part can't be at the meeting."),
-        Problem.MEETING_CONFERENCE_STAGE: lambda p: _(
-            "A conference is planned once the case has reached the preparation stage."
-        ),
-        Problem.MEETING_SIDE_MISSING: lambda p: {
-            Side.HARMED: _("The person harmed, or their proxy, must be at the conference."),
-            Side.RESPONSIBLE: _("The person responsible, or their proxy, must be at the conference."),
-        }[Side(p["side"])],
-        Problem.MEETING_NO_CONSENT: lambda p: _no_consent(Side(p["side"]), ConsentFormat.MEETING),
-        Problem.MEETING_SAFETY_PLAN_MISSING: lambda p: _("Please write the safety plan for the conference."),
-        Problem.MEETING_NOT_PLANNED: lambda p: {
-            MeetingStatus.HELD: _("This meeting has already been held."),
-            MeetingStatus.CANCELLED: _("This meeting was cancelled."),
-            MeetingStatus.PLANNED: _("This meeting is planned."),
-        }[MeetingStatus(p["status"])],
-        Problem.MEETING_HELD_DATE_FUTURE: lambda p: _("The date the meeting was held can't be in the future."),
-        Problem.MEETING_WHAT_HAPPENED_MISSING: lambda p: _("Please say what happened at the meeting."),
-        Problem.MEETING_CONFERENCE_BEFORE_EXCHANGE: lambda p: _(
-            "A conference is held once the case is in the exchange. Move the case to the exchange first."
-        ),
-        Problem.MEETING_GROUND_RULES: lambda p: _(
-            "A conference is held only with its ground rules agreed. Tick that they were agreed."
-        ),
         Problem.ACCOUNT_EMAIL_TAKEN: lambda p: _("An account with this email address already exists."),
         Problem.ACCOUNT_NO_AUTHENTICATOR: lambda p: _("No authenticator app is set up for this account."),
         Problem.ACCOUNT_STAFF_NEED_AUTHENTICATOR: lambda p: _("Staff accounts must use an authenticator app."),
