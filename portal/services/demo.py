@@ -2,25 +2,33 @@
 
 Case one is mid-exchange: a letter waiting for review (with a phone number for screening to
 find), a letter already passed on with a passage removed, and a shuttle note waiting for the
-person harmed to confirm it. Case two shows someone who stopped taking part, with what was
-waiting now on hold. Case three has just been referred.
+person harmed to confirm it. Its record has assessments, case notes, contacts, a preparation
+meeting held two weeks ago with no follow-up yet (overdue), and a conference planned with two
+facilitators and both sides' supporters. Case two shows someone who stopped taking part, with
+what was waiting now on hold. Case three has just been referred. Pat Senior is a senior
+facilitator and Sam's named supervisor.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
 from portal.domain import assessments as rules
 from portal.domain.actors import Actor
+from portal.domain.casenotes import Contact
 from portal.domain.cases import Referral
 from portal.domain.enums import (
     AssessmentKind,
     AssessmentOutcome,
     ConsentFormat,
+    ContactMethod,
+    ContactPurpose,
     ItemKind,
+    MeetingKind,
+    MeetingMode,
     ParticipantRole,
     Proceedings,
     ReferralSource,
@@ -31,16 +39,19 @@ from portal.domain.enums import (
     Stage,
     TakingPart,
 )
-from portal.services import accounts, assessments, casework, keys, letters, reviewing
+from portal.domain.meetings import MeetingPlan
+from portal.services import accounts, assessments, case_record, casenotes, casework, keys, letters, meetings, reviewing
 from portal.services.casework import ParticipantDetails
 from portal.services.uow import UnitOfWork
-from portal.storage.models import Participant, User
+from portal.storage.models import Meeting, Participant, User
+from portal.storage.types import utcnow
 
 # Published in the README so anyone trying the demo can sign in; never used outside it.
 PASSWORD = "demo password for trying"  # noqa: S105 - published for the demo only
 FACILITATOR_TOTP_SECRET = "OJSXG5DPOJQXI2LWMUWWIZLNN4WWWZLZ"  # noqa: S105 - published for the demo only
 STAFF = {
     "facilitator@demo.example": (Role.FACILITATOR, "Sam Facilitator"),
+    "senior@demo.example": (Role.FACILITATOR, "Pat Senior"),
     "manager@demo.example": (Role.MANAGER, "Morgan Manager"),
     "admin@demo.example": (Role.ADMIN, "Alex Admin"),
 }
@@ -49,6 +60,7 @@ PARTICIPANTS = {
     "responsible@demo.example": "Robin Responsible",
 }
 FORMATS = (ConsentFormat.LETTERS, ConsentFormat.QUESTIONS, ConsentFormat.SHUTTLE)
+SENIOR_EMAIL = "senior@demo.example"
 
 
 def load(uow: UnitOfWork) -> bool:
@@ -69,6 +81,9 @@ def load(uow: UnitOfWork) -> bool:
             users[email] = accounts.create_account(
                 uow, role=Role.PARTICIPANT, name=name, email=email, password=PASSWORD
             )
+        senior = users[SENIOR_EMAIL]
+        senior.senior = True
+        users["facilitator@demo.example"].supervisor_id = senior.id
         facilitator = casework.actor_for(users["facilitator@demo.example"])
         harmed = casework.actor_for(users["harmed@demo.example"])
         responsible = casework.actor_for(users["responsible@demo.example"])
@@ -208,6 +223,80 @@ def _case_mid_exchange(uow: UnitOfWork, facilitator: Actor, harmed_user: Actor, 
         "Hannah said on the phone that her children are sleeping better now, and that she would like "
         "an answer to her question about why you chose the house.",
     )
+    _record_of(uow, facilitator, case_id, {harmed: harmed_user, responsible: responsible_user})
+
+
+def _record_of(uow: UnitOfWork, facilitator: Actor, case_id: uuid.UUID, people: dict[uuid.UUID, Actor]) -> None:
+    """Case one's record: notes, contacts, a preparation meeting two weeks ago that nobody has
+    followed up yet, and a conference planned in three weeks with supporters of both sides."""
+    today = case_record.today_in_uk()
+    harmed, responsible = people
+    casenotes.add_note(
+        uow,
+        facilitator,
+        case_id,
+        "Hannah would rather the letters came by the portal than by post: her son opens the post.",
+    )
+    casenotes.add_note(uow, facilitator, case_id, "Robin's offender manager supports a meeting if Hannah wants one.")
+    for participant, method, how, next_step in (
+        (
+            harmed,
+            ContactMethod.PHONE,
+            "Talked through what a letter could say. She felt ready.",
+            "Send the letter form",
+        ),
+        (responsible, ContactMethod.PRISON_VISIT, "Explained shuttle notes; he asked good questions.", ""),
+    ):
+        contact = Contact(
+            method, ContactPurpose.PREPARATION, today - timedelta(days=30), how, participant, "", next_step
+        )
+        casenotes.record_contact(uow, facilitator, case_id, contact)
+    with uow:
+        casework.assign_facilitator(uow, facilitator, case_id, SENIOR_EMAIL)
+        senior = uow.session.scalars(select(User).where(User.senior.is_(True))).one()
+        supporters = [
+            casework.add_participant(
+                uow, facilitator, case_id, ParticipantDetails(side, ParticipantRole.SUPPORTER, name, TakingPart.OFFLINE)
+            )
+            for side, name in ((Side.HARMED, "Heather Harmed"), (Side.RESPONSIBLE, "Rowan Responsible"))
+        ]
+        for participant, user in people.items():  # in the portal, each gives their own consent
+            casework.record_consent(uow, user, case_id, participant, ConsentFormat.MEETING, True)
+        preparation = meetings.plan(
+            uow,
+            facilitator,
+            case_id,
+            MeetingPlan(
+                MeetingKind.PREPARATION,
+                MeetingMode.IN_PERSON,
+                utcnow() + timedelta(hours=1),
+                (facilitator.user_id,),
+                (responsible,),
+                participant_id=responsible,
+                venue="HMP visits hall, room 2",
+            ),
+        )
+        held_on = today - timedelta(days=14)
+        meetings.hold(uow, facilitator, case_id, preparation, held_on, "Robin is ready to meet if Hannah wants to.")
+        # Demo data tells of the past: the meeting was planned for the day it was held.
+        held = uow.session.get(Meeting, preparation)
+        assert held is not None
+        held.starts_at = datetime.combine(held_on, time(10), UTC)
+        conference = utcnow().replace(hour=13, minute=0, second=0, microsecond=0) + timedelta(days=21)
+        meetings.plan(
+            uow,
+            facilitator,
+            case_id,
+            MeetingPlan(
+                MeetingKind.CONFERENCE,
+                MeetingMode.IN_PERSON,
+                conference,
+                (facilitator.user_id, senior.id),
+                (harmed, responsible, *(s for s in supporters if s)),
+                venue="Community centre, small meeting room",
+                safety_plan="Separate waiting rooms; Hannah arrives first and leaves first; a break room.",
+            ),
+        )
 
 
 def _case_with_a_withdrawal(uow: UnitOfWork, facilitator: Actor) -> None:

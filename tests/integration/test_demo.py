@@ -22,12 +22,23 @@ def test_demo_data_has_every_interesting_point_and_loads_once(app):
             select(models.Participant).where(models.Participant.withdrawn_at.is_not(None))
         ).all()
         released = session.scalars(select(models.Item).where(models.Item.state == "released")).one()
+        assessed = Counter(session.scalars(select(models.Assessment.kind)))
+        notes = session.scalars(select(models.CaseNote.kind)).all()
+        meetings = Counter(session.scalars(select(models.Meeting.kind + ":" + models.Meeting.status)))
+        follow_ups = session.scalars(select(models.Contact.id).where(models.Contact.purpose == "follow_up")).all()
+        senior = session.scalars(select(models.User).where(models.User.senior.is_(True))).one()
+        supervised = session.scalars(select(models.User).where(models.User.supervisor_id == senior.id)).all()
     assert states["letter:submitted"] == 1  # waiting for review
     assert states["letter:released"] == 1 and released.redactions_sealed is not None  # passed on with a redaction
     assert states["shuttle_note:draft"] == 1  # waiting for confirmation
     assert states["letter:on_hold"] == 1  # held when someone stopped
     assert len(withdrawn) == 1 and stages["withdrawn"] == 1
     assert stages["exchange"] == 1 and stages["referral"] == 1
+    # The casework record: assessments, notes, a planned conference, a meeting nobody followed up.
+    assert assessed["eligibility"] == 2 and assessed["risk"] == 2 and assessed["suitability"] == 4
+    assert notes == ["note", "note"]
+    assert meetings == {"conference:planned": 1, "preparation:held": 1} and follow_ups == []
+    assert len(supervised) == 1
     assert "intact" in runner.invoke(args=["audit", "verify"]).output
 
 
