@@ -74,6 +74,9 @@ def observability_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "METRICS_BIND": env.get("PORTAL_METRICS_BIND", "127.0.0.1:9108"),
         "METRICS_ALLOW": allow,
         "AUDIT_VERIFY_STATE": env.get("PORTAL_AUDIT_VERIFY_STATE") or None,
+        # The signed heads of the audit chain, appended on every verify and hourly by the worker:
+        # keep it where the database's own user cannot write (see README, "The audit trail").
+        "AUDIT_ANCHOR_FILE": env.get("PORTAL_AUDIT_ANCHOR_FILE") or None,
     }
 
 
@@ -191,6 +194,7 @@ def development_config(env: Mapping[str, str], instance: Path | None = None) -> 
         SMS_TRANSPORT=env.get("PORTAL_SMS_TRANSPORT", "folder"),
         MAIL_FOLDER=env.get("PORTAL_MAIL_FOLDER", str(instance / "mail")),
         AUDIT_VERIFY_STATE=env.get("PORTAL_AUDIT_VERIFY_STATE", str(instance / "audit-verified.json")),
+        AUDIT_ANCHOR_FILE=env.get("PORTAL_AUDIT_ANCHOR_FILE", str(instance / "audit-anchor.jsonl")),
         # Plain http on 127.0.0.1 in development; production always sets Secure.
         SESSION_COOKIE_SECURE=False,
         DEMO_ALLOWED=True,

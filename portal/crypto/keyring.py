@@ -14,6 +14,9 @@ import secrets
 from datetime import UTC, datetime
 from pathlib import Path
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
 from portal.crypto.envelope import KEY_BYTES, Binding, TamperedCiphertext, new_key, seal, unseal
 
 
@@ -66,6 +69,17 @@ class Keyring:
             return unseal(kek, wrapped, binding)
         except TamperedCiphertext:
             raise TamperedCiphertext(f"data key wrapped by {kek_id} failed to open") from None
+
+    def audit_anchor_key(self, kek_id: str | None = None) -> tuple[str, bytes]:
+        """The key that signs the audit chain's head outside the database: derived (HKDF) from
+        a KEK, the newest unless named, so it lives only where the KEKs do."""
+        kek_id = kek_id or self.current_id
+        try:
+            kek = self._keys[kek_id]
+        except KeyError:
+            raise KeyringError(f"key {kek_id} is not in the keyring") from None
+        derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"rx/v1|audit-anchor").derive(kek)
+        return kek_id, derived
 
 
 def new_key_id() -> str:

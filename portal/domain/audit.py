@@ -35,6 +35,10 @@ class AuditAction(StrEnum):
     # Keys and stored values
     KEYS_ROTATE = "keys.rotate"
     KEYS_REWRAP = "keys.rewrap"
+    AUDIT_CHAIN_BROKEN = "audit.chain-broken"  # found by `audit verify`: an event edited or removed
+    AUDIT_TRUNCATED = "audit.truncated"  # the newest events are gone: the signed head is missing
+    AUDIT_ANCHOR_TAMPERED = "audit.anchor-tampered"  # the anchor file fails its signature, or vanished
+    AUDIT_ANCHOR_STARTED = "audit.anchor-started"  # the first head signed into an (empty) anchor file
     BACKUP_CREATE = "backup.create"
     BACKUP_RESTORE = "backup.restore"
     CRYPTO_OPEN = "crypto.open"
