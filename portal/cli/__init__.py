@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from portal.cli import audit, bench, cases, db, demo, items, keys, metrics, users, worker
+from portal.cli import audit, backup, bench, cases, db, demo, items, keys, metrics, users, worker
 from portal.cli.screen import screen_command
 
 
@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
         keys.group,
         users.group,
         audit.group,
+        backup.group,
         demo.group,
         items.group,
         worker.group,

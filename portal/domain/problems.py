@@ -30,6 +30,27 @@ class Problem(StrEnum):
     PERSON_NAMES_FOR_FACILITATORS = "person.names-for-facilitators"
     FACILITATOR_NOT_ASSIGNABLE = "facilitator.not-assignable"
     FACILITATOR_ALREADY_ASSIGNED = "facilitator.already-assigned"
+    CASE_FOLLOW_UP_FIRST = "case.follow-up-first"  # params: sides (tuple of Side) not yet followed up
+    # Assessments (portal.domain.assessments)
+    ASSESSMENT_DATE_FUTURE = "assessment.date-future"
+    ASSESSMENT_REASONS_NEEDED = "assessment.reasons-needed"
+    ASSESSMENT_NOT_ELIGIBLE = "assessment.not-eligible"
+    ASSESSMENT_CHOOSE_PERSON = "assessment.choose-person"
+    ASSESSMENT_SUITABILITY_INCOMPLETE = "assessment.suitability-incomplete"
+    ASSESSMENT_NEEDS_DETAIL = "assessment.needs-detail"
+    ASSESSMENT_RISK_EVERYONE = "assessment.risk-everyone"
+    ASSESSMENT_OVERALL_TOO_LOW = "assessment.overall-too-low"
+    ASSESSMENT_SENIOR_ONLY = "assessment.senior-only"
+    ASSESSMENT_NO_SIGN_OFF_NEEDED = "assessment.no-sign-off-needed"
+    ASSESSMENT_ALREADY_SIGNED = "assessment.already-signed"
+    ASSESSMENT_SIGN_OWN = "assessment.sign-own"
+    # Senior facilitators and supervision (portal.domain.supervision)
+    STAFF_ADMINS_ONLY = "staff.admins-only"
+    STAFF_FACILITATORS_ONLY = "staff.facilitators-only"
+    SUPERVISOR_NOT_SELF = "supervisor.not-self"
+    SUPERVISOR_SENIOR_ONLY = "supervisor.senior-only"
+    SUPERVISION_SUPERVISORS_ONLY = "supervision.supervisors-only"
+    SUPERVISION_EMPTY = "supervision.empty"
     # Consent, stopping, rejoining
     CONSENT_NOT_YOURS = "consent.not-yours"
     CONSENT_REJOIN_FIRST = "consent.rejoin-first"
@@ -81,6 +102,8 @@ class Problem(StrEnum):
     LIST_STAFF_ONLY = "list.staff-only"
     HISTORY_FACILITATORS_ONLY = "history.facilitators-only"
     REPORTS_MANAGERS_ONLY = "reports.managers-only"
+    REPORT_PERIOD_BACKWARDS = "report.period-backwards"
+    REPORT_PERIOD_TOO_LONG = "report.period-too-long"
     # The outcome agreement and satisfaction
     AGREEMENT_NOT_YET = "agreement.not-yet"
     AGREEMENT_STAGE = "agreement.stage"
@@ -166,7 +189,12 @@ class Problem(StrEnum):
 class Blocker(StrEnum):
     """What still stands between a case and the exchange."""
 
+    NOT_ELIGIBLE = "not-eligible"
+    PROCEEDINGS_OPEN = "proceedings-open"
+    HARMED_NOT_SUITABLE = "harmed-not-suitable"
+    RESPONSIBLE_NOT_SUITABLE = "responsible-not-suitable"
     RISK_NOT_ASSESSED = "risk-not-assessed"
+    RISK_SIGN_OFF_NEEDED = "risk-sign-off-needed"
     HARMED_NO_CONSENT = "harmed-no-consent"
     RESPONSIBLE_NO_CONSENT = "responsible-no-consent"
     NO_COMMON_FORMAT = "no-common-format"

@@ -12,7 +12,7 @@ import secrets
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Generic, TypeVar
 
@@ -25,7 +25,7 @@ from portal.domain import consent as consent_rules
 from portal.domain import withdrawal as withdrawal_rules
 from portal.domain.actors import Actor, CaseAccess, case_access
 from portal.domain.audit import AuditAction
-from portal.domain.cases import Case, Participant, Referral
+from portal.domain.cases import Case, CaseRecord, Participant, Referral
 from portal.domain.enums import (
     ConsentFormat,
     ItemState,
@@ -39,9 +39,9 @@ from portal.domain.enums import (
 )
 from portal.domain.errors import DomainError, NotAllowed
 from portal.domain.notifications import NotificationKind
-from portal.domain.permissions import can_see_case, require_case_facilitator
+from portal.domain.permissions import can_see_case, require_case_facilitator, supervises_case
 from portal.domain.problems import Problem
-from portal.services import accounts, audit, invitations, keys, outbox, records, submissions
+from portal.services import accounts, audit, case_record, invitations, keys, outbox, records, submissions
 from portal.services.uow import UnitOfWork
 from portal.storage import models
 from portal.storage.db import WriteOutsideUnitOfWork
@@ -49,6 +49,7 @@ from portal.storage.types import utcnow
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on paper
 PAGE_SIZE = 20
+SUPERVISION_READS = "portal.supervision_reads"  # session.info: cases whose read this request has audited
 
 
 class CaseNotFound(Exception):
@@ -94,15 +95,40 @@ def new_case_code() -> str:
     return "RX-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
 
 
-def _may_look(row: models.Case, actor: Actor) -> bool:
-    """A cheap check before anything is unsealed; the domain has the final word."""
-    if actor.role == Role.MANAGER:
-        return True
+def _may_look(uow: UnitOfWork, row: models.Case, actor: Actor) -> Actor | None:
+    """A cheap check before anything is unsealed (the domain has the final word): the actor as
+    they may look, or None. A facilitator not assigned to the case looks only as the named
+    supervisor of one who is, and the answer carries whom they supervise."""
     if actor.role == Role.FACILITATOR:
-        return any(link.user_id == actor.user_id for link in row.facilitators)
-    if actor.role == Role.PARTICIPANT:
-        return any(p.user_id == actor.user_id for p in row.participants)
-    return False
+        assigned = [link.user_id for link in row.facilitators]
+        if actor.user_id in assigned:
+            return actor
+        supervised = frozenset(
+            uow.session.scalars(
+                select(models.User.id).where(models.User.id.in_(assigned), models.User.supervisor_id == actor.user_id)
+            )
+        )
+        return replace(actor, supervises=supervised) if supervised else None
+    if actor.role == Role.PARTICIPANT and any(p.user_id == actor.user_id for p in row.participants):
+        return actor
+    return None
+
+
+def _audit_supervision_read(uow: UnitOfWork, context: CaseContext) -> None:
+    """Every page a supervisor reads of a case is in the audit trail: once per request."""
+    read = uow.session.info.setdefault(SUPERVISION_READS, set())
+    if context.row.id in read:
+        return
+    read.add(context.row.id)
+    with uow:
+        audit.record(
+            uow,
+            AuditAction.CASE_SUPERVISION_READ,
+            actor_id=context.actor.user_id,
+            case_id=context.row.id,
+            object_type="case",
+            object_id=str(context.row.id),
+        )
 
 
 # A case with its facilitators and people in one query (a handful of rows), its consents in a second.
@@ -121,12 +147,16 @@ def load(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, *, for_change: bool 
     commits, so two changes to one case, such as a withdrawal and a release, happen one after
     the other and each decides on what the other left."""
     row = lock_case_row(uow, case_id) if for_change else uow.session.get(models.Case, case_id, options=_WHOLE_CASE)
-    if row is None or not _may_look(row, actor):
+    looking = None if row is None else _may_look(uow, row, actor)
+    if row is None or looking is None:
         raise CaseNotFound
     case = records.case_from_row(uow, row)
-    if not can_see_case(case, actor):
+    if not can_see_case(case, looking):
         raise CaseNotFound
-    return CaseContext(row, case, actor, case_access(case, actor))
+    context = CaseContext(row, case, looking, case_access(case, looking))
+    if supervises_case(case, looking):
+        _audit_supervision_read(uow, context)
+    return context
 
 
 @contextmanager
@@ -320,27 +350,14 @@ def invite_participant(
         )
 
 
-# --- Risk, stages, consent -------------------------------------------------------------------
-
-
-def record_risk_assessment(
-    uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, risk_level: RiskLevel, *, once: str | None = None
-) -> None:
-    with _acting(uow, actor, case_id, once) as context:
-        if context is None:
-            return
-        case = case_rules.record_risk_assessment(context.case, context.actor, risk_level)
-        records.write_case(context.row, case)
-        context.row.risk_assessed_at = utcnow()
-        context.row.risk_assessed_by_id = context.actor.user_id
-        _record(uow, context, AuditAction.CASE_RISK_ASSESSED, "case", context.row.id, once)
+# --- Stages, consent -------------------------------------------------------------------
 
 
 def move(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, to: Stage, *, once: str | None = None) -> None:
     with _acting(uow, actor, case_id, once) as context:
         if context is None:
             return
-        case = case_rules.move_case(context.case, context.actor, to)
+        case = case_rules.move_case(context.case, context.actor, to, case_record.case_record(uow, context.row))
         records.write_case(context.row, case)
         _record(uow, context, AuditAction.stage(to), "case", context.row.id, once)
 
@@ -568,6 +585,7 @@ class CasePage:
     context: CaseContext
     referral: ReferralDetails
     people: list[Person]
+    record: CaseRecord  # what the assessments and follow-ups say about moving on
 
 
 def case_page(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID) -> CasePage:
@@ -593,4 +611,4 @@ def _case_page(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID) -> CasePage:
     people = [
         Person(p, participant_name(uow, context, p.id), consents_of(context, p.id)) for p in context.case.participants
     ]
-    return CasePage(context, referral_details(uow, context), people)
+    return CasePage(context, referral_details(uow, context), people, case_record.case_record(uow, context.row))

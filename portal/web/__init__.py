@@ -8,6 +8,7 @@ from portal.web import (
     account,
     admin,
     agreement,
+    assessments,
     auth,
     caseload,
     cases,
@@ -26,6 +27,7 @@ from portal.web import (
     review,
     security,
     self_referral,
+    supervision,
     words,
 )
 from portal.web.access import guard
@@ -45,6 +47,8 @@ BLUEPRINTS = (
     reports.bp,
     agreement.bp,
     record.bp,
+    assessments.bp,
+    supervision.bp,
     self_referral.bp,
 )
 

@@ -23,6 +23,7 @@ from portal.domain.enums import (
     TakingPart,
 )
 from portal.domain.errors import DomainError
+from portal.domain.permissions import supervises_case
 from portal.runtime import unit_of_work
 from portal.services import caseload, casework, letters, recovery
 from portal.web.access import roles
@@ -37,12 +38,12 @@ from portal.web.forms import (
     InviteParticipantForm,
     OpenCaseForm,
     ParticipantForm,
-    RiskForm,
     StageForm,
 )
 from portal.web.links import external_url
 from portal.web.messages import refusal
 from portal.web.paging import page_number
+from portal.web.supervision import SupervisionForm
 from portal.web.words import stage_name
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -109,10 +110,11 @@ def show(case_id: uuid.UUID) -> str:
         referral=page.referral,
         people=[(person.participant, person.name, person.consents) for person in page.people],
         items=letters.case_items(uow, context, page_number()),
-        blockers=case_rules.exchange_blockers(context.case),
+        blockers=case_rules.exchange_blockers(context.case, page.record),
         stage_form=stage_form,
-        risk_form=RiskForm(risk_level=context.case.risk_level.value),
         assign_form=AssignForm(),
+        supervising=supervises_case(context.case, context.actor),
+        supervision_form=SupervisionForm(),
         formats=list(ConsentFormat),
         # What the facilitator may start for each person now, as the domain says (writer, victim-led).
         offers={
@@ -120,20 +122,6 @@ def show(case_id: uuid.UUID) -> str:
             for p in context.case.participants
         },
     )
-
-
-@bp.post("/<uuid:case_id>/risk")
-@roles(Role.FACILITATOR)
-def risk(case_id: uuid.UUID) -> Response:
-    form = RiskForm()
-    if form.validate_on_submit():
-        attempt(
-            lambda: casework.record_risk_assessment(
-                unit_of_work(), actor(), case_id, RiskLevel(form.risk_level.data), once=form.once.data
-            ),
-            _("The risk assessment is recorded."),
-        )
-    return _to_case(case_id)
 
 
 @bp.post("/<uuid:case_id>/stage")

@@ -152,7 +152,18 @@ def _stale(kind: ItemKind, state: ItemState) -> str:
 
 def _blocker(blocker: Blocker) -> str:
     return {
-        Blocker.RISK_NOT_ASSESSED: _("The risk assessment hasn't been recorded yet."),
+        Blocker.NOT_ELIGIBLE: _("The case hasn't been assessed as eligible yet."),
+        Blocker.PROCEEDINGS_OPEN: _(
+            "Court proceedings are still open: the case can't go past preparation until they conclude."
+        ),
+        Blocker.HARMED_NOT_SUITABLE: _(
+            "The person harmed (and any proxy) hasn't been assessed as suitable to take part yet."
+        ),
+        Blocker.RESPONSIBLE_NOT_SUITABLE: _(
+            "The person responsible (and any proxy) hasn't been assessed as suitable to take part yet."
+        ),
+        Blocker.RISK_NOT_ASSESSED: _("The risks haven't been assessed as manageable yet."),
+        Blocker.RISK_SIGN_OFF_NEEDED: _("The risk assessment needs a senior facilitator's sign-off."),
         Blocker.HARMED_NO_CONSENT: _("The person harmed (or their proxy) hasn't given consent yet."),
         Blocker.RESPONSIBLE_NO_CONSENT: _("The person responsible (or their proxy) hasn't given consent yet."),
         Blocker.NO_COMMON_FORMAT: _("The two sides haven't yet agreed to the same way of communicating."),
@@ -182,6 +193,13 @@ def _no_consent(side: Side, consent_format: ConsentFormat) -> str:
     }[(side, consent_format)]
 
 
+def _not_followed_up(side: Side) -> str:
+    return {
+        Side.HARMED: _("Record a follow-up contact with the person harmed (or their proxy) before closing."),
+        Side.RESPONSIBLE: _("Record a follow-up contact with the person responsible (or their proxy) before closing."),
+    }[side]
+
+
 def _by_kind(sentences: dict[ItemKind, str]) -> Callable[[dict], str]:
     return lambda p: sentences[ItemKind(p["kind"])]
 
@@ -204,6 +222,39 @@ def _sentences() -> dict[Problem, Callable[[dict], str]]:
         Problem.CASE_EXCHANGE_BLOCKED: lambda p: " ".join(_blocker(b) for b in p["blockers"]),
         Problem.CASE_SOMEONE_MUST_REJOIN: lambda p: _(
             "Someone who stopped taking part must rejoin before the case can carry on."
+        ),
+        Problem.CASE_FOLLOW_UP_FIRST: lambda p: " ".join(_not_followed_up(side) for side in p["sides"]),
+        Problem.STAFF_ADMINS_ONLY: lambda p: _("Only an administrator can change this."),
+        Problem.STAFF_FACILITATORS_ONLY: lambda p: _(
+            "Only facilitators can be senior facilitators or have a supervisor."
+        ),
+        Problem.SUPERVISOR_NOT_SELF: lambda p: _("A facilitator can't be their own supervisor."),
+        Problem.SUPERVISOR_SENIOR_ONLY: lambda p: _("A supervisor must be an active senior facilitator."),
+        Problem.SUPERVISION_SUPERVISORS_ONLY: lambda p: _(
+            "Only the named supervisor of one of this case's facilitators records its supervision."
+        ),
+        Problem.SUPERVISION_EMPTY: lambda p: _("Write what the supervision discussed and agreed."),
+        Problem.ASSESSMENT_DATE_FUTURE: lambda p: _("The date of the assessment can't be in the future."),
+        Problem.ASSESSMENT_REASONS_NEEDED: lambda p: _("Write the reasons for the outcome."),
+        Problem.ASSESSMENT_NOT_ELIGIBLE: lambda p: _(
+            "A case is eligible only with an identifiable person harmed and person responsible, and an "
+            "admission of responsibility. Choose another outcome, or correct what the assessment found."
+        ),
+        Problem.ASSESSMENT_CHOOSE_PERSON: lambda p: _("Choose the person this suitability assessment is about."),
+        Problem.ASSESSMENT_SUITABILITY_INCOMPLETE: lambda p: _("Describe their motivation and their capacity."),
+        Problem.ASSESSMENT_NEEDS_DETAIL: lambda p: _("Say what the needs are and how they will be met."),
+        Problem.ASSESSMENT_RISK_EVERYONE: lambda p: _(
+            "Give the risk to everyone taking part and to staff. Someone may have been added since you opened "
+            "the form: open it again."
+        ),
+        Problem.ASSESSMENT_OVERALL_TOO_LOW: lambda p: _(
+            "The overall risk can't be lower than the highest risk to any one person."
+        ),
+        Problem.ASSESSMENT_SENIOR_ONLY: lambda p: _("Only a senior facilitator can sign off a risk assessment."),
+        Problem.ASSESSMENT_NO_SIGN_OFF_NEEDED: lambda p: _("This risk assessment doesn't need a sign-off."),
+        Problem.ASSESSMENT_ALREADY_SIGNED: lambda p: _("This risk assessment is already signed off."),
+        Problem.ASSESSMENT_SIGN_OWN: lambda p: _(
+            "Another senior facilitator must sign off this risk assessment: you made it."
         ),
         Problem.REFERRAL_REFERENCE_MISSING: lambda p: _("Please enter the referral reference."),
         Problem.REFERRAL_OFFENCE_MISSING: lambda p: _("Please enter the type of offence."),
@@ -355,6 +406,8 @@ def _sentences() -> dict[Problem, Callable[[dict], str]]:
         Problem.LIST_STAFF_ONLY: lambda p: _("This list is for facilitators and managers."),
         Problem.HISTORY_FACILITATORS_ONLY: lambda p: _("The case history is for facilitators."),
         Problem.REPORTS_MANAGERS_ONLY: lambda p: _("Reports are for service managers."),
+        Problem.REPORT_PERIOD_BACKWARDS: lambda p: _("The end of the period must be on or after its start."),
+        Problem.REPORT_PERIOD_TOO_LONG: lambda p: _("A report can cover at most five years."),
         Problem.AGREEMENT_NOT_YET: lambda p: _("There is no outcome agreement for this case yet."),
         Problem.AGREEMENT_STAGE: lambda p: _("An outcome agreement is drafted at the agreement stage."),
         Problem.AGREEMENT_NO_ACTIONS: lambda p: _("Please add at least one action to the agreement."),

@@ -515,10 +515,6 @@ def review_link(kind: ItemKind, case_code: str) -> str:
     }[kind]
 
 
-def see_case_link(case_code: str) -> str:
-    return _("See case %(code)s", code=case_code)
-
-
 def consent_button(consent_format: ConsentFormat, give: bool) -> str:
     """The facilitator records consent for someone offline, format by format."""
     if give:
@@ -837,7 +833,6 @@ def register(app: Flask) -> None:
         format_name=format_name,
         own_consent_button=own_consent_button,
         review_link=review_link,
-        see_case_link=see_case_link,
         format_title=format_title,
         explanation=explanation,
         stage_name=stage_name,
