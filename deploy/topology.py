@@ -428,7 +428,18 @@ def access_log(folder: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in (folder / "nginx-access.log").read_text().splitlines() if line.strip()]
 
 
+def logged(folder: Path, request_ids: list[str]) -> list[dict[str, Any]]:
+    """The access log once it holds these requests: nginx writes a line just after the answer."""
+    deadline = time.monotonic() + 5
+    while True:
+        log = access_log(folder)
+        if set(request_ids) <= {entry["request_id"] for entry in log} or time.monotonic() > deadline:
+            return log
+        time.sleep(0.05)
+
+
 def served_by(folder: Path, request_ids: list[str]) -> Counter[str]:
+    logged(folder, request_ids)
     by_id = {entry["request_id"]: str(entry["upstream"]).split(", ")[-1] for entry in access_log(folder)}
     return Counter(by_id.get(request_id, "?") for request_id in request_ids)
 
@@ -569,13 +580,7 @@ def walk(top: Topology, context: ssl.SSLContext) -> Journey:
 def verify(top: Topology, journey: Journey, context: ssl.SSLContext) -> None:
     folder = top.folder
     print("Nothing lost, nothing broken")
-    # nginx writes a request's line just after sending its answer: give the last one a moment.
-    deadline = time.monotonic() + 5
-    while not set(journey.request_ids) <= {entry["request_id"] for entry in access_log(folder)}:
-        if time.monotonic() > deadline:
-            break
-        time.sleep(0.1)
-    log = access_log(folder)
+    log = logged(folder, journey.request_ids)
     statuses = Counter(int(entry["status"]) for entry in log)
     check(
         not [s for s in statuses if s >= 500],
