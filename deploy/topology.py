@@ -681,15 +681,16 @@ def main() -> None:
         "PORTAL_AUDIT_VERIFY_STATE": str(folder / "audit-verified.json"),
     }
     top = Topology(folder, env, nginx)
-    psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c"]
+    psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-v", "ON_ERROR_STOP=1", "-c"]
+    quiet = {**os.environ, "PGOPTIONS": "-c client_min_messages=warning"}
     redis = ["redis-cli", "-h", "127.0.0.1", "-n", str(REDIS_DB), "flushdb"]
     ok = False
     try:
         print(f"Topology in {folder}: nginx {ORIGIN} (and HTTP :{HTTP_PORT}) → app servers :{APP_PORTS[0]} and")
         print(f"  :{APP_PORTS[1]} (gunicorn, 2 workers each), the worker, the exporter :{METRICS_PORT};")
         print(f"  PostgreSQL database {DATABASE}, Redis database {REDIS_DB}; PORTAL_ENV=production")
-        subprocess.run([*psql, f"DROP DATABASE IF EXISTS {DATABASE}"], check=True)
-        subprocess.run([*psql, f"CREATE DATABASE {DATABASE}"], check=True)
+        subprocess.run([*psql, f"DROP DATABASE IF EXISTS {DATABASE}"], check=True, env=quiet)
+        subprocess.run([*psql, f"CREATE DATABASE {DATABASE}"], check=True, env=quiet)
         subprocess.run(redis, check=True, capture_output=True)
         cert, key = make_certificate(folder)
         conf = render_nginx(folder, cert, key)
@@ -720,9 +721,7 @@ def main() -> None:
             PASSWORD,
         )
         tested = subprocess.run([nginx, "-t", "-q", "-c", str(conf), "-p", str(folder)], capture_output=True, text=True)
-        check(
-            tested.returncode == 0, f"nginx -t accepts deploy/nginx/restorative-exchange.conf {tested.stderr.strip()}"
-        )
+        check(tested.returncode == 0, f"nginx -t accepts deploy/nginx/restorative-exchange.conf{tested.stderr.strip()}")
         for index in range(len(APP_PORTS)):
             top.start_app(index)
         top.start("worker", [str(BIN / "flask"), "--app", "wsgi", "worker", "run", "--interval", "5"])
@@ -742,7 +741,7 @@ def main() -> None:
                 print(f"--- last lines of {log.name}:\n" + "\n".join(log.read_text().splitlines()[-5:]))
     finally:
         top.stop_all()
-        subprocess.run([*psql, f"DROP DATABASE IF EXISTS {DATABASE}"], check=False)
+        subprocess.run([*psql, f"DROP DATABASE IF EXISTS {DATABASE}"], check=False, env=quiet)
         subprocess.run(redis, check=False, capture_output=True)
         left = [p.name for p in top.processes.values() if p.popen.poll() is None]
         still = f" (still running: {', '.join(left)})" if left else ""
