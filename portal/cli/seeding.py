@@ -167,6 +167,7 @@ def _case(
     key_row, plain = keys.create_data_key(uow, keys.CASE)
     session.flush()
     vault = CaseVault(case_id, plain)
+    reference = f"CR/{number:05d}/26"  # unique, so a benchmark can search for one
     session.execute(
         insert(models.Case),
         [
@@ -179,9 +180,8 @@ def _case(
                 "risk_assessed_at": updated_at,
                 "risk_assessed_by_id": facilitator,
                 "referral_source": "police",
-                "referral_reference_sealed": vault.seal_case_detail(
-                    "referral_reference", f"CR/{rng.randint(1, 9999)}/26"
-                ),
+                "referral_reference_sealed": vault.seal_case_detail("referral_reference", reference),
+                "reference_index": keys.directory_vault(uow).reference_index(reference),
                 "offence_type_sealed": vault.seal_case_detail("offence_type", "Burglary"),
                 "referred_on": date(2026, 1, 1) + timedelta(days=rng.randint(0, 300)),
                 "created_by_id": facilitator,

@@ -13,14 +13,12 @@ comparison.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from portal.domain.enums import DueKind, Stage
 from portal.domain.errors import DomainError
 from portal.domain.problems import Problem
 
-UK = ZoneInfo("Europe/London")
 MAX_SUPERVISION_WEEKS = 12  # the RJC practitioner code: case supervision at least every 12 weeks
 DAYS_RANGE = (1, 90)
 WEEKS_RANGE = (1, MAX_SUPERVISION_WEEKS)
@@ -43,16 +41,6 @@ def check_promise(name: str, value: int) -> None:
     if not low <= value <= high:
         problem = Problem.SETTINGS_WEEKS_RANGE if name == "supervision_weeks" else Problem.SETTINGS_DAYS_RANGE
         raise DomainError(problem, field=name, minimum=low, maximum=high)
-
-
-def day_of(moment: datetime) -> date:
-    """The UK date of a stored moment."""
-    return moment.astimezone(UK).date()
-
-
-def start_of(day: date) -> datetime:
-    """The UTC moment the UK day begins: a moment is on a day before `day` exactly when it is earlier."""
-    return datetime.combine(day, time(0), tzinfo=UK).astimezone(UTC)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from portal.domain.audit import AuditAction
 from portal.domain.cases import CaseRecord
 from portal.domain.enums import AssessmentKind, AssessmentOutcome
 from portal.domain.permissions import require_record_reader
-from portal.services import accounts, case_record, casework, records
+from portal.services import accounts, case_record, casework, clock, records
 from portal.services.casework import CaseContext, CaseNotFound
 from portal.services.uow import UnitOfWork
 from portal.storage import models
@@ -57,7 +57,7 @@ def record(
                 recorded_at=now,
                 participant_id=entry.participant_id,
             ),
-            case_record.today_in_uk(),
+            clock.today_in_uk(),
         )
         vault = records.vault_for(uow, context.row)
         uow.session.add(case_record.assessment_row(vault, context.row.id, assessment))

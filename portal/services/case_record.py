@@ -5,7 +5,6 @@ and back, sealing its answers and reasons."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -24,10 +23,8 @@ from portal.domain.enums import (
     SupportNeed,
 )
 from portal.services import records
-from portal.services.digests import UK
 from portal.services.uow import UnitOfWork
 from portal.storage import models
-from portal.storage.types import utcnow
 
 
 def _details_json(assessment: Assessment) -> dict[str, Any]:
@@ -159,8 +156,3 @@ def followed_up(uow: UnitOfWork, case_id: uuid.UUID) -> frozenset[uuid.UUID]:
 
 def case_record(uow: UnitOfWork, case_row: models.Case) -> CaseRecord:
     return CaseRecord(current_assessments(uow, case_row), followed_up(uow, case_row.id))
-
-
-def today_in_uk() -> date:
-    """The service's own day: an assessment dated today in Cardiff is not in the future."""
-    return utcnow().astimezone(UK).date()

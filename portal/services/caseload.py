@@ -27,6 +27,7 @@ from portal.crypto.vaults import normalise_reference
 from portal.domain import deadlines
 from portal.domain.actors import Actor
 from portal.domain.audit import AuditAction
+from portal.domain.calendar import UK, day_of, start_of
 from portal.domain.deadlines import CaseFacts, Due, Promises
 from portal.domain.enums import (
     ContactPurpose,
@@ -44,6 +45,7 @@ from portal.domain.errors import NotAllowed
 from portal.domain.problems import Problem
 from portal.services import accounts, audit, keys, records, submissions
 from portal.services.casework import PAGE_SIZE, Page, page_within
+from portal.services.clock import today_in_uk
 from portal.services.uow import UnitOfWork
 from portal.storage import models
 from portal.storage.types import utcnow
@@ -210,7 +212,7 @@ def due_before(day: date, chosen: Promises) -> ColumnElement[bool]:
         .where(
             models.Item.case_id == models.Case.id,
             models.Item.state.in_(WAITING),
-            models.Item.submitted_at < deadlines.start_of(before(DueKind.REVIEW)),
+            models.Item.submitted_at < start_of(before(DueKind.REVIEW)),
         )
         .exists()
     )
@@ -220,14 +222,14 @@ def due_before(day: date, chosen: Promises) -> ColumnElement[bool]:
         .exists()
     )
     next_step = models.Case.next_step_on < before(DueKind.NEXT_STEP)
-    supervision = _last_supervision() < deadlines.start_of(before(DueKind.SUPERVISION))
+    supervision = _last_supervision() < start_of(before(DueKind.SUPERVISION))
     return and_(models.Case.stage != CLOSED, or_(first_contact, review, follow_up, next_step, supervision))
 
 
 def _day_number(dialect: str, value: ColumnElement | InstrumentedAttribute, *, moment: bool) -> ColumnElement[int]:
     """Days since 1970-01-01 of a date, or of the UK date of a stored moment, for sorting."""
     if dialect == "postgresql":
-        day = cast(func.timezone(deadlines.UK.key, value), Date) if moment else value
+        day = cast(func.timezone(UK.key, value), Date) if moment else value
         return cast(day - literal(date(1970, 1, 1), Date), Integer)
     if moment:  # SQLite keeps UTC text; British Summer Time runs from 01:00 UTC on the last Sundays of March to October
         value = func.substr(value, 1, 19)  # whole seconds: SQLite's own date functions round to milliseconds
@@ -364,13 +366,13 @@ def _rows(uow: UnitOfWork, shown: list[_Shown], chosen: Promises, today: date) -
         facts = CaseFacts(
             stage=shown_case.stage,
             referred_on=shown_case.referred_on,
-            opened_on=deadlines.day_of(shown_case.created_at),
+            opened_on=day_of(shown_case.created_at),
             contact_recorded=contacted > 0,
-            waiting_since=deadlines.day_of(waiting_since) if waiting_since else None,
+            waiting_since=day_of(waiting_since) if waiting_since else None,
             meetings_held_on=tuple(held.get(shown_case.id, ())),
             last_follow_up_on=last_follow_up,
             next_step_on=shown_case.next_step_on,
-            last_supervision_on=deadlines.day_of(last_supervision) if last_supervision else None,
+            last_supervision_on=day_of(last_supervision) if last_supervision else None,
         )
         rows.append(
             CaseRow(
@@ -403,10 +405,6 @@ def _in_scope(actor: Actor) -> list[ColumnElement[bool]]:
 def searchable(reference: str) -> bool:
     """Whether a reference has anything to search by: letters or digits (the rest is ignored)."""
     return bool(normalise_reference(reference))
-
-
-def today_in_uk() -> date:
-    return deadlines.day_of(utcnow())
 
 
 def _page(

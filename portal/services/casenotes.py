@@ -13,9 +13,8 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -36,18 +35,11 @@ from portal.domain.enums import (
 from portal.domain.permissions import can_read_record
 from portal.services import accounts, audit, casework, records, submissions
 from portal.services.casework import PAGE_SIZE, CaseContext, CaseNotFound, Page, page_within
+from portal.services.clock import today_in_uk
 from portal.services.text import as_typed
 from portal.services.uow import UnitOfWork
 from portal.storage import models
 from portal.storage.types import utcnow
-
-UK = ZoneInfo("Europe/London")
-
-
-def today_in_uk() -> date:
-    """The service's own day: a contact made this evening in Cardiff is not in the future."""
-    return utcnow().astimezone(UK).date()
-
 
 # --- Who may read and write the record ---------------------------------------------------------------
 

@@ -40,7 +40,7 @@ from portal.domain.enums import (
     TakingPart,
 )
 from portal.domain.meetings import MeetingPlan
-from portal.services import accounts, assessments, case_record, casenotes, casework, keys, letters, meetings, reviewing
+from portal.services import accounts, assessments, casenotes, casework, clock, keys, letters, meetings, reviewing
 from portal.services.casework import ParticipantDetails
 from portal.services.uow import UnitOfWork
 from portal.storage.models import Meeting, Participant, User
@@ -229,7 +229,7 @@ def _case_mid_exchange(uow: UnitOfWork, facilitator: Actor, harmed_user: Actor, 
 def _record_of(uow: UnitOfWork, facilitator: Actor, case_id: uuid.UUID, people: dict[uuid.UUID, Actor]) -> None:
     """Case one's record: notes, contacts, a preparation meeting two weeks ago that nobody has
     followed up yet, and a conference planned in three weeks with supporters of both sides."""
-    today = case_record.today_in_uk()
+    today = clock.today_in_uk()
     harmed, responsible = people
     casenotes.add_note(
         uow,

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import exists, or_, select
 
+from portal.domain.calendar import UK
 from portal.domain.enums import ActionStatus, ItemKind, ItemState, Role
 from portal.domain.notifications import NotificationKind
 from portal.services import outbox
@@ -20,7 +20,6 @@ from portal.services.uow import UnitOfWork
 from portal.storage import models
 from portal.storage.types import utcnow
 
-UK = ZoneInfo("Europe/London")
 SEND_FROM = time(7, 0)  # UK time: nobody's phone lights up in the night
 
 # Waiting for a facilitator: items to review (or to approve a second time) or to release.

@@ -23,8 +23,9 @@ from portal.domain.audit import AuditAction
 from portal.domain.enums import MeetingKind, MeetingMode, MeetingStatus
 from portal.domain.meetings import Meeting, MeetingPlan
 from portal.services import accounts, casework, records
-from portal.services.casenotes import acting, finish, previous_result, require_reader, today_in_uk
+from portal.services.casenotes import acting, finish, previous_result, require_reader
 from portal.services.casework import PAGE_SIZE, CaseContext, CaseNotFound, Page, page_within
+from portal.services.clock import today_in_uk
 from portal.services.text import as_typed
 from portal.services.uow import UnitOfWork
 from portal.storage import models

@@ -14,12 +14,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, distinct, func, null, select
 
 from portal.domain.audit import AuditAction
+from portal.domain.calendar import UK
 from portal.domain.consent import FORMAT_FOR_KIND
 from portal.domain.enums import ConsentFormat, ItemKind, ItemState, MeetingKind, MeetingStatus, Role, Side, Stage
 from portal.domain.errors import NotAllowed
 from portal.domain.problems import Problem
 from portal.domain.reporting import Period, Quarter
-from portal.services.digests import UK
 from portal.services.uow import UnitOfWork
 from portal.storage import models
 from portal.storage.types import UTCDateTime

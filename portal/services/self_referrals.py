@@ -13,7 +13,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, case, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +21,7 @@ from portal.crypto import ReferralVault
 from portal.domain import self_referral as rules
 from portal.domain.actors import Actor
 from portal.domain.audit import AuditAction
+from portal.domain.calendar import UK
 from portal.domain.cases import Referral
 from portal.domain.enums import (
     Language,
@@ -38,7 +38,6 @@ from portal.services.uow import UnitOfWork
 from portal.storage import models
 from portal.storage.types import utcnow
 
-UK = ZoneInfo("Europe/London")
 OBJECT = "self_referral"  # the audit trail's name for a request
 # A public form's once-only key names the request it made, so a double tap sends one request.
 _ONCE_NAMESPACE = uuid.UUID("5e1f7a2e-4c1d-4f57-9a53-2b7f0d6c8e11")

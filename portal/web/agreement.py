@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
@@ -21,11 +20,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 
 from portal.domain.agreement import Agreement, AgreementAction
+from portal.domain.calendar import UK
 from portal.domain.enums import ActionKind, Role, Side
 from portal.domain.errors import DomainError, NotAllowed
 from portal.runtime import unit_of_work
 from portal.services import agreements, casework
 from portal.services.casework import CaseContext
+from portal.services.clock import today_in_uk
 from portal.services.uow import UnitOfWork
 from portal.web import i18n
 from portal.web.access import roles
@@ -37,7 +38,6 @@ from portal.web.words import SATISFACTION_QUESTION
 
 bp = Blueprint("agreement", __name__)
 
-LONDON = ZoneInfo("Europe/London")
 ROWS = 5  # action rows on the drafting form; blank ones are ignored
 ACTION_LABELS = {
     ActionKind.APOLOGY: _l("Apology"),
@@ -54,15 +54,10 @@ KIND_CHOICES = [SelectChoice("", _l("Choose an action")), *(SelectChoice(k.value
 OWNER_CHOICES = [SelectChoice("", _l("Choose who")), *(SelectChoice(s.value, SIDE_TITLES[s]) for s in Side)]
 
 
-def today() -> date:
-    """The date in the UK, where the service runs, whatever the server's clock zone."""
-    return datetime.now(LONDON).date()
-
-
 def long_date(value: date | datetime) -> str:
     """'3 March 2025' (or '3 Mawrth 2025'): plain to read, in UK time and the page's language."""
     if isinstance(value, datetime):
-        value = value.astimezone(LONDON).date()
+        value = value.astimezone(UK).date()
     return i18n.long_date(value)
 
 
@@ -179,7 +174,7 @@ class DoneForm(ActionForm):
     )
 
     def validate_done_on(self, field: DateField) -> None:
-        if field.data and field.data > today():
+        if field.data and field.data > today_in_uk():
             raise ValidationError(_("The date it was done can't be in the future."))
 
 
@@ -229,7 +224,7 @@ def _show_page(
         form = (
             failed
             if index == failed_index and isinstance(failed, DoneForm)
-            else DoneForm(formdata=None, done_on=today())
+            else DoneForm(formdata=None, done_on=today_in_uk())
         )
         form.done_on.id = f"done-on-{index}"  # one date box per action, each with its own label
         done_forms[index] = form

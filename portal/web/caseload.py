@@ -18,7 +18,7 @@ from portal.domain.deadlines import WEEK_AHEAD, Promises
 from portal.domain.enums import RiskLevel, Role, Stage
 from portal.domain.errors import DomainError
 from portal.runtime import unit_of_work
-from portal.services import caseload
+from portal.services import caseload, clock
 from portal.services.caseload import Filters, NeedsAction, Sort
 from portal.web.access import roles
 from portal.web.catalogue import gettext as _
@@ -103,7 +103,7 @@ def case_filters() -> tuple[CaseFilterForm, Filters, dict[str, str]]:
 @bp.get("/my-week")
 @roles(Role.FACILITATOR)
 def my_week() -> str:
-    today = caseload.today_in_uk()
+    today = clock.today_in_uk()
     page = caseload.my_week(unit_of_work(), actor(), page_number(), today=today)
     until = today + timedelta(days=WEEK_AHEAD)
     return render_template("caseload/my_week.html", page=page, until=until)

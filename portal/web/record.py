@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
+from portal.domain.calendar import UK
 from portal.domain.casenotes import Contact
 from portal.domain.cases import Participant
 from portal.domain.enums import ContactMethod, ContactPurpose, Feeling, MeetingKind, MeetingMode, MeetingStatus, Role
@@ -24,8 +24,9 @@ from portal.domain.errors import DomainError, NotAllowed
 from portal.domain.meetings import MeetingPlan
 from portal.runtime import unit_of_work
 from portal.services import casenotes, casework, meetings
-from portal.services.casenotes import RecordSummary, today_in_uk
+from portal.services.casenotes import RecordSummary
 from portal.services.casework import CaseContext
+from portal.services.clock import today_in_uk
 from portal.web.access import roles
 from portal.web.catalogue import gettext as _
 from portal.web.exchange_context import actor, attempt
@@ -45,7 +46,6 @@ from portal.web.words import role_name, side_name
 
 bp = Blueprint("record", __name__)
 READERS = (Role.FACILITATOR, Role.MANAGER)  # `can_read_record` decides which of them read it
-LONDON = ZoneInfo("Europe/London")
 
 
 def _reading(case_id: UUID) -> CaseContext:
@@ -204,7 +204,7 @@ def _plan_from(form: MeetingForm, kind: MeetingKind) -> MeetingPlan:
         return MeetingPlan(
             kind=kind,
             mode=MeetingMode(form.mode.data),
-            starts_at=local.replace(tzinfo=LONDON).astimezone(UTC),
+            starts_at=local.replace(tzinfo=UK).astimezone(UTC),
             facilitator_ids=facilitators,
             attendee_ids=tuple(UUID(value) for value in form.attendees.data or ()),
             venue=form.venue.data or "",
@@ -215,7 +215,7 @@ def _plan_from(form: MeetingForm, kind: MeetingKind) -> MeetingPlan:
     return MeetingPlan(
         kind=kind,
         mode=MeetingMode(form.mode.data),
-        starts_at=local.replace(tzinfo=LONDON).astimezone(UTC),
+        starts_at=local.replace(tzinfo=UK).astimezone(UTC),
         facilitator_ids=facilitators,
         participant_id=UUID(form.person.data),
         venue=form.venue.data or "",
@@ -281,7 +281,7 @@ def change_meeting(case_id: UUID, meeting_id: UUID) -> Response | tuple[str, int
     plan = found.plan
     data: dict[str, object] = {
         "mode": plan.mode.value,
-        "starts_at": plan.starts_at.astimezone(LONDON).replace(tzinfo=None),
+        "starts_at": plan.starts_at.astimezone(UK).replace(tzinfo=None),
         "venue": plan.venue,
         "facilitator_1": str(plan.facilitator_ids[0]) if plan.facilitator_ids else "",
         "facilitator_2": str(plan.facilitator_ids[1]) if len(plan.facilitator_ids) > 1 else "",

@@ -16,7 +16,7 @@ from portal.domain.errors import DomainError
 from portal.domain.reporting import Count, Period, Quarter, quarter_so_far, satisfied
 from portal.runtime import unit_of_work
 from portal.services import reports
-from portal.services.case_record import today_in_uk
+from portal.services.clock import today_in_uk
 from portal.services.reports import ServiceReport
 from portal.web.access import roles
 from portal.web.catalogue import gettext as _

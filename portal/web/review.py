@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
+from portal.domain.calendar import UK
 from portal.domain.enums import ItemState, ReviewDecision, Role
 from portal.domain.errors import DomainError
 from portal.domain.permissions import ItemAction
@@ -26,7 +26,6 @@ from portal.web.paging import page_number
 from portal.web.words import return_message
 
 bp = Blueprint("review", __name__)
-UK = ZoneInfo("Europe/London")
 
 
 @bp.get("/review")

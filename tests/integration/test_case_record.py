@@ -25,7 +25,7 @@ from portal.domain.errors import DomainError
 from portal.domain.meetings import MeetingPlan
 from portal.domain.problems import Problem
 from portal.runtime import unit_of_work
-from portal.services import case_record, casenotes, casework, meetings
+from portal.services import case_record, casenotes, casework, clock, meetings
 from portal.services.casework import CaseNotFound
 from portal.storage import models
 from portal.storage.db import EXTENSION_KEY
@@ -33,7 +33,7 @@ from tests.factories import actor_of, exchange_case, move_to, new_case
 from tests.helpers import make_account
 from tests.integration.test_raw_bytes import _raw_postgres, _raw_sqlite
 
-TODAY = casenotes.today_in_uk()
+TODAY = clock.today_in_uk()
 
 
 def _conference_world(app):

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import event, func, insert, select, update
 
 from portal.crypto import CaseVault
-from portal.domain import deadlines
+from portal.domain import calendar, deadlines
 from portal.domain.actors import Actor
 from portal.domain.audit import AuditAction
 from portal.domain.enums import DueKind, RiskLevel, Role, Side, Stage
@@ -141,7 +141,7 @@ def _store(app, world_case_id: uuid.UUID, facilitator_id: uuid.UUID, spec: Spec)
                         kind="preparation",
                         mode="in_person",
                         status=status,
-                        starts_at=deadlines.start_of(held_on or TODAY - timedelta(days=30)),
+                        starts_at=calendar.start_of(held_on or TODAY - timedelta(days=30)),
                         details_sealed=b"x",
                         held_on=held_on,
                         planned_by_id=facilitator_id,
@@ -150,7 +150,7 @@ def _store(app, world_case_id: uuid.UUID, facilitator_id: uuid.UUID, spec: Spec)
             notes = (
                 spec.notes
                 if spec.notes is not None
-                else (("supervision", deadlines.start_of(TODAY) - timedelta(days=1)),)
+                else (("supervision", calendar.start_of(TODAY) - timedelta(days=1)),)
             )
             for kind, at in notes:
                 session.add(
@@ -168,9 +168,9 @@ def varied_cases(promises: deadlines.Promises) -> dict[str, tuple[Spec, bool]]:
     all_late = Spec(
         contacts=(),
         referred_on=long_ago,
-        created_at=deadlines.start_of(long_ago),
+        created_at=calendar.start_of(long_ago),
         next_step_on=long_ago,
-        waiting=(("submitted", deadlines.start_of(long_ago)),),
+        waiting=(("submitted", calendar.start_of(long_ago)),),
         meetings=(("held", long_ago),),
         notes=(),
     )
@@ -180,12 +180,12 @@ def varied_cases(promises: deadlines.Promises) -> dict[str, tuple[Spec, bool]]:
         "contacted long after referral": (Spec(referred_on=long_ago), False),
         "follow-up contact counts as contact": (Spec(referred_on=long_ago, contacts=(("follow_up", long_ago),)), False),
         "review late by a moment": (
-            Spec(waiting=(("submitted", deadlines.start_of(TODAY - timedelta(days=rv)) - MICROSECOND),)),
+            Spec(waiting=(("submitted", calendar.start_of(TODAY - timedelta(days=rv)) - MICROSECOND),)),
             True,
         ),
-        "review due today": (Spec(waiting=(("submitted", deadlines.start_of(TODAY - timedelta(days=rv))),)), False),
-        "second approval late": (Spec(waiting=(("awaiting_second_approval", deadlines.start_of(long_ago)),)), True),
-        "approved long ago": (Spec(waiting=(("approved", deadlines.start_of(long_ago)),)), False),
+        "review due today": (Spec(waiting=(("submitted", calendar.start_of(TODAY - timedelta(days=rv))),)), False),
+        "second approval late": (Spec(waiting=(("awaiting_second_approval", calendar.start_of(long_ago)),)), True),
+        "approved long ago": (Spec(waiting=(("approved", calendar.start_of(long_ago)),)), False),
         "follow-up late": (Spec(meetings=(("held", TODAY - timedelta(days=fu + 1)),)), True),
         "follow-up due today": (Spec(meetings=(("held", TODAY - timedelta(days=fu)),)), False),
         "followed up on the meeting's day": (
@@ -212,27 +212,27 @@ def varied_cases(promises: deadlines.Promises) -> dict[str, tuple[Spec, bool]]:
         "next step late": (Spec(next_step_on=TODAY - timedelta(days=1)), True),
         "next step today": (Spec(next_step_on=TODAY), False),
         "supervision late by a moment": (
-            Spec(notes=(("supervision", deadlines.start_of(TODAY - timedelta(days=sv)) - MICROSECOND),)),
+            Spec(notes=(("supervision", calendar.start_of(TODAY - timedelta(days=sv)) - MICROSECOND),)),
             True,
         ),
         "supervision due today": (
-            Spec(notes=(("supervision", deadlines.start_of(TODAY - timedelta(days=sv))),)),
+            Spec(notes=(("supervision", calendar.start_of(TODAY - timedelta(days=sv))),)),
             False,
         ),
         "never supervised, opened long ago": (
-            Spec(notes=(), created_at=deadlines.start_of(TODAY - timedelta(days=sv)) - MICROSECOND),
+            Spec(notes=(), created_at=calendar.start_of(TODAY - timedelta(days=sv)) - MICROSECOND),
             True,
         ),
         "never supervised, opened on the boundary": (
-            Spec(notes=(), created_at=deadlines.start_of(TODAY - timedelta(days=sv))),
+            Spec(notes=(), created_at=calendar.start_of(TODAY - timedelta(days=sv))),
             False,
         ),
         "an old supervision and a recent one": (
-            Spec(notes=(("supervision", deadlines.start_of(long_ago)), ("supervision", deadlines.start_of(TODAY)))),
+            Spec(notes=(("supervision", calendar.start_of(long_ago)), ("supervision", calendar.start_of(TODAY)))),
             False,
         ),
         "a recent note is not supervision": (
-            Spec(notes=(("supervision", deadlines.start_of(long_ago)), ("note", deadlines.start_of(TODAY)))),
+            Spec(notes=(("supervision", calendar.start_of(long_ago)), ("note", calendar.start_of(TODAY)))),
             True,
         ),
         "closed with everything late": (Spec(**{**all_late.__dict__, "stage": Stage.CLOSED}), False),
@@ -436,7 +436,7 @@ def test_sorting_by_latest_activity_and_by_referral_date(app):
                 uow.session.execute(
                     update(models.Case)
                     .where(models.Case.id == case_id)
-                    .values(updated_at=deadlines.start_of(TODAY) + timedelta(hours=number))
+                    .values(updated_at=calendar.start_of(TODAY) + timedelta(hours=number))
                 )
         actor = actor_of(facilitator)
         activity = [row.id for row in caseload.case_list(uow, actor, Filters()).entries]

@@ -57,6 +57,9 @@ def test_lists_and_history_use_indexes_not_sequential_scans(app):
         big = uow.session.scalars(
             select(models.Item.case_id).group_by(models.Item.case_id).order_by(text("count(*) desc")).limit(1)
         ).one()
+        keeper = uow.session.scalars(
+            select(models.CaseFacilitator.user_id).where(models.CaseFacilitator.case_id == big)
+        ).first()
         reader = uow.session.scalars(
             select(models.Participant.user_id).where(
                 models.Participant.case_id == big, models.Participant.user_id.is_not(None)
@@ -67,9 +70,11 @@ def test_lists_and_history_use_indexes_not_sequential_scans(app):
         try:
             for actor in (Actor(busy, Role.FACILITATOR), Actor(manager, Role.MANAGER)):
                 caseload.case_list(uow, actor)
+                caseload.case_list(uow, actor, caseload.Filters(overdue=True, sort=caseload.Sort.DUE))
                 reviewing.review_queue(uow, actor)
-            casework.timeline(uow, Actor(manager, Role.MANAGER), big)
-            letters.case_items(uow, casework.load(uow, Actor(manager, Role.MANAGER), big))
+            facilitator = Actor(keeper, Role.FACILITATOR)
+            casework.timeline(uow, facilitator, big)
+            letters.case_items(uow, casework.load(uow, facilitator, big))
             letters.inbox(uow, Actor(reader, Role.PARTICIPANT), big)
         finally:
             event.remove(engine, "before_cursor_execute", capture)

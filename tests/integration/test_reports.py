@@ -14,7 +14,7 @@ from portal.domain.enums import ConsentFormat, ParticipantRole, ReferralSource, 
 from portal.domain.reporting import Period, Quarter
 from portal.runtime import unit_of_work
 from portal.services import casework, letters, reports, reviewing
-from portal.services.case_record import today_in_uk
+from portal.services.clock import today_in_uk
 from portal.storage import models
 from tests.factories import actor_of, add_person, approved_letter, exchange_case, new_case
 from tests.helpers import Browser, make_account, sign_in

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from portal.domain import deadlines
+from portal.domain import calendar, deadlines
 from portal.domain.deadlines import CaseFacts, Due, Promises, dues, is_overdue, within_week
 from portal.domain.enums import DueKind, Stage
 from portal.domain.errors import DomainError
@@ -168,7 +168,7 @@ def test_promises_out_of_range_are_refused_naming_the_field(changes, problem, fi
 
 def test_days_are_uk_days_and_start_at_uk_midnight():
     # 23:30 UTC on 1 July is 00:30 on 2 July in London (summer time); in January it is the same day.
-    assert deadlines.day_of(datetime(2026, 7, 1, 23, 30, tzinfo=UTC)) == date(2026, 7, 2)
-    assert deadlines.day_of(datetime(2026, 1, 1, 23, 30, tzinfo=UTC)) == date(2026, 1, 1)
-    assert deadlines.start_of(date(2026, 7, 2)) == datetime(2026, 7, 1, 23, 0, tzinfo=UTC)
-    assert deadlines.start_of(date(2026, 1, 2)) == datetime(2026, 1, 2, 0, 0, tzinfo=UTC)
+    assert calendar.day_of(datetime(2026, 7, 1, 23, 30, tzinfo=UTC)) == date(2026, 7, 2)
+    assert calendar.day_of(datetime(2026, 1, 1, 23, 30, tzinfo=UTC)) == date(2026, 1, 1)
+    assert calendar.start_of(date(2026, 7, 2)) == datetime(2026, 7, 1, 23, 0, tzinfo=UTC)
+    assert calendar.start_of(date(2026, 1, 2)) == datetime(2026, 1, 2, 0, 0, tzinfo=UTC)

@@ -12,8 +12,8 @@ from sqlalchemy import select, text
 from portal.domain.enums import Role, Side, Stage
 from portal.runtime import unit_of_work
 from portal.services import agreements, casework
+from portal.services.clock import today_in_uk as today
 from portal.storage import models
-from portal.web.agreement import today
 from tests.helpers import Account, Browser, make_account, sign_in
 from tests.integration.test_agreements import AgreementCase, open_case_at
 

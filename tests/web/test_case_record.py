@@ -16,7 +16,7 @@ from portal.crypto import CaseVault
 from portal.domain.enums import ConsentFormat, NoteKind, ParticipantRole, Role, Side, Stage
 from portal.runtime import unit_of_work
 from portal.services import case_record, casenotes, casework, records
-from portal.services.casenotes import today_in_uk as _today
+from portal.services.clock import today_in_uk as _today
 from portal.storage import models
 from tests.factories import CaseWorld, actor_of, add_person, exchange_case, give_consent, move_to, new_case
 from tests.helpers import Account, Browser, make_account, sign_in

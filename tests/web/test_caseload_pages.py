@@ -13,7 +13,7 @@ from portal.domain.audit import AuditAction
 from portal.domain.enums import ParticipantRole, Role, Side, Stage
 from portal.runtime import unit_of_work
 from portal.services import casework
-from portal.services.caseload import today_in_uk
+from portal.services.clock import today_in_uk
 from portal.storage import models
 from tests.factories import actor_of, add_person, exchange_case, new_case
 from tests.helpers import Browser, make_account, sign_in

@@ -1,6 +1,5 @@
 """Every route that takes a case, item or participant id answers 404 to a participant of another case."""
 
-
 import uuid
 
 import pytest

@@ -23,7 +23,7 @@ def test_the_report_counts_cases_and_items_without_content(app):
     sign_in(app, manager, make_account(app, Role.MANAGER))
     page = manager.get("/reports").get_data(as_text=True)  # this quarter so far: the letter went today
     assert f'<td data-label="Kind">{LETTERS}</td><td data-label="Number">1</td>' in page
-    assert "0.0 days" not in page and "less than an hour. (1 item)" in page, page[page.find("Median time from"):][:200]
+    assert "0.0 days" not in page and "less than an hour. (1 item)" in page, page[page.find("Median time from") :][:200]
     assert "Words that must stay out" not in page and "CR/0001/26" not in page
 
 
