@@ -5,7 +5,10 @@ from collections import Counter
 from sqlalchemy import select
 
 from portal import create_app
+from portal.domain.actors import Actor
+from portal.domain.enums import DueKind, Role
 from portal.runtime import unit_of_work
+from portal.services import caseload
 from portal.storage import models
 from portal.storage.db import EXTENSION_KEY
 
@@ -39,6 +42,13 @@ def test_demo_data_has_every_interesting_point_and_loads_once(app):
     assert notes == ["note", "note"]
     assert meetings == {"conference:planned": 1, "preparation:held": 1} and follow_ups == []
     assert len(supervised) == 1
+    # On Sam's case list the follow-up after that meeting is overdue, and the filter finds it.
+    with app.app_context():
+        uow = unit_of_work()
+        sam = uow.session.scalars(select(models.User).where(models.User.supervisor_id == senior.id)).one()
+        overdue = caseload.case_list(uow, Actor(sam.id, Role.FACILITATOR), caseload.Filters(overdue=True))
+    (mid_exchange,) = [row for row in overdue.entries if row.stage.value == "exchange"]
+    assert DueKind.FOLLOW_UP in {due.kind for due in mid_exchange.overdue}
     assert "intact" in runner.invoke(args=["audit", "verify"]).output
 
 
