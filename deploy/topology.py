@@ -679,6 +679,7 @@ def main() -> None:
         "PORTAL_METRICS_DIR": str(folder / "metrics"),
         "PORTAL_METRICS_BIND": f"127.0.0.1:{METRICS_PORT}",
         "PORTAL_AUDIT_VERIFY_STATE": str(folder / "audit-verified.json"),
+        "PORTAL_AUDIT_ANCHOR_FILE": str(folder / "audit-anchor.jsonl"),
     }
     top = Topology(folder, env, nginx)
     psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-v", "ON_ERROR_STOP=1", "-c"]
