@@ -68,9 +68,21 @@ def main() -> None:
             ("review queue", "/review"),
             ("case page, 2,000 items", f"/cases/{big}"),
             ("case timeline", f"/cases/{big}/timeline"),
+            ("assessments", f"/cases/{big}/assessments/"),
+            ("contact log", f"/cases/{big}/contacts"),
         ],
-        "facilitator2@bench.example": [("case list, 2,000 cases", "/cases/")],
-        "manager@bench.example": [("manager's case list", "/cases/"), ("report", "/reports")],
+        "facilitator2@bench.example": [
+            ("case list, 2,000 cases", "/cases/"),
+            ("  overdue, soonest due first", "/cases/?overdue=y&sort=due"),
+            ("  found by its reference", "/cases/?reference=cr%2000002%2026"),
+            ("my week, 2,000 cases", "/my-week"),
+        ],
+        "manager@bench.example": [
+            ("manager's case list", "/cases/"),
+            ("workload", "/workload"),
+            ("report, this quarter", "/reports"),
+            ("report, five years", "/reports?start=2022-04-01&end=2027-03-31"),
+        ],
         "harmed@bench.example": [("participant inbox, 2,000 items", f"/cases/{big}/inbox")],
     }
     print(f"{'page':34} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'KB':>6}")

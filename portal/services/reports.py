@@ -75,8 +75,10 @@ def _median_days(uow: UnitOfWork, start: Any, end: Any, where: Any, group: Any =
 
 
 def _days_in_stage(uow: UnitOfWork, period: Period) -> dict[Stage, tuple[float, int]]:
-    """From entering a stage to leaving it, for every stay that ended in the period."""
+    """From entering a stage to leaving it, for every stay that ended in the period: the stays of
+    the cases that moved in the period only (the index on action and time finds them)."""
     event = models.AuditEvent
+    moved = select(event.case_id).where(event.action.in_(STAGE_ACTIONS), _within(event.occurred_at, period))
     stays = (
         select(
             event.action,
@@ -85,7 +87,7 @@ def _days_in_stage(uow: UnitOfWork, period: Period) -> dict[Stage, tuple[float, 
             .over(partition_by=event.case_id, order_by=event.id)
             .label("ended"),
         )
-        .where(event.action.in_(STAGE_ACTIONS))
+        .where(event.action.in_(STAGE_ACTIONS), event.case_id.in_(moved))
         .subquery()
     )
     found = _median_days(uow, stays.c.began, stays.c.ended, _within(stays.c.ended, period), stays.c.action)
@@ -100,11 +102,14 @@ def _days_in_stage(uow: UnitOfWork, period: Period) -> dict[Stage, tuple[float, 
 def _exchanges_by_format(uow: UnitOfWork, period: Period) -> dict[ConsentFormat, int]:
     item = models.Item
     counts: Counter[ConsentFormat] = Counter()
-    for kind, cases in uow.session.execute(
-        select(item.kind, func.count(distinct(item.case_id)))
+    # Distinct (kind, case) pairs first, hashed, then counted: a count(DISTINCT) would sort them all.
+    pairs = (
+        select(item.kind, item.case_id)
         .where(item.state == ItemState.RELEASED.value, _within(item.released_at, period))
-        .group_by(item.kind)
-    ):
+        .distinct()
+        .subquery()
+    )
+    for kind, cases in uow.session.execute(select(pairs.c.kind, func.count()).group_by(pairs.c.kind)):
         counts[FORMAT_FOR_KIND[ItemKind(kind)]] += cases  # a case with questions and answers counts twice
     meeting = models.Meeting
     counts[ConsentFormat.MEETING] = (

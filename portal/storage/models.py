@@ -236,11 +236,13 @@ class Item(Base):
     __table_args__ = (
         # A participant's inbox: their own items, and the other side's passed on, newest first.
         Index("ix_items_case_author", "case_id", "author_id", "created_at"),
-        # The report's time to release, read from the index alone.
+        # The report's time to release and exchanges by format, read from the index alone.
         Index(
             "ix_items_released",
             "released_at",
             "submitted_at",
+            "kind",
+            "case_id",
             postgresql_where=text("state = 'released'"),
             sqlite_where=text("state = 'released'"),
         ),
@@ -394,6 +396,8 @@ class AuditEvent(Base):
     __table_args__ = (
         Index("ix_audit_events_object", "object_id", "id"),
         Index("ix_audit_events_case", "case_id", "id"),
+        # The report's stage moves and withdrawals within a period.
+        Index("ix_audit_events_action", "action", "occurred_at"),
     )
 
 
