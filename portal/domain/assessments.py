@@ -118,8 +118,18 @@ class Assessment:
 _KIND_OF = {Eligibility: AssessmentKind.ELIGIBILITY, Suitability: AssessmentKind.SUITABILITY, Risk: AssessmentKind.RISK}
 
 
-def record_assessment(case: Case, actor: Actor, assessment: Assessment, today: date) -> Assessment:
-    """Check a new (or repeated) assessment before it is stored; the answer is the one to store."""
+def record_assessment(
+    case: Case,
+    actor: Actor,
+    assessment: Assessment,
+    today: date,
+    *,
+    current: CaseAssessments | None = None,
+    senior: bool = False,
+) -> Assessment:
+    """Check a new (or repeated) assessment before it is stored; the answer is the one to store.
+    A reassessment of the risks that drops a flag of the current one needs a senior facilitator:
+    a flag is not something to reassess away while waiting for its sign-off."""
     require_case_facilitator(case, actor)
     if case.stage == Stage.CLOSED:
         raise DomainError(Problem.CASE_CLOSED)
@@ -136,6 +146,9 @@ def record_assessment(case: Case, actor: Actor, assessment: Assessment, today: d
         _check_suitability(case, assessment, details)
     else:
         _check_risk(case, details)
+        previous = current.risk.details if current and current.risk else None
+        if isinstance(previous, Risk) and previous.flags - details.flags and not senior:
+            raise DomainError(Problem.ASSESSMENT_FLAG_NEEDS_SENIOR)
     return assessment
 
 
@@ -198,6 +211,9 @@ class CaseAssessments:
     risk: Assessment | None = None
     suitability: dict[UUID, Assessment] = field(default_factory=dict)
 
+    def all(self) -> list[Assessment]:
+        return [a for a in (self.eligibility, self.risk, *self.suitability.values()) if a is not None]
+
     @property
     def proceedings_open(self) -> bool:
         details = self.eligibility.details if self.eligibility else None
@@ -237,6 +253,11 @@ def assessment_blockers(case: Case, record: CaseAssessments) -> tuple[Blocker, .
             blockers.append(blocker)
     if record.risk is None or record.risk.outcome != AssessmentOutcome.SUITABLE:
         blockers.append(Blocker.RISK_NOT_ASSESSED)
-    elif not record.risk.signed_off:
-        blockers.append(Blocker.RISK_SIGN_OFF_NEEDED)
+    else:
+        if not record.risk.signed_off:
+            blockers.append(Blocker.RISK_SIGN_OFF_NEEDED)
+        details = record.risk.details
+        assessed = {risk.participant_id for risk in details.to_people} if isinstance(details, Risk) else set()
+        if any(p.id not in assessed for p in case.participants if not p.withdrawn):
+            blockers.append(Blocker.RISK_SOMEONE_NEW)  # someone joined after the risks were assessed
     return tuple(blockers)

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from uuid import UUID
 
 from portal.domain.actors import Actor
-from portal.domain.cases import Case, Participant
+from portal.domain.cases import HALTED, ITEMS_FLOW, Case, Participant
 from portal.domain.enums import ContactMethod, ContactPurpose, Feeling, Stage
 from portal.domain.errors import DomainError
 from portal.domain.permissions import require_case_facilitator
@@ -60,6 +60,11 @@ class Contact:
     feeling_words: str = ""
 
 
+def _exchanged(case: Case) -> bool:
+    """Follow-up is after the exchange or the conference: the case reached the exchange."""
+    return case.stage in ITEMS_FLOW or (case.stage in HALTED and case.paused_from in ITEMS_FLOW)
+
+
 def record_contact(case: Case, actor: Actor, contact: Contact, today: date) -> Contact:
     """The contact checked, with the words of someone else trimmed; `today` is the service's day."""
     _writable(case, actor)
@@ -80,6 +85,8 @@ def record_contact(case: Case, actor: Actor, contact: Contact, today: date) -> C
         if not contact.next_step.strip():
             raise DomainError(Problem.CONTACT_NEXT_STEP_WORDS_MISSING)
     if contact.purpose == ContactPurpose.FOLLOW_UP:
+        if not _exchanged(case):
+            raise DomainError(Problem.CONTACT_FOLLOW_UP_BEFORE_EXCHANGE)
         if contact.participant_id is None:
             raise DomainError(Problem.CONTACT_FOLLOW_UP_NEEDS_PERSON)
         if contact.feeling is None:

@@ -13,11 +13,13 @@ Only a facilitator assigned to the case moves it (``move_case``). The moves:
     withdrawn     the stage it was paused from (1)(3), closed
     closed        nothing: closing is final
 
-(1) Entering the exchange, by moving on or by resuming, needs current assessments (the case
+(1) Entering the exchange, by moving on or by resuming into any stage where items flow, needs
+    current assessments (the case
     eligible with no court proceedings open, each principal or proxy suitable, the risks
-    assessed and, where flagged, signed off: ``assessments.py``) and both sides' consent to a
-    common format: see ``exchange_blockers``. Closing from follow-up needs a follow-up contact
-    with each principal or proxy still taking part.
+    assessed for everyone taking part and, where flagged, signed off: ``assessments.py``) and
+    both sides' consent to a common format: see ``exchange_blockers``. An assessment recorded
+    while items flow that leaves any of this missing pauses the case (``halted_by``). Closing
+    from follow-up needs a follow-up contact with each principal or proxy still taking part.
 (2) Not every exchange ends in an outcome agreement.
 (3) Only once every principal and proxy who stopped taking part has rejoined.
 
@@ -161,6 +163,14 @@ def next_stages(case: Case) -> frozenset[Stage]:
     return TRANSITIONS[case.stage]
 
 
+def halted_by(case: Case, record: CaseRecord) -> Case:
+    """The case after a (re)assessment: paused, if items flow and the assessments no longer
+    allow it (proceedings opened, a flag not yet signed off); otherwise as it was."""
+    if case.stage in ITEMS_FLOW and assessment_blockers(case, record.assessments):
+        return replace(case, stage=Stage.PAUSED, paused_from=case.stage)
+    return case
+
+
 def not_followed_up(case: Case, record: CaseRecord) -> tuple[Side, ...]:
     """The sides whose principal or proxy, still taking part, has had no follow-up contact."""
     return tuple(
@@ -178,7 +188,8 @@ def move_case(case: Case, actor: Actor, to: Stage, record: CaseRecord) -> Case:
     require_case_facilitator(case, actor)
     if to not in next_stages(case):
         raise DomainError(Problem.CASE_CANNOT_MOVE, from_stage=case.stage, to_stage=to)
-    if to == Stage.EXCHANGE and (blockers := exchange_blockers(case, record)):
+    entering = to == Stage.EXCHANGE or (case.stage in HALTED and to in ITEMS_FLOW)
+    if entering and (blockers := exchange_blockers(case, record)):
         raise DomainError(Problem.CASE_EXCHANGE_BLOCKED, blockers=blockers)
     if case.stage == Stage.FOLLOW_UP and to == Stage.CLOSED and (sides := not_followed_up(case, record)):
         raise DomainError(Problem.CASE_FOLLOW_UP_FIRST, sides=sides)

@@ -76,7 +76,7 @@ class CaseFacts:
     opened_on: date  # the day the case was opened in the portal
     contact_recorded: bool = False  # any contact at all, of any purpose
     waiting_since: date | None = None  # the earliest item waiting for review (submitted, or for a second approval)
-    meetings_held_on: tuple[date, ...] = ()  # every meeting held
+    meetings_held_on: tuple[date, ...] = ()  # every conference held
     last_follow_up_on: date | None = None  # the latest follow-up contact
     next_step_on: date | None = None  # the next step the latest contact set
     last_supervision_on: date | None = None  # the latest case supervision recorded

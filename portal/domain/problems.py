@@ -44,6 +44,7 @@ class Problem(StrEnum):
     ASSESSMENT_NO_SIGN_OFF_NEEDED = "assessment.no-sign-off-needed"
     ASSESSMENT_ALREADY_SIGNED = "assessment.already-signed"
     ASSESSMENT_SIGN_OWN = "assessment.sign-own"
+    ASSESSMENT_FLAG_NEEDS_SENIOR = "assessment.flag-needs-senior"
     # Senior facilitators and supervision (portal.domain.supervision)
     STAFF_ADMINS_ONLY = "staff.admins-only"
     STAFF_FACILITATORS_ONLY = "staff.facilitators-only"
@@ -128,6 +129,7 @@ class Problem(StrEnum):
     CONTACT_NEXT_STEP_BEFORE_CONTACT = "contact.next-step-before-contact"
     CONTACT_NEXT_STEP_WORDS_MISSING = "contact.next-step-words-missing"
     CONTACT_FOLLOW_UP_NEEDS_PERSON = "contact.follow-up-needs-person"
+    CONTACT_FOLLOW_UP_BEFORE_EXCHANGE = "contact.follow-up-before-exchange"
     CONTACT_FEELING_MISSING = "contact.feeling-missing"
     CONTACT_FEELING_ONLY_FOLLOW_UP = "contact.feeling-only-follow-up"
     MEETING_CASE_HALTED = "meeting.case-halted"
@@ -195,6 +197,7 @@ class Blocker(StrEnum):
     RESPONSIBLE_NOT_SUITABLE = "responsible-not-suitable"
     RISK_NOT_ASSESSED = "risk-not-assessed"
     RISK_SIGN_OFF_NEEDED = "risk-sign-off-needed"
+    RISK_SOMEONE_NEW = "risk-someone-new"
     HARMED_NO_CONSENT = "harmed-no-consent"
     RESPONSIBLE_NO_CONSENT = "responsible-no-consent"
     NO_COMMON_FORMAT = "no-common-format"

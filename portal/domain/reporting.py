@@ -102,6 +102,10 @@ class Count:
         return None if self.suppressed else self.value
 
 
+def _small(value: int) -> bool:
+    return 0 < value < SUPPRESS_BELOW
+
+
 @dataclass(frozen=True)
 class Share:
     """`part` of `whole` people, as a percentage only when enough people are behind it."""
@@ -114,6 +118,29 @@ class Share:
         if self.whole < SUPPRESS_BELOW:
             return None
         return round(100 * self.part / self.whole)
+
+    def published(self) -> tuple[int | None, int | None]:
+        """The part and the percentage a published report may show: neither when the part, or
+        the rest of the whole, is 1 to 4 (7 answers with 43% satisfied gives away 3 of them)."""
+        if _small(self.part) or _small(self.whole - self.part):
+            return None, None
+        return self.part, self.percent
+
+
+def published_breakdown(total: int, parts: dict[str, int]) -> tuple[int | None, dict[str, int | None]]:
+    """A total and its parts as a published report may show them. Parts of 1 to 4 are
+    suppressed; when only one part is, the next smallest is too (or the total, if there is no
+    other), so that nobody can subtract their way back to it."""
+    shown: dict[str, int | None] = {key: Count(value).shown() for key, value in parts.items()}
+    hidden = [key for key, value in shown.items() if value is None]
+    shown_total = Count(total).shown()
+    if len(hidden) == 1 and shown_total is not None:
+        others = sorted((value, key) for key, value in parts.items() if key not in hidden and value > 0)
+        if others:
+            shown[others[0][1]] = None
+        else:
+            shown_total = None
+    return shown_total, shown
 
 
 def satisfied(scores: dict[int, int]) -> Share:

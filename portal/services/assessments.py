@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import select
 
 from portal.domain import assessments as rules
+from portal.domain import cases as case_rules
 from portal.domain.actors import Actor
 from portal.domain.assessments import Assessment
 from portal.domain.audit import AuditAction
@@ -17,6 +18,7 @@ from portal.domain.enums import AssessmentKind, AssessmentOutcome
 from portal.domain.permissions import require_record_reader
 from portal.services import accounts, case_record, casework, clock, records
 from portal.services.casework import CaseContext, CaseNotFound
+from portal.services.text import as_typed
 from portal.services.uow import UnitOfWork
 from portal.storage import models
 from portal.storage.types import utcnow
@@ -34,15 +36,25 @@ class Entry:
     participant_id: uuid.UUID | None = None
 
 
+@dataclass(frozen=True)
+class Recorded:
+    assessment_id: uuid.UUID
+    paused: bool  # the case was in the exchange and the assessments no longer allow it
+
+
 def record(
     uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, entry: Entry, *, once: str | None = None
-) -> uuid.UUID | None:
+) -> Recorded | None:
     """A new assessment (or a reassessment: the history stays). A risk assessment also sets the
-    case's risk level, which decides whether release needs two reviewers."""
+    case's risk level, which decides whether release needs two reviewers. If items are flowing
+    and the assessments no longer allow it (proceedings opened, a new flag to sign off, someone
+    not suitable), the case pauses in the same unit of work: nothing more is passed on."""
     with casework._acting(uow, actor, case_id, once) as context:
         if context is None:
             return None
         now = utcnow()
+        before = case_record.case_record(uow, context.row)
+        user = uow.session.get(models.User, actor.user_id)
         assessment = rules.record_assessment(
             context.case,
             context.actor,
@@ -52,12 +64,14 @@ def record(
                 outcome=entry.outcome,
                 assessed_on=entry.assessed_on,
                 assessed_by=actor.user_id,
-                reasons=entry.reasons.strip(),
+                reasons=as_typed(entry.reasons),
                 details=entry.details,
                 recorded_at=now,
                 participant_id=entry.participant_id,
             ),
             clock.today_in_uk(),
+            current=before.assessments,
+            senior=bool(user and user.senior),
         )
         vault = records.vault_for(uow, context.row)
         uow.session.add(case_record.assessment_row(vault, context.row.id, assessment))
@@ -66,7 +80,12 @@ def record(
             context.row.risk_assessed_at = now
             context.row.risk_assessed_by_id = actor.user_id
         casework._record(uow, context, AuditAction.assessment(entry.kind), "assessment", assessment.id, once)
-        return assessment.id
+        after = CaseRecord(rules.current([*before.assessments.all(), assessment]), before.followed_up)
+        halted = case_rules.halted_by(context.case, after)
+        if halted.stage != context.case.stage:
+            records.write_case(context.row, halted)
+            casework._record(uow, context, AuditAction.stage(halted.stage), "case", context.row.id)
+        return Recorded(assessment.id, paused=halted.stage != context.case.stage)
 
 
 def sign_off(

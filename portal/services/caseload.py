@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -33,6 +33,7 @@ from portal.domain.enums import (
     ContactPurpose,
     DueKind,
     ItemState,
+    MeetingKind,
     MeetingStatus,
     NoteKind,
     ParticipantRole,
@@ -180,9 +181,12 @@ def _follow_up_answered() -> ColumnElement[bool]:
     )
 
 
-def _held_meetings() -> tuple[ColumnElement[bool], ...]:
+def _held_conferences() -> tuple[ColumnElement[bool], ...]:
+    """The meetings a follow-up is promised after: conferences held (a preparation meeting leads
+    on to the next step of preparation, not to follow-up)."""
     return (
         models.Meeting.case_id == models.Case.id,
+        models.Meeting.kind == MeetingKind.CONFERENCE.value,
         models.Meeting.status == MeetingStatus.HELD.value,
         models.Meeting.held_on.is_not(None),
     )
@@ -218,7 +222,7 @@ def due_before(day: date, chosen: Promises) -> ColumnElement[bool]:
     )
     follow_up = (
         select(models.Meeting.id)
-        .where(*_held_meetings(), models.Meeting.held_on < before(DueKind.FOLLOW_UP), ~_follow_up_answered())
+        .where(*_held_conferences(), models.Meeting.held_on < before(DueKind.FOLLOW_UP), ~_follow_up_answered())
         .exists()
     )
     next_step = models.Case.next_step_on < before(DueKind.NEXT_STEP)
@@ -250,7 +254,7 @@ def _earliest_due(dialect: str, chosen: Promises) -> ColumnElement[int]:
         .scalar_subquery()
     )
     follow_up_from = (
-        select(func.min(models.Meeting.held_on)).where(*_held_meetings(), ~_follow_up_answered()).scalar_subquery()
+        select(func.min(models.Meeting.held_on)).where(*_held_conferences(), ~_follow_up_answered()).scalar_subquery()
     )
     parts = [
         case(
@@ -345,6 +349,7 @@ def _rows(uow: UnitOfWork, shown: list[_Shown], chosen: Promises, today: date) -
     for case_id, held_on in uow.session.execute(
         select(models.Meeting.case_id, models.Meeting.held_on).where(
             models.Meeting.case_id.in_(ids),
+            models.Meeting.kind == MeetingKind.CONFERENCE.value,
             models.Meeting.status == MeetingStatus.HELD.value,
             models.Meeting.held_on.is_not(None),
         )
@@ -445,9 +450,13 @@ def case_list(
 ) -> Page[CaseRow]:
     """My cases (every case for a manager), filtered and sorted, with what needs action and what is due.
 
-    A reference search is one comparison with the blind index of the normalised reference.
+    A reference search is one comparison with the blind index of the normalised reference, and
+    a facilitator's own: a manager, who reads no case's words, cannot ask whether a crime number
+    is known to the service.
     """
     filters = filters or Filters()
+    if actor.role != Role.FACILITATOR:
+        filters = replace(filters, reference="")
     today = today or today_in_uk()
     chosen = promises(uow)
     where = _in_scope(actor)

@@ -170,8 +170,8 @@ def _contact_details(contact: Contact) -> dict[str, Any]:
 def record_contact(
     uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, contact: Contact, *, once: str | None = None
 ) -> uuid.UUID:
-    """A contact, sealed; the case's next step becomes this contact's (none if it sets none), for
-    the caseload's due dates. The same form posted again gives the first contact's id."""
+    """A contact, sealed; the case's next step becomes the latest contact's (none if it sets
+    none), for the caseload's due dates. The same form posted again gives the first contact's id."""
     with acting(uow, actor, case_id, once) as context:
         if context is None:
             previous = previous_result(uow, actor, once)
@@ -205,7 +205,15 @@ def record_contact(
                 next_step_on=checked.next_step_on,
             )
         )
-        context.row.next_step_on = checked.next_step_on
+        # The case's next step is the one the latest contact set: by when it happened, so logging
+        # last week's call today leaves yesterday's visit's next step in place.
+        uow.session.flush()
+        context.row.next_step_on = uow.session.scalar(
+            select(models.Contact.next_step_on)
+            .where(models.Contact.case_id == context.row.id)
+            .order_by(models.Contact.happened_on.desc(), models.Contact.recorded_at.desc(), models.Contact.id.desc())
+            .limit(1)
+        )
         finish(uow, context, AuditAction.CONTACT_RECORD, "contact", contact_id, once)
         return contact_id
 

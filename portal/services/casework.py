@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Generic, TypeVar
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from portal.crypto import CaseVault
 from portal.domain import cases as case_rules
@@ -103,9 +103,15 @@ def _may_look(uow: UnitOfWork, row: models.Case, actor: Actor) -> Actor | None:
         assigned = [link.user_id for link in row.facilitators]
         if actor.user_id in assigned:
             return actor
+        supervisor = aliased(models.User)
+        senior_now = select(supervisor.id).where(
+            supervisor.id == actor.user_id, supervisor.senior.is_(True), supervisor.is_active.is_(True)
+        )
         supervised = frozenset(
             uow.session.scalars(
-                select(models.User.id).where(models.User.id.in_(assigned), models.User.supervisor_id == actor.user_id)
+                select(models.User.id).where(
+                    models.User.id.in_(assigned), models.User.supervisor_id == actor.user_id, senior_now.exists()
+                )
             )
         )
         return replace(actor, supervises=supervised) if supervised else None
@@ -115,11 +121,13 @@ def _may_look(uow: UnitOfWork, row: models.Case, actor: Actor) -> Actor | None:
 
 
 def _audit_supervision_read(uow: UnitOfWork, context: CaseContext) -> None:
-    """Every page a supervisor reads of a case is in the audit trail: once per request."""
+    """Every page a supervisor reads of a case is in the audit trail: once per request. Inside a
+    use case (a write, which the domain will refuse a supervisor) the event joins it and may be
+    rolled back with it, so it does not count as the request's: the page drawn after is audited."""
     read = uow.session.info.setdefault(SUPERVISION_READS, set())
     if context.row.id in read:
         return
-    read.add(context.row.id)
+    inside = uow.active
     with uow:
         audit.record(
             uow,
@@ -129,6 +137,8 @@ def _audit_supervision_read(uow: UnitOfWork, context: CaseContext) -> None:
             object_type="case",
             object_id=str(context.row.id),
         )
+    if not inside:  # committed
+        read.add(context.row.id)
 
 
 # A case with its facilitators and people in one query (a handful of rows), its consents in a second.

@@ -3,10 +3,11 @@
 Case one is mid-exchange: a letter waiting for review (with a phone number for screening to
 find), a letter already passed on with a passage removed, and a shuttle note waiting for the
 person harmed to confirm it. Its record has assessments, case notes, contacts, a preparation
-meeting held two weeks ago with no follow-up yet (overdue), and a conference planned with two
-facilitators and both sides' supporters. Case two shows someone who stopped taking part, with
-what was waiting now on hold. Case three has just been referred. Pat Senior is a senior
-facilitator and Sam's named supervisor.
+meeting held two weeks ago, and a conference planned with two facilitators and both sides'
+supporters. Case two shows someone who stopped taking part, with
+what was waiting now on hold. Case three has just been referred. Case four had its conference
+ten days ago and nobody has followed it up: overdue. Pat Senior is a senior facilitator and
+Sam's named supervisor.
 """
 
 from __future__ import annotations
@@ -89,6 +90,7 @@ def load(uow: UnitOfWork) -> bool:
         responsible = casework.actor_for(users["responsible@demo.example"])
         _case_mid_exchange(uow, facilitator, harmed, responsible)
         _case_with_a_withdrawal(uow, facilitator)
+        _case_after_a_conference(uow, facilitator)
         casework.open_case(
             uow,
             facilitator,
@@ -227,8 +229,8 @@ def _case_mid_exchange(uow: UnitOfWork, facilitator: Actor, harmed_user: Actor, 
 
 
 def _record_of(uow: UnitOfWork, facilitator: Actor, case_id: uuid.UUID, people: dict[uuid.UUID, Actor]) -> None:
-    """Case one's record: notes, contacts, a preparation meeting two weeks ago that nobody has
-    followed up yet, and a conference planned in three weeks with supporters of both sides."""
+    """Case one's record: notes, contacts, a preparation meeting two weeks ago, and a conference
+    planned in three weeks with supporters of both sides."""
     today = clock.today_in_uk()
     harmed, responsible = people
     casenotes.add_note(
@@ -297,6 +299,41 @@ def _record_of(uow: UnitOfWork, facilitator: Actor, case_id: uuid.UUID, people: 
                 safety_plan="Separate waiting rooms; Hannah arrives first and leaves first; a break room.",
             ),
         )
+
+
+def _case_after_a_conference(uow: UnitOfWork, facilitator: Actor) -> None:
+    """Both took part offline (he from prison); the conference was ten days ago, and nobody has
+    followed it up yet: the case list shows the follow-up overdue."""
+    case_id = _open(uow, facilitator, "CR/2026/03981", "Theft from a vehicle", RiskLevel.LOW)
+    harmed = _person(uow, facilitator, case_id, "Ceri Offline", Side.HARMED, TakingPart.OFFLINE)
+    responsible = _person(uow, facilitator, case_id, "Lee Offline", Side.RESPONSIBLE, TakingPart.OFFLINE)
+    for participant in (harmed, responsible):
+        for consent_format in (*FORMATS, ConsentFormat.MEETING):
+            casework.record_consent(uow, facilitator, case_id, participant, consent_format, True)
+    _to_exchange(uow, facilitator, case_id)
+    casework.assign_facilitator(uow, facilitator, case_id, SENIOR_EMAIL)
+    senior = uow.session.scalars(select(User).where(User.senior.is_(True))).one()
+    conference = meetings.plan(
+        uow,
+        facilitator,
+        case_id,
+        MeetingPlan(
+            MeetingKind.CONFERENCE,
+            MeetingMode.IN_PERSON,
+            utcnow() + timedelta(hours=1),
+            (facilitator.user_id, senior.id),
+            (harmed, responsible),
+            venue="HMP visits hall, the family room",
+            ground_rules_agreed=True,
+            safety_plan="Prison officers nearby; Ceri may stop at any time and leave by the side door.",
+        ),
+    )
+    held_on = clock.today_in_uk() - timedelta(days=10)
+    meetings.hold(uow, facilitator, case_id, conference, held_on, "Both spoke; Lee apologised and offered to repair.")
+    with uow:
+        held = uow.session.get(Meeting, conference)
+        assert held is not None
+        held.starts_at = datetime.combine(held_on, time(10), UTC)  # demo data tells of the past
 
 
 def _case_with_a_withdrawal(uow: UnitOfWork, facilitator: Actor) -> None:

@@ -25,23 +25,36 @@ def _member(row: models.User) -> StaffMember:
 
 
 def set_senior(uow: UnitOfWork, admin: Actor, user_id: uuid.UUID, senior: bool) -> None:
+    """No longer senior is no longer anyone's supervisor: their supervisees' rows are locked and
+    cleared in the same unit, so the access ends with the title."""
     with uow:
         user = accounts.staff_member_to_change(uow, admin, user_id)
         rules.set_senior(admin, _member(user), senior)
         user.senior = senior
         audit.record(uow, AuditAction.STAFF_SENIOR, actor_id=admin.user_id, object_type="user", object_id=user.id)
+        if senior:
+            return
+        supervisees = uow.session.scalars(
+            select(models.User).where(models.User.supervisor_id == user.id).order_by(models.User.id).with_for_update()
+        )
+        for supervisee in supervisees:
+            supervisee.supervisor_id = None
+            audit.record(
+                uow, AuditAction.STAFF_SUPERVISOR, actor_id=admin.user_id, object_type="user", object_id=supervisee.id
+            )
 
 
 def name_supervisor(uow: UnitOfWork, admin: Actor, user_id: uuid.UUID, supervisor_id: uuid.UUID | None) -> None:
-    """Name (or clear) a facilitator's supervisor; the supervisor's row is locked too, so they
-    cannot stop being senior in the same moment."""
+    """Name (or clear) a facilitator's supervisor. The supervisor's row is locked first, then the
+    facilitator's (the order `set_senior` takes them in), so the supervisor cannot stop being
+    senior in the same moment."""
     with uow:
-        user = accounts.staff_member_to_change(uow, admin, user_id)
         supervisor = None
         if supervisor_id is not None:
             supervisor = uow.session.get(models.User, supervisor_id, with_for_update=True)
             if supervisor is None or supervisor.role == Role.PARTICIPANT.value:
                 raise casework.CaseNotFound
+        user = accounts.staff_member_to_change(uow, admin, user_id)
         rules.name_supervisor(admin, _member(user), _member(supervisor) if supervisor else None)
         user.supervisor_id = supervisor_id
         audit.record(uow, AuditAction.STAFF_SUPERVISOR, actor_id=admin.user_id, object_type="user", object_id=user.id)

@@ -82,11 +82,19 @@ def _save(
         participant_id=person,
     )
     try:
-        assessments.record(unit_of_work(), actor(), case_id, entry, once=form.once.data)
+        recorded = assessments.record(unit_of_work(), actor(), case_id, entry, once=form.once.data)
     except DomainError as problem:
         form.form_errors.append(refusal(problem))
         return False
     flash(RECORDED[kind](), "success")
+    if recorded is not None and recorded.paused:
+        flash(
+            _(
+                "The case is paused: nothing more is passed on until the assessments allow it again. "
+                "The list below says what is missing."
+            ),
+            "warning",
+        )
     return True
 
 

@@ -25,7 +25,7 @@ from portal.domain.enums import (
 from portal.domain.errors import DomainError
 from portal.domain.permissions import supervises_case
 from portal.runtime import unit_of_work
-from portal.services import caseload, casework, letters, recovery
+from portal.services import caseload, casework, letters, recovery, supervision
 from portal.web.access import roles
 from portal.web.audit_labels import audit_label
 from portal.web.caseload import case_filters
@@ -96,6 +96,10 @@ def new() -> Response | tuple[str, int]:
 @bp.get("/<uuid:case_id>")
 @roles(*STAFF_READERS)
 def show(case_id: uuid.UUID) -> str:
+    return _case_page(case_id, SupervisionForm())
+
+
+def _case_page(case_id: uuid.UUID, supervision_form: SupervisionForm) -> str:
     uow = unit_of_work()
     page = casework.case_page(uow, actor(), case_id)
     context = page.context
@@ -114,7 +118,7 @@ def show(case_id: uuid.UUID) -> str:
         stage_form=stage_form,
         assign_form=AssignForm(),
         supervising=supervises_case(context.case, context.actor),
-        supervision_form=SupervisionForm(),
+        supervision_form=supervision_form,
         formats=list(ConsentFormat),
         # What the facilitator may start for each person now, as the domain says (writer, victim-led).
         offers={
@@ -122,6 +126,22 @@ def show(case_id: uuid.UUID) -> str:
             for p in context.case.participants
         },
     )
+
+
+@bp.post("/<uuid:case_id>/supervision")
+@roles(Role.FACILITATOR)
+def supervise(case_id: uuid.UUID) -> Response | tuple[str, int]:
+    """A supervisor records one supervision of this case; a refusal keeps what they wrote."""
+    form = SupervisionForm()
+    if form.validate_on_submit():
+        try:
+            supervision.record_supervision(unit_of_work(), actor(), case_id, form.notes.data, once=form.once.data)
+        except DomainError as problem:
+            form.form_errors.append(refusal(problem))
+        else:
+            flash(_("The supervision is recorded."), "success")
+            return _to_case(case_id)
+    return _case_page(case_id, form), 400
 
 
 @bp.post("/<uuid:case_id>/stage")

@@ -164,6 +164,9 @@ def _blocker(blocker: Blocker) -> str:
         ),
         Blocker.RISK_NOT_ASSESSED: _("The risks haven't been assessed as manageable yet."),
         Blocker.RISK_SIGN_OFF_NEEDED: _("The risk assessment needs a senior facilitator's sign-off."),
+        Blocker.RISK_SOMEONE_NEW: _(
+            "Someone has joined the case since the risks were assessed: assess the risks again, for everyone."
+        ),
         Blocker.HARMED_NO_CONSENT: _("The person harmed (or their proxy) hasn't given consent yet."),
         Blocker.RESPONSIBLE_NO_CONSENT: _("The person responsible (or their proxy) hasn't given consent yet."),
         Blocker.NO_COMMON_FORMAT: _("The two sides haven't yet agreed to the same way of communicating."),
@@ -253,6 +256,10 @@ def _sentences() -> dict[Problem, Callable[[dict], str]]:
         Problem.ASSESSMENT_SENIOR_ONLY: lambda p: _("Only a senior facilitator can sign off a risk assessment."),
         Problem.ASSESSMENT_NO_SIGN_OFF_NEEDED: lambda p: _("This risk assessment doesn't need a sign-off."),
         Problem.ASSESSMENT_ALREADY_SIGNED: lambda p: _("This risk assessment is already signed off."),
+        Problem.ASSESSMENT_FLAG_NEEDS_SENIOR: lambda p: _(
+            "Only a senior facilitator can remove a risk that needs particular care. Keep it ticked, "
+            "or ask a senior facilitator to reassess the risks."
+        ),
         Problem.ASSESSMENT_SIGN_OWN: lambda p: _(
             "Another senior facilitator must sign off this risk assessment: you made it."
         ),
@@ -459,6 +466,9 @@ def _sentences() -> dict[Problem, Callable[[dict], str]]:
         Problem.CONTACT_HOW_IT_WENT_MISSING: lambda p: _("Please say how the contact went."),
         Problem.CONTACT_NEXT_STEP_BEFORE_CONTACT: lambda p: _("The date of the next step can't be before the contact."),
         Problem.CONTACT_NEXT_STEP_WORDS_MISSING: lambda p: _("Please say what the next step is."),
+        Problem.CONTACT_FOLLOW_UP_BEFORE_EXCHANGE: lambda p: _(
+            "Follow-up comes after the exchange or the conference. Choose another purpose for a contact before then."
+        ),
         Problem.CONTACT_FOLLOW_UP_NEEDS_PERSON: lambda p: _(
             "A follow-up contact is with a person of the case: please choose who."
         ),

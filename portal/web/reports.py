@@ -13,7 +13,7 @@ from wtforms.validators import Optional
 
 from portal.domain.enums import ConsentFormat, ReferralSource, Role, Side, Stage
 from portal.domain.errors import DomainError
-from portal.domain.reporting import Count, Period, Quarter, quarter_so_far, satisfied
+from portal.domain.reporting import Count, Period, Quarter, published_breakdown, quarter_so_far, satisfied
 from portal.runtime import unit_of_work
 from portal.services import reports
 from portal.services.clock import today_in_uk
@@ -139,18 +139,25 @@ def columns_described() -> list[tuple[str, str]]:
     return described
 
 
+def _shown(value: int | None) -> str:
+    return SUPPRESSED if value is None else str(value)
+
+
 def _count(value: int) -> str:
-    shown = Count(value).shown()
-    return SUPPRESSED if shown is None else str(shown)
+    return _shown(Count(value).shown())
 
 
 def csv_row(quarter: Quarter, report: ServiceReport) -> dict[str, str]:
-    """One quarter, with every count of 1 to 4 suppressed and no percentage of fewer than 5."""
+    """One quarter, with every count of 1 to 4 suppressed (and what would give one away by
+    subtraction), and no percentage of fewer than 5 people or that would give a small count away."""
+    total, by_source = published_breakdown(
+        report.referrals, {s.value: report.referrals_by_source.get(s.value, 0) for s in ReferralSource}
+    )
     row = {
         "quarter": quarter.code,
         "from": report.period.start.isoformat(),
         "to": report.period.end.isoformat(),
-        "referrals": _count(report.referrals),
+        "referrals": _shown(total),
         "agreements_reached": _count(report.agreements_reached),
         "actions_due": _count(report.actions_due),
         "actions_done": _count(report.actions_done),
@@ -160,16 +167,17 @@ def csv_row(quarter: Quarter, report: ServiceReport) -> dict[str, str]:
             else (SUPPRESSED if report.days_to_release else "")
         ),
     }
-    for source in ReferralSource:
-        row[f"referrals_{source.value}"] = _count(report.referrals_by_source.get(source.value, 0))
+    for source, count in by_source.items():
+        row[f"referrals_{source}"] = _shown(count)
     for consent_format in ConsentFormat:
         row[f"exchanges_{consent_format.value}"] = _count(report.exchanges_by_format.get(consent_format, 0))
     for side in Side:
         row[f"withdrawals_{side.value}"] = _count(sum(n for (_, s), n in report.withdrawals.items() if s == side))
         share = satisfied(report.satisfaction[side])
+        part, percent = share.published()
         row[f"satisfaction_{side.value}_answers"] = _count(share.whole)
-        row[f"satisfaction_{side.value}_satisfied"] = _count(share.part)
-        row[f"satisfaction_{side.value}_percent"] = "" if share.percent is None else str(share.percent)
+        row[f"satisfaction_{side.value}_satisfied"] = _shown(part)
+        row[f"satisfaction_{side.value}_percent"] = "" if percent is None else str(percent)
     return row
 
 

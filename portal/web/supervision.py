@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 from wtforms import HiddenField, SelectField, TextAreaField
@@ -44,23 +44,6 @@ class SupervisorForm(ActionForm):
 def index() -> str:
     page = supervision.supervised_cases(unit_of_work(), actor(), page_number())
     return render_template("supervision/index.html", page=page)
-
-
-@bp.post("/cases/<uuid:case_id>/supervision")
-@roles(Role.FACILITATOR)
-def record(case_id: uuid.UUID) -> Response:
-    form = SupervisionForm()
-    if form.validate_on_submit():
-        attempt(
-            lambda: supervision.record_supervision(
-                unit_of_work(), actor(), case_id, form.notes.data, once=form.once.data
-            ),
-            _("The supervision is recorded."),
-        )
-    else:
-        for message in form.notes.errors:
-            flash(message, "error")
-    return redirect(url_for("cases.show", case_id=case_id))
 
 
 @bp.post("/admin/staff/<uuid:user_id>/senior")

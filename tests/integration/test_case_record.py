@@ -122,7 +122,7 @@ def test_the_same_form_acts_once_and_answers_with_the_first_result(app):
         assert len(uow.session.scalars(select(models.Contact.id)).all()) == 1
 
 
-def test_the_cases_next_step_follows_the_latest_recorded_contact(app):
+def test_the_cases_next_step_is_the_one_the_latest_contact_set(app):
     world = exchange_case(app)
     with app.app_context():
         uow, facilitator = unit_of_work(), actor_of(world.facilitator)
@@ -138,11 +138,16 @@ def test_the_cases_next_step_follows_the_latest_recorded_contact(app):
         )
         casenotes.record_contact(uow, facilitator, world.case_id, recent)
         assert uow.session.get(models.Case, world.case_id).next_step_on == TODAY + timedelta(days=3)
-        # Recorded later about an earlier day: still the latest recorded, so its (absent) next step holds.
+        # Recorded later about an earlier day: the visit's next step still stands.
         earlier = Contact(
             ContactMethod.LETTER_SENT, ContactPurpose.GENERAL, TODAY - timedelta(days=5), "Letter.", person
         )
         casenotes.record_contact(uow, facilitator, world.case_id, earlier)
+        uow.session.expire_all()
+        assert uow.session.get(models.Case, world.case_id).next_step_on == TODAY + timedelta(days=3)
+        # A later contact that sets no next step ends it.
+        today_again = Contact(ContactMethod.VISIT, ContactPurpose.GENERAL, TODAY, "Visited.", person)
+        casenotes.record_contact(uow, facilitator, world.case_id, today_again)
         uow.session.expire_all()
         assert uow.session.get(models.Case, world.case_id).next_step_on is None
 

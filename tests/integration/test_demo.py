@@ -36,19 +36,19 @@ def test_demo_data_has_every_interesting_point_and_loads_once(app):
     assert states["shuttle_note:draft"] == 1  # waiting for confirmation
     assert states["letter:on_hold"] == 1  # held when someone stopped
     assert len(withdrawn) == 1 and stages["withdrawn"] == 1
-    assert stages["exchange"] == 1 and stages["referral"] == 1
-    # The casework record: assessments, notes, a planned conference, a meeting nobody followed up.
-    assert assessed["eligibility"] == 2 and assessed["risk"] == 2 and assessed["suitability"] == 4
+    assert stages["exchange"] == 2 and stages["referral"] == 1
+    # The casework record: assessments, notes, a planned conference, a conference nobody followed up.
+    assert assessed["eligibility"] == 3 and assessed["risk"] == 3 and assessed["suitability"] == 6
     assert notes == ["note", "note"]
-    assert meetings == {"conference:planned": 1, "preparation:held": 1} and follow_ups == []
+    assert meetings == {"conference:planned": 1, "preparation:held": 1, "conference:held": 1} and follow_ups == []
     assert len(supervised) == 1
     # On Sam's case list the follow-up after that meeting is overdue, and the filter finds it.
     with app.app_context():
         uow = unit_of_work()
         sam = uow.session.scalars(select(models.User).where(models.User.supervisor_id == senior.id)).one()
         overdue = caseload.case_list(uow, Actor(sam.id, Role.FACILITATOR), caseload.Filters(overdue=True))
-    (mid_exchange,) = [row for row in overdue.entries if row.stage.value == "exchange"]
-    assert DueKind.FOLLOW_UP in {due.kind for due in mid_exchange.overdue}
+    follow_ups_due = [row for row in overdue.entries if DueKind.FOLLOW_UP in {due.kind for due in row.overdue}]
+    assert [row.stage.value for row in follow_ups_due] == ["exchange"]
     assert "intact" in runner.invoke(args=["audit", "verify"]).output
 
 

@@ -166,7 +166,9 @@ def test_the_commissioners_file_suppresses_small_numbers_and_holds_no_name_or_wo
     (row,) = list(csv.DictReader(io.StringIO(body)))
     assert row["quarter"] == quarter.code
     assert row["referrals"] == "fewer than 5"
-    assert row["satisfaction_harmed_answers"] == "5" and row["satisfaction_harmed_percent"] == "80"
+    # 4 of 5 satisfied would give away the one who was not: neither the 4 nor the 80% is published.
+    assert row["satisfaction_harmed_answers"] == "5"
+    assert (row["satisfaction_harmed_satisfied"], row["satisfaction_harmed_percent"]) == ("fewer than 5", "")
     assert row["satisfaction_responsible_answers"] == "fewer than 5"
     assert row["satisfaction_responsible_percent"] == ""
     assert row["exchanges_questions"] == "0"

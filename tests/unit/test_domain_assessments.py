@@ -9,7 +9,7 @@ import pytest
 from portal.domain import assessments as rules
 from portal.domain.actors import Actor
 from portal.domain.assessments import assessment_blockers, current, record_assessment, sign_off
-from portal.domain.cases import Case, Participant, exchange_blockers, move_case
+from portal.domain.cases import Case, Participant, exchange_blockers, halted_by, move_case
 from portal.domain.consent import ConsentRecord
 from portal.domain.enums import (
     AssessmentOutcome,
@@ -272,3 +272,48 @@ def test_a_case_closes_from_follow_up_only_after_each_principal_or_proxy_has_bee
     stopped = replace(the_case, participants=(HARMED, SUPPORTER, replace(RESPONSIBLE, withdrawn=True)))
     assert move_case(stopped, FACILITATOR, Stage.CLOSED, record(assessed, frozenset({HARMED.id}))).stage == Stage.CLOSED
     assert move_case(case(Stage.ASSESSMENT), FACILITATOR, Stage.CLOSED, record([])).stage == Stage.CLOSED
+
+
+# --- while items flow ----------------------------------------------------------------------------------
+
+
+def test_an_assessment_that_no_longer_allows_the_exchange_pauses_a_flowing_case():
+    flowing = case(Stage.EXCHANGE)
+    assert halted_by(flowing, record(ready_assessments(flowing))) == flowing
+    opened = record([*ready_assessments(flowing), replace(eligible(Proceedings.OPEN), recorded_at=NOW)])
+    paused = halted_by(flowing, opened)
+    assert (paused.stage, paused.paused_from) == (Stage.PAUSED, Stage.EXCHANGE)
+    flagged_now = record([*ready_assessments(flowing), replace(flagged(flowing), recorded_at=NOW)])
+    assert halted_by(replace(flowing, stage=Stage.AGREEMENT), flagged_now).stage == Stage.PAUSED
+    # Before the exchange nothing flows, so nothing pauses: the blockers wait at its door.
+    assert halted_by(case(Stage.PREPARATION), opened).stage == Stage.PREPARATION
+
+
+def test_resuming_into_any_stage_where_items_flow_checks_the_assessments_again():
+    paused = replace(case(Stage.PAUSED), paused_from=Stage.AGREEMENT)
+    opened = record([*ready_assessments(paused), replace(eligible(Proceedings.OPEN), recorded_at=NOW)])
+    with refused(Problem.CASE_EXCHANGE_BLOCKED, blockers=(Blocker.PROCEEDINGS_OPEN,)):
+        move_case(paused, FACILITATOR, Stage.AGREEMENT, opened)
+    assert move_case(paused, FACILITATOR, Stage.AGREEMENT, record(ready_assessments(paused))).stage == Stage.AGREEMENT
+    assert move_case(paused, FACILITATOR, Stage.CLOSED, opened).stage == Stage.CLOSED
+
+
+def test_someone_who_joined_after_the_risks_were_assessed_blocks_the_exchange():
+    the_case = case()
+    assessed = ready_assessments(the_case)
+    joined = replace(the_case, participants=(*the_case.participants, PROXY))
+    with_proxy = [*assessed, suitable(PROXY.id)]
+    assert assessment_blockers(joined, current(with_proxy)) == (Blocker.RISK_SOMEONE_NEW,)
+    reassessed = [*with_proxy, replace(risk_of(joined), recorded_at=NOW)]
+    assert assessment_blockers(joined, current(reassessed)) == ()
+
+
+def test_only_a_senior_facilitator_reassesses_a_flag_away():
+    the_case = case()
+    now = current([*ready_assessments(the_case), replace(flagged(the_case), recorded_at=NOW)])
+    without_flag = replace(risk_of(the_case, RiskLevel.HIGH), recorded_at=datetime(2025, 3, 2))
+    with refused(Problem.ASSESSMENT_FLAG_NEEDS_SENIOR):
+        record_assessment(the_case, FACILITATOR, without_flag, TODAY, current=now, senior=False)
+    assert record_assessment(the_case, FACILITATOR, without_flag, TODAY, current=now, senior=True) == without_flag
+    more = replace(flagged(the_case), details=replace(flagged(the_case).details, flags=frozenset(RiskFlag)))
+    assert record_assessment(the_case, FACILITATOR, more, TODAY, current=now, senior=False) == more

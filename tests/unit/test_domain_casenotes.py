@@ -143,6 +143,17 @@ def test_a_follow_up_says_how_the_person_feels_now():
         record_contact(make_case(Stage.FOLLOW_UP), FACILITATOR, replace(FOLLOW_UP, feeling=None), TODAY)
 
 
+@pytest.mark.parametrize("stage", [Stage.REFERRAL, Stage.ASSESSMENT, Stage.PREPARATION])
+def test_follow_up_comes_after_the_exchange(stage):
+    with refused(Problem.CONTACT_FOLLOW_UP_BEFORE_EXCHANGE):
+        record_contact(make_case(stage), FACILITATOR, FOLLOW_UP, TODAY)
+    paused_before = replace(make_case(Stage.PAUSED), paused_from=stage)
+    with refused(Problem.CONTACT_FOLLOW_UP_BEFORE_EXCHANGE):
+        record_contact(paused_before, FACILITATOR, FOLLOW_UP, TODAY)
+    paused_after = replace(make_case(Stage.PAUSED), paused_from=Stage.EXCHANGE)
+    assert record_contact(paused_after, FACILITATOR, FOLLOW_UP, TODAY).feeling == Feeling.BETTER
+
+
 def test_a_follow_up_is_with_a_person_of_the_case():
     someone_else = replace(FOLLOW_UP, participant_id=None, with_whom="her GP")
     with refused(Problem.CONTACT_FOLLOW_UP_NEEDS_PERSON):

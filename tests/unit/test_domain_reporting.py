@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from portal.domain.problems import Problem
-from portal.domain.reporting import Count, Period, Quarter, Share, quarter_so_far, satisfied
+from portal.domain.reporting import Count, Period, Quarter, Share, published_breakdown, quarter_so_far, satisfied
 from tests.unit.refusals import refused
 
 
@@ -57,3 +57,31 @@ def test_a_percentage_needs_five_people_behind_it_and_keeps_its_numbers():
     share = satisfied({5: 10, 4: 7, 3: 1, 2: 1, 1: 1})
     assert (share.part, share.whole, share.percent) == (17, 20, 85)
     assert satisfied({}) == Share(0, 0)
+
+
+@pytest.mark.parametrize(
+    ("part", "whole", "published"),
+    [
+        (17, 22, (17, 77)),
+        (17, 20, (None, None)),  # 3 not satisfied
+        (3, 7, (None, None)),  # 3 satisfied
+        (6, 7, (None, None)),  # 1 not satisfied
+        (5, 10, (5, 50)),
+        (0, 12, (0, 0)),
+        (12, 12, (12, 100)),
+        (3, 4, (None, None)),
+    ],
+)
+def test_a_published_share_gives_no_small_number_away(part, whole, published):
+    assert Share(part, whole).published() == published
+
+
+def test_a_breakdown_with_one_small_part_hides_another_so_it_cannot_be_subtracted():
+    total, parts = published_breakdown(27, {"police": 20, "prison": 3, "probation": 4, "victim": 0})
+    assert (total, parts) == (27, {"police": 20, "prison": None, "probation": None, "victim": 0})
+    total, parts = published_breakdown(26, {"police": 20, "prison": 3, "probation": 0, "victim": 3})
+    assert (total, parts) == (26, {"police": 20, "prison": None, "probation": 0, "victim": None})
+    total, parts = published_breakdown(23, {"police": 20, "prison": 3, "probation": 0})
+    assert (total, parts["prison"], parts["police"]) == (23, None, None)  # the next smallest goes too
+    total, parts = published_breakdown(3, {"police": 3, "prison": 0})
+    assert (total, parts) == (None, {"police": None, "prison": 0})

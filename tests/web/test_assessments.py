@@ -198,3 +198,33 @@ def test_participants_managers_and_other_facilitators_cannot_open_the_assessment
     own = staff(app, world.facilitator)
     stranger = other_world["Hannah Harmed"].participant_id
     assert own.get(f"/cases/{world.case_id}/assessments/suitability/{stranger}").status_code == 404
+
+
+def test_a_flag_found_during_the_exchange_pauses_the_case_until_a_senior_signs_it_off(app):
+    world = prepared_case(app)
+    browser = staff(app, world.facilitator)
+    eligibility(browser, world.case_id)
+    for name in ("Hannah Harmed", "Robin Responsible"):
+        suitability(browser, world.case_id, world[name].participant_id)
+    risk(browser, world)
+    start_exchange(browser, world.case_id)
+    assert stage_of(app, world.case_id) == "exchange"
+    risk(browser, world, flags=["stalking"], overall="high")
+    assert stage_of(app, world.case_id) == "paused"
+    assert "The case is paused" in browser.get(f"/cases/{world.case_id}/assessments/").get_data(as_text=True)
+    resume = browser.submit(f"/cases/{world.case_id}/stage", {"stage": "exchange"}, from_page=f"/cases/{world.case_id}")
+    assert resume.status_code == 302 and stage_of(app, world.case_id) == "paused"
+    senior = make_account(app, Role.FACILITATOR)
+    with app.app_context(), unit_of_work() as uow:
+        uow.session.execute(update(models.User).where(models.User.id == senior.id).values(senior=True))
+        uow.session.add(models.CaseFacilitator(case_id=world.case_id, user_id=senior.id))
+        flagged = uow.session.scalars(
+            select(models.Assessment.id)
+            .where(models.Assessment.kind == "risk")
+            .order_by(models.Assessment.recorded_at.desc())
+        ).first()
+    staff(app, senior).submit(
+        f"/cases/{world.case_id}/assessments/{flagged}/sign-off", from_page=f"/cases/{world.case_id}/assessments/"
+    )
+    browser.submit(f"/cases/{world.case_id}/stage", {"stage": "exchange"}, from_page=f"/cases/{world.case_id}")
+    assert stage_of(app, world.case_id) == "exchange"

@@ -96,7 +96,7 @@ def _with_facts(app, facilitator_id: uuid.UUID, ids: list[uuid.UUID]) -> None:
                 uow.session.add(
                     models.Meeting(
                         case_id=case_id,
-                        kind="preparation",
+                        kind="conference",
                         mode="video",
                         status="held",
                         starts_at=models.utcnow(),

@@ -111,3 +111,47 @@ def test_an_admin_cannot_name_a_supervisor_who_is_not_senior(app):
     assert "must be an active senior facilitator" in admin.get("/admin/staff").get_data(as_text=True)
     with app.app_context():
         assert unit_of_work().session.get(models.User, world.facilitator.id).supervisor_id is None
+
+
+def test_a_refused_write_by_a_supervisor_still_audits_the_page_it_draws(app):
+    world = exchange_case(app)
+    supervisor = make_account(app, Role.FACILITATOR)
+    name_supervisor(app, world, supervisor)
+    reader = signed_in(app, supervisor)
+    reader.get(f"/cases/{world.case_id}/notes")
+    before = audit_actions(app, supervisor.id).count("case.supervision-read")
+    refused = reader.post(f"/cases/{world.case_id}/notes", {"body": "A supervisor may not add this."})
+    assert refused.status_code in (400, 403)  # the note is refused; the notes page is drawn again
+    assert audit_actions(app, supervisor.id).count("case.supervision-read") == before + 1
+    with app.app_context():
+        assert unit_of_work().session.scalars(select(models.CaseNote.id)).first() is None
+
+
+def test_no_longer_senior_is_no_longer_anyones_supervisor(app):
+    world = exchange_case(app)
+    supervisor = make_account(app, Role.FACILITATOR)
+    name_supervisor(app, world, supervisor)
+    reader = signed_in(app, supervisor)
+    assert reader.get(f"/cases/{world.case_id}").status_code == 200
+    admin_account = make_account(app, Role.ADMIN)
+    admin = signed_in(app, admin_account)
+    admin.submit(f"/admin/staff/{supervisor.id}/senior", {"senior": "no"}, from_page="/admin/staff")
+    with app.app_context():
+        assert unit_of_work().session.get(models.User, world.facilitator.id).supervisor_id is None
+    assert reader.get(f"/cases/{world.case_id}").status_code == 404
+    assert audit_actions(app, admin_account.id)[-2:] == ["account.senior", "account.supervisor"]
+
+
+def test_a_supervision_record_that_cannot_be_saved_keeps_every_word(app):
+    world = exchange_case(app)
+    supervisor = make_account(app, Role.FACILITATOR)
+    name_supervisor(app, world, supervisor)
+    reader = signed_in(app, supervisor)
+    too_long = "We talked about the next letter. " * 300  # over the 8,000 characters a record may have
+    response = reader.submit(
+        f"/cases/{world.case_id}/supervision", {"notes": too_long}, from_page=f"/cases/{world.case_id}"
+    )
+    assert response.status_code == 400
+    assert "We talked about the next letter." in response.get_data(as_text=True)
+    with app.app_context():
+        assert unit_of_work().session.scalars(select(models.CaseNote.id)).first() is None
