@@ -147,6 +147,10 @@ class Case(Base):
     reference_index: Mapped[bytes | None] = mapped_column(LargeBinary(32), index=True)
     # The next step the latest contact set, for the caseload's due dates (portal.domain.deadlines).
     next_step_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # A legal hold stops deletion at the end of retention; its reason is sealed.
+    hold_reason_sealed: Mapped[bytes | None]
+    held_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    held_at: Mapped[datetime | None]
 
     data_key: Mapped[DataKey] = relationship(lazy="joined", innerjoin=True)
     facilitators: Mapped[list[CaseFacilitator]] = relationship(lazy="selectin", cascade="all, delete-orphan")
@@ -398,6 +402,8 @@ class AuditEvent(Base):
         Index("ix_audit_events_case", "case_id", "id"),
         # The report's stage moves and withdrawals within a period.
         Index("ix_audit_events_action", "action", "occurred_at"),
+        # The audit view's "what did this person do", newest first.
+        Index("ix_audit_events_actor", "actor_id", "id"),
     )
 
 
@@ -518,3 +524,25 @@ class ServiceSettings(Base):
     supervision_weeks: Mapped[int] = mapped_column(Integer, default=12, server_default="12")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    # Retention (portal.domain.retention): how long a closed case is kept, and a request for
+    # contact that never became a case; what a subject-access export does with casework.
+    retain_closed_years: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
+    retain_request_days: Mapped[int] = mapped_column(Integer, default=365, server_default="365")
+    subject_access_casework: Mapped[str] = mapped_column(String(16), default="withhold", server_default="withhold")
+
+
+class CaseTombstone(Base):
+    """What stays of a case deleted at the end of its retention: its internal id and code, its
+    dates, and the facts the reports count (never a name or a word), in `facts` as JSON."""
+
+    __tablename__ = "case_tombstones"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)  # the case's own id, in its audit events
+    code: Mapped[str] = mapped_column(String(16))
+    referral_source: Mapped[str] = mapped_column(String(24))
+    referred_on: Mapped[date] = mapped_column(Date, index=True)
+    opened_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    final_stage: Mapped[str] = mapped_column(String(16))
+    deleted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    facts: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
