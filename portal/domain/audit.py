@@ -111,6 +111,17 @@ class AuditAction(StrEnum):
     SETTINGS_CHANGE = "settings.change"
     STAFF_SENIOR = "account.senior"
     STAFF_SUPERVISOR = "account.supervisor"
+    # Data protection: the audit view, a person's own data, retention
+    AUDIT_VIEW = "audit.view"  # a manager or supervisor read the audit trail
+    AUDIT_EXPORT = "audit.export"  # ... and downloaded it as CSV
+    SUBJECT_EXPORT = "subject-access.export"  # everything the portal holds about one person
+    PARTICIPANT_RECTIFY = "participant.rectify"  # a person's details corrected on their request
+    PARTICIPANT_ERASE = "participant.erase"  # a person's details erased on their request
+    ITEM_ERASE = "item.erase"  # an item's words removed for good (a destroy request, or erasure)
+    CASE_HOLD = "case.hold"  # a legal hold: the case is not deleted at the end of retention
+    CASE_HOLD_LIFT = "case.hold-lift"
+    CASE_SHRED = "case.shred"  # deleted at the end of retention: its data key destroyed
+    SELF_REFERRAL_SHRED = "self-referral.shred"
 
     @classmethod
     def stage(cls, to: Stage) -> AuditAction:

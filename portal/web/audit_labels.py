@@ -100,6 +100,16 @@ LABELS: dict[A, object] = {
     A.SETTINGS_CHANGE: _l("Service settings changed"),
     A.STAFF_SENIOR: _l("Senior facilitator status changed"),
     A.STAFF_SUPERVISOR: _l("Supervisor named"),
+    A.AUDIT_VIEW: _l("Audit trail read"),
+    A.AUDIT_EXPORT: _l("Audit trail downloaded"),
+    A.SUBJECT_EXPORT: _l("Everything held about a person exported"),
+    A.PARTICIPANT_RECTIFY: _l("A person's details corrected on their request"),
+    A.PARTICIPANT_ERASE: _l("A person's details erased on their request"),
+    A.ITEM_ERASE: _l("Words removed for good"),
+    A.CASE_HOLD: _l("Legal hold placed"),
+    A.CASE_HOLD_LIFT: _l("Legal hold lifted"),
+    A.CASE_SHRED: _l("Case deleted at the end of its retention"),
+    A.SELF_REFERRAL_SHRED: _l("Request for contact deleted at the end of its retention"),
 }
 
 
