@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from portal.cli import audit, backup, bench, cases, db, demo, items, keys, metrics, users, worker
+from portal.cli import audit, backup, bench, cases, db, demo, items, keys, metrics, retention, users, worker
 from portal.cli.screen import screen_command
 
 
@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
         bench.group,
         metrics.group,
         cases.group,
+        retention.group,
     ):
         app.cli.add_command(group)
     app.cli.add_command(screen_command)

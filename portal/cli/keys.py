@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from portal.crypto.keyring import add_key
+from portal.crypto.keyring import KeyringError, add_key, remove_key
 from portal.domain.audit import AuditAction
 from portal.runtime import unit_of_work
 from portal.services import audit, keys
@@ -61,3 +61,24 @@ def status() -> None:
         click.echo(f"{kek_id}: {count} data keys{marker}")
     for kek_id in report.unknown:
         click.echo(f"{kek_id}: MISSING from the keyring; its data keys cannot be opened")
+
+
+@group.command("retire")
+@click.argument("kek_id")
+def retire(kek_id: str) -> None:
+    """Remove a KEK that wraps no data key any more (rotate first). Backups taken while it
+    wrapped keys can then never be opened: this is what finishes the deletion of a case."""
+    path = _key_file()
+    report = keys.status(unit_of_work())
+    if kek_id == report.current_kek:
+        raise click.ClickException(f"{kek_id} is the newest key: rotate first (flask keys rotate).")
+    if report.wrapped_by.get(kek_id):
+        raise click.ClickException(f"{kek_id} still wraps {report.wrapped_by[kek_id]} data keys: rotate first.")
+    try:
+        remove_key(path, kek_id)
+    except KeyringError as error:
+        raise click.ClickException(str(error)) from error
+    uow = unit_of_work()
+    with uow:
+        audit.record(uow, AuditAction.KEYS_RETIRE, object_type="kek", object_id=kek_id)
+    click.echo(f"Retired {kek_id}: backups whose data keys only it wrapped can no longer be opened.")

@@ -1,6 +1,6 @@
 """`flask worker run`: the timed jobs, out of page requests: scheduled deliveries, the
-notifications in the outbox, the facilitators' daily digest, and every hour a check of the
-audit trail against its signed head and a new signed head.
+notifications in the outbox, the facilitators' daily digest, deleting what retention says is
+due, and every hour a check of the audit trail against its signed head and a new signed head.
 
 One process is enough and several are safe: each delivery is its own unit of work under the
 lock of its case, an item already delivered by another worker is left alone, and each
@@ -22,7 +22,7 @@ from flask.cli import AppGroup
 from portal.notifications.sending import send_due
 from portal.notifications.transports import text_transport_from_config, transport_from_config
 from portal.runtime import unit_of_work
-from portal.services import anchor, digests, reviewing
+from portal.services import anchor, digests, retention, reviewing
 from portal.services.uow import UnitOfWork
 
 group = AppGroup("worker", help="The background worker.")
@@ -40,6 +40,9 @@ def run_jobs_once() -> tuple[int, int]:
             transport, texts = transport_from_config(app.config), text_transport_from_config(app.config)
             ready = app.config.get("BASE_URL") and (transport is not None or texts is not None)
             sent = send_due(app, uow, transport, texts) if ready else 0
+            swept = retention.run(uow)
+            if swept.cases or swept.requests:
+                log.info("retention: deleted %d cases and %d requests", swept.cases, swept.requests)
             anchor_file = app.config.get("AUDIT_ANCHOR_FILE")
             if anchor_file and anchor.due(uow, Path(anchor_file)):
                 _anchor(uow, Path(anchor_file))

@@ -92,6 +92,24 @@ def add_key(path: str | os.PathLike[str]) -> str:
     keys = json.loads(path.read_text()) if path.exists() else {}
     key_id = new_key_id()
     keys[key_id] = base64.b64encode(new_key()).decode()
+    _write(path, keys)
+    return key_id
+
+
+def remove_key(path: str | os.PathLike[str], key_id: str) -> None:
+    """Take a KEK out of the key file for good: whatever it alone wrapped can never be opened."""
+    path = Path(path)
+    keys = json.loads(path.read_text())
+    if key_id not in keys:
+        raise KeyringError(f"key {key_id} is not in {path}")
+    if len(keys) == 1:
+        raise KeyringError("the key file must keep at least one key")
+    del keys[key_id]
+    _write(path, keys)
+
+
+def _write(path: Path, keys: dict[str, str]) -> None:
+    """Written whole to a temporary file (mode 0600) and moved into place, never half-written."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -99,4 +117,3 @@ def add_key(path: str | os.PathLike[str]) -> str:
         json.dump(keys, handle, indent=2)
     os.chmod(temporary, 0o600)
     os.replace(temporary, path)
-    return key_id

@@ -35,6 +35,7 @@ class AuditAction(StrEnum):
     # Keys and stored values
     KEYS_ROTATE = "keys.rotate"
     KEYS_REWRAP = "keys.rewrap"
+    KEYS_RETIRE = "keys.retire"
     AUDIT_CHAIN_BROKEN = "audit.chain-broken"  # found by `audit verify`: an event edited or removed
     AUDIT_TRUNCATED = "audit.truncated"  # the newest events are gone: the signed head is missing
     AUDIT_ANCHOR_TAMPERED = "audit.anchor-tampered"  # the anchor file fails its signature, or vanished
@@ -150,3 +151,9 @@ class AuditOutcome(StrEnum):
     DELAYED = "delayed"
     BLOCKED = "blocked"
     TAMPERED = "tampered"
+
+
+# The events that move a case into a stage: opening it (referral), and each move.
+STAGE_MOVES: dict[str, Stage] = {AuditAction.CASE_OPEN.value: Stage.REFERRAL} | {
+    AuditAction.stage(stage).value: stage for stage in Stage
+}

@@ -6,27 +6,24 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from statistics import median
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, distinct, func, null, select
 
-from portal.domain.audit import AuditAction
+from portal.domain.audit import STAGE_MOVES, AuditAction
 from portal.domain.calendar import UK
 from portal.domain.consent import FORMAT_FOR_KIND
 from portal.domain.enums import ConsentFormat, ItemKind, ItemState, MeetingKind, MeetingStatus, Role, Side, Stage
 from portal.domain.errors import NotAllowed
 from portal.domain.problems import Problem
 from portal.domain.reporting import Period, Quarter
+from portal.services import retention
 from portal.services.uow import UnitOfWork
 from portal.storage import models
 from portal.storage.types import UTCDateTime
-
-STAGE_ACTIONS = {AuditAction.CASE_OPEN.value: Stage.REFERRAL} | {
-    AuditAction.stage(stage).value: stage for stage in Stage
-}
 
 
 @dataclass(frozen=True)
@@ -78,7 +75,7 @@ def _days_in_stage(uow: UnitOfWork, period: Period) -> dict[Stage, tuple[float, 
     """From entering a stage to leaving it, for every stay that ended in the period: the stays of
     the cases that moved in the period only (the index on action and time finds them)."""
     event = models.AuditEvent
-    moved = select(event.case_id).where(event.action.in_(STAGE_ACTIONS), _within(event.occurred_at, period))
+    moved = select(event.case_id).where(event.action.in_(STAGE_MOVES), _within(event.occurred_at, period))
     stays = (
         select(
             event.action,
@@ -87,13 +84,13 @@ def _days_in_stage(uow: UnitOfWork, period: Period) -> dict[Stage, tuple[float, 
             .over(partition_by=event.case_id, order_by=event.id)
             .label("ended"),
         )
-        .where(event.action.in_(STAGE_ACTIONS), event.case_id.in_(moved))
+        .where(event.action.in_(STAGE_MOVES), event.case_id.in_(moved))
         .subquery()
     )
     found = _median_days(uow, stays.c.began, stays.c.ended, _within(stays.c.ended, period), stays.c.action)
     merged: dict[Stage, tuple[float, int]] = {}
     for action, figure in found.items():
-        stage = STAGE_ACTIONS[action]
+        stage = STAGE_MOVES[action]
         if stage not in merged or merged[stage][1] < figure[1]:  # case.open and case.stage.referral are one stage
             merged[stage] = figure
     return merged
@@ -145,10 +142,10 @@ def _withdrawals(uow: UnitOfWork, period: Period) -> dict[tuple[Stage, Side], in
     moves = defaultdict(list)
     for case_id, event_id, action in uow.session.execute(
         select(event.case_id, event.id, event.action)
-        .where(event.case_id.in_({row[1] for row in stopped}), event.action.in_(STAGE_ACTIONS))
+        .where(event.case_id.in_({row[1] for row in stopped}), event.action.in_(STAGE_MOVES))
         .order_by(event.id)
     ):
-        moves[case_id].append((event_id, STAGE_ACTIONS[action]))
+        moves[case_id].append((event_id, STAGE_MOVES[action]))
     counts: Counter[tuple[Stage, Side]] = Counter()
     for event_id, case_id, participant_id in stopped:
         before = [stage for moved_at, stage in moves[case_id] if moved_at < event_id]
@@ -202,7 +199,7 @@ def service_report(uow: UnitOfWork, role: Role, period: Period) -> ServiceReport
         & _within(item.released_at, period)
     )
     reached, due, done = _agreements(uow, period)
-    return ServiceReport(
+    report = ServiceReport(
         period=period,
         referrals=uow.session.scalar(select(func.count(case.id)).where(*referred)) or 0,
         referrals_by_source=_grouped(
@@ -217,6 +214,74 @@ def service_report(uow: UnitOfWork, role: Role, period: Period) -> ServiceReport
         actions_due=due,
         actions_done=done,
         satisfaction=_satisfaction(uow, period),
+    )
+    deleted = retention.tombstones_touching(uow, period.start)
+    if not deleted:
+        return report
+    live_waits = [
+        (done - sent).total_seconds() / 86400
+        for sent, done in uow.session.execute(select(item.submitted_at, item.released_at).where(released))
+        if sent is not None and done is not None
+    ]
+    return _with_deleted(report, deleted, live_waits)
+
+
+def _in(period: Period, moment: str | None) -> bool:
+    if moment is None:
+        return False
+    at = datetime.fromisoformat(moment)
+    return _moment(period.start) <= at < _moment(period.after_end)
+
+
+def _with_deleted(report: ServiceReport, deleted: list[retention.Tombstone], live_waits: list[float]) -> ServiceReport:
+    """Add what deleted cases' tombstones count in the period: a case deleted at the end of its
+    retention still counts in every report of a period it was part of."""
+    period = report.period
+    by_source, stage_now = Counter(report.referrals_by_source), Counter(report.stage_now)
+    formats, withdrawals = Counter(report.exchanges_by_format), Counter(report.withdrawals)
+    satisfaction = {side: Counter(scores) for side, scores in report.satisfaction.items()}
+    referrals, reached, due, done = report.referrals, report.agreements_reached, report.actions_due, report.actions_done
+    waits = list(live_waits)
+    for tomb in deleted:
+        facts = tomb.facts
+        if period.start <= tomb.referred_on <= period.end:
+            referrals += 1
+            by_source[tomb.referral_source.value] += 1
+            stage_now[Stage.CLOSED.value] += 1
+        shown = [(kind, sent, at) for kind, sent, at in facts.get("released", []) if _in(period, at)]
+        for kind in {kind for kind, _sent, _at in shown}:  # as live cases count: each kind once a case
+            formats[FORMAT_FOR_KIND[ItemKind(kind)]] += 1
+        waits += [
+            (datetime.fromisoformat(at) - datetime.fromisoformat(sent)).total_seconds() / 86400
+            for _kind, sent, at in shown
+            if sent is not None
+        ]
+        if any(period.start <= date.fromisoformat(held) <= period.end for held in facts.get("conferences_held", [])):
+            formats[ConsentFormat.MEETING] += 1
+        for side, stage, at in facts.get("withdrawals", []):
+            if _in(period, at):
+                withdrawals[(Stage(stage), Side(side))] += 1
+        if _in(period, facts.get("agreed_at")):
+            reached += 1
+        for due_on, status in facts.get("actions", []):
+            if period.start <= date.fromisoformat(due_on) <= period.end:
+                due += 1
+                done += status == "done"
+        for side, score, at in facts.get("satisfaction", []):
+            if _in(period, at):
+                satisfaction[Side(side)][int(score)] += 1
+    return replace(
+        report,
+        referrals=referrals,
+        referrals_by_source=dict(by_source),
+        stage_now=dict(stage_now),
+        exchanges_by_format={f: formats[f] for f in ConsentFormat},
+        days_to_release=(round(median(waits), 1), len(waits)) if waits else None,
+        withdrawals=dict(withdrawals),
+        agreements_reached=reached,
+        actions_due=due,
+        actions_done=done,
+        satisfaction={side: dict(scores) for side, scores in satisfaction.items()},
     )
 
 

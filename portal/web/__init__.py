@@ -24,6 +24,7 @@ from portal.web import (
     record,
     reports,
     request_log,
+    retention,
     review,
     security,
     self_referral,
@@ -49,6 +50,7 @@ BLUEPRINTS = (
     record.bp,
     assessments.bp,
     supervision.bp,
+    retention.bp,
     self_referral.bp,
 )
 

@@ -28,6 +28,7 @@ LABELS: dict[A, object] = {
     A.NOTIFICATION_RETRY: _l("A notification was sent again"),
     A.KEYS_ROTATE: _l("New key-encryption key added"),
     A.KEYS_REWRAP: _l("Data keys re-wrapped"),
+    A.KEYS_RETIRE: _l("A key-encryption key retired"),
     A.AUDIT_CHAIN_BROKEN: _l("The audit trail was found altered"),
     A.AUDIT_TRUNCATED: _l("The newest audit events were found removed"),
     A.AUDIT_ANCHOR_TAMPERED: _l("The audit trail's signed record was found altered or removed"),
