@@ -186,6 +186,16 @@ class Problem(StrEnum):
     SELF_REFERRAL_ALREADY_OPENED = "self-referral.already-opened"
     SELF_REFERRAL_ALREADY_CLOSED = "self-referral.already-closed"
     SELF_REFERRAL_CLOSE_SAY_WHY = "self-referral.close-say-why"
+    # A person's own data: subject-access export, rectification, erasure (portal.domain.subject_access)
+    SUBJECT_ACCESS_PARTICIPANTS_ONLY = "subject-access.participants-only"
+    SUBJECT_ACCESS_NOT_VERIFIED = "subject-access.not-verified"
+    SUBJECT_ACCESS_POLICY_MANAGERS_ONLY = "subject-access.policy-managers-only"
+    DATA_REQUEST_REASON_NEEDED = "data-request.reason-needed"
+    RECTIFY_NOTHING_CHANGED = "rectify.nothing-changed"
+    ERASE_CASE_OPEN = "erase.case-open"
+    ERASE_ITEM_WAITING = "erase.item-waiting"
+    ERASE_ALREADY = "erase.already"
+    ERASE_NOT_CONFIRMED = "erase.not-confirmed"
 
 
 class Blocker(StrEnum):

@@ -28,6 +28,7 @@ from portal.web import (
     review,
     security,
     self_referral,
+    subject_access,
     supervision,
     words,
 )
@@ -52,6 +53,7 @@ BLUEPRINTS = (
     supervision.bp,
     retention.bp,
     self_referral.bp,
+    subject_access.bp,
 )
 
 

@@ -566,6 +566,28 @@ def _sentences() -> dict[Problem, Callable[[dict], str]]:
         Problem.SELF_REFERRAL_ALREADY_OPENED: lambda p: _("A case has already been opened from this request."),
         Problem.SELF_REFERRAL_ALREADY_CLOSED: lambda p: _("This request has already been closed."),
         Problem.SELF_REFERRAL_CLOSE_SAY_WHY: lambda p: _("Please say why you are closing this request."),
+        # A person's own data: subject-access export, rectification, erasure
+        Problem.SUBJECT_ACCESS_PARTICIPANTS_ONLY: lambda p: _(
+            "Only people taking part can download their own data here. Staff: please ask a facilitator."
+        ),
+        Problem.SUBJECT_ACCESS_NOT_VERIFIED: lambda p: _(
+            "Please confirm that you have checked the request comes from this person, "
+            "or from someone entitled to ask for them."
+        ),
+        Problem.SUBJECT_ACCESS_POLICY_MANAGERS_ONLY: lambda p: _(
+            "Only service managers can choose what a copy of someone's data includes."
+        ),
+        Problem.DATA_REQUEST_REASON_NEEDED: lambda p: _("Please say why, and how the person asked for it."),
+        Problem.RECTIFY_NOTHING_CHANGED: lambda p: _("Nothing has changed: correct at least one detail."),
+        Problem.ERASE_CASE_OPEN: lambda p: _(
+            "A person's details can be erased only once the case is closed: "
+            "until then, the names and places kept from the other side still protect them."
+        ),
+        Problem.ERASE_ITEM_WAITING: lambda p: _(
+            "Something this person wrote is still waiting to be passed on or kept for the reader. Decide on it first."
+        ),
+        Problem.ERASE_ALREADY: lambda p: _("This person's details have already been erased."),
+        Problem.ERASE_NOT_CONFIRMED: lambda p: _("Please confirm that you understand erasing cannot be undone."),
     }
 
 
