@@ -8,8 +8,10 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select, text
 
@@ -131,15 +133,12 @@ _HASHED = (
 def verify(uow: UnitOfWork) -> ChainReport:
     """Walk the chain in order; name the first event whose hash or link does not hold.
 
-    Plain rows, not ORM objects, streamed from a server-side cursor a thousand at a time, so
-    memory stays flat however long the trail is."""
+    Plain rows, not ORM objects, streamed from a server-side cursor a few thousand at a time, so
+    memory stays flat however long the trail is. On PostgreSQL the rows come straight from the
+    driver's named cursor: SQLAlchemy's per-row processing was most of the time at a million."""
     previous = GENESIS
     count = 0
-    rows = uow.session.execute(
-        select(AuditEvent.id, AuditEvent.hash, *_HASHED).order_by(AuditEvent.id),
-        execution_options={"stream_results": True, "yield_per": 1000},
-    )
-    for event_id, stored, *fields in rows:
+    for event_id, stored, *fields in _chain_rows(uow):
         count += 1
         if fields[-1] != previous:
             return ChainReport(count, event_id, BREAK_LINK)
@@ -147,3 +146,25 @@ def verify(uow: UnitOfWork) -> ChainReport:
             return ChainReport(count, event_id, BREAK_CONTENT)
         previous = stored
     return ChainReport(count, None, None)
+
+
+_CHAIN_SQL = (
+    "SELECT id, hash, occurred_at, actor_id, action, outcome, case_id, object_type, object_id, prev_hash "
+    "FROM audit_events ORDER BY id"
+)
+
+
+def _chain_rows(uow: UnitOfWork) -> Iterator[Sequence[Any]]:
+    if uow.dialect != "postgresql":
+        yield from uow.session.execute(
+            select(AuditEvent.id, AuditEvent.hash, *_HASHED).order_by(AuditEvent.id),
+            execution_options={"stream_results": True, "yield_per": 1000},
+        )
+        return
+    driver = uow.session.connection().connection.driver_connection
+    assert driver is not None
+    with driver.cursor(name="audit_verify") as cursor:  # server-side: a batch at a time
+        cursor.itersize = 5000
+        cursor.execute(_CHAIN_SQL)
+        for event_id, stored, occurred_at, *rest in cursor:
+            yield (event_id, stored, occurred_at.astimezone(UTC), *rest)

@@ -54,6 +54,7 @@ def _page(hold_form: HoldForm | None = None, policy_form: PolicyForm | None = No
         page=retention.due_for_deletion(uow, actor(), page_number()),
         policy=chosen,
         hold_form=hold_form or HoldForm(),
+        blank_hold_form=HoldForm(formdata=None),
         holding=held,
         lift_form=ButtonForm(),
         policy_form=policy_form or PolicyForm(closed_years=chosen.closed_years, request_days=chosen.request_days),
