@@ -202,3 +202,23 @@ def test_the_report_page_draws_charts_with_their_numbers_and_refuses_a_backwards
     backwards = manager.get(f"/reports?start={quarter.end.isoformat()}&end={quarter.start.isoformat()}")
     assert backwards.status_code == 400
     assert "The end of the period must be on or after its start." in backwards.get_data(as_text=True)
+
+
+def test_the_report_over_the_demo_data_matches_its_hand_count(app):
+    """The demo (README, "Demo sign-ins"): four cases, three referred by the police on 1 September
+    2026 and one by victim services on 2 November; one letter passed on; one person (the person
+    responsible, in the exchange) stopped; one conference held ten days before loading."""
+    assert "Demo data loaded" in app.test_cli_runner().invoke(args=["demo", "load"]).output
+    period = Period(date(2026, 4, 1), today_in_uk())
+    with app.app_context():
+        report = reports.service_report(unit_of_work(), Role.MANAGER, period)
+        letters_sent = reports.service_report(unit_of_work(), Role.MANAGER, Period(today_in_uk(), today_in_uk()))
+    assert report.referrals == 4
+    assert report.referrals_by_source == {"police": 3, "victim_service": 1}
+    assert report.stage_now == {"exchange": 2, "withdrawn": 1, "referral": 1}
+    assert report.exchanges_by_format[ConsentFormat.LETTERS] == 1
+    assert report.exchanges_by_format[ConsentFormat.MEETING] == 1
+    assert report.withdrawals == {(Stage.EXCHANGE, Side.RESPONSIBLE): 1}
+    assert (report.agreements_reached, report.actions_due) == (0, 0)
+    assert report.satisfaction == {Side.HARMED: {}, Side.RESPONSIBLE: {}}
+    assert letters_sent.referrals == 0 and letters_sent.exchanges_by_format[ConsentFormat.LETTERS] == 1
