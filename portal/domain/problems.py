@@ -102,6 +102,11 @@ class Problem(StrEnum):
     LIST_FACILITATORS_ONLY = "list.facilitators-only"
     LIST_STAFF_ONLY = "list.staff-only"
     HISTORY_FACILITATORS_ONLY = "history.facilitators-only"
+    # The service-wide audit view and its CSV file (portal.services.audit_view)
+    AUDIT_VIEW_NOT_ALLOWED = "audit-view.not-allowed"
+    AUDIT_VIEW_NO_SUCH_CASE = "audit-view.no-such-case"  # params: code
+    AUDIT_VIEW_DATES_BACKWARDS = "audit-view.dates-backwards"
+    AUDIT_EXPORT_TOO_MANY = "audit-view.export-too-many"  # params: limit
     REPORTS_MANAGERS_ONLY = "reports.managers-only"
     REPORT_PERIOD_BACKWARDS = "report.period-backwards"
     REPORT_PERIOD_TOO_LONG = "report.period-too-long"

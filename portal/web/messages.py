@@ -412,6 +412,19 @@ def _sentences() -> dict[Problem, Callable[[dict], str]]:
         Problem.LIST_FACILITATORS_ONLY: lambda p: _("This list is for facilitators."),
         Problem.LIST_STAFF_ONLY: lambda p: _("This list is for facilitators and managers."),
         Problem.HISTORY_FACILITATORS_ONLY: lambda p: _("The case history is for facilitators."),
+        # The service-wide audit view and its CSV file
+        Problem.AUDIT_VIEW_NOT_ALLOWED: lambda p: _(
+            "The audit trail is for service managers, and for supervisors about the facilitators they supervise."
+        ),
+        Problem.AUDIT_VIEW_NO_SUCH_CASE: lambda p: _(
+            "No case you can see has the code %(code)s. Check the code, for example RX-ABC234.", code=p["code"]
+        ),
+        Problem.AUDIT_VIEW_DATES_BACKWARDS: lambda p: _("The last day must be on or after the first day."),
+        Problem.AUDIT_EXPORT_TOO_MANY: lambda p: _(
+            "More than %(limit)s events match, too many for one file. Choose fewer days, one case or one "
+            "person, and download again.",
+            limit=words_number(p["limit"]),
+        ),
         Problem.REPORTS_MANAGERS_ONLY: lambda p: _("Reports are for service managers."),
         Problem.REPORT_PERIOD_BACKWARDS: lambda p: _("The end of the period must be on or after its start."),
         Problem.REPORT_PERIOD_TOO_LONG: lambda p: _("A report can cover at most five years."),

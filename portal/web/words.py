@@ -555,6 +555,7 @@ def object_name(object_type: str | None) -> str:
         "sealed-value": _("a stored value"),
         "kek": _("a key"),
         "self_referral": _("a request for contact"),
+        "audit_trail": _("the audit trail"),
     }.get(object_type, object_type or "")
 
 
