@@ -110,6 +110,13 @@ class Problem(StrEnum):
     REPORTS_MANAGERS_ONLY = "reports.managers-only"
     REPORT_PERIOD_BACKWARDS = "report.period-backwards"
     REPORT_PERIOD_TOO_LONG = "report.period-too-long"
+    # Retention and legal holds (portal.domain.retention)
+    RETENTION_YEARS_RANGE = "retention.years-range"  # params: minimum, maximum
+    RETENTION_DAYS_RANGE = "retention.days-range"  # params: minimum, maximum
+    HOLD_NOT_YOURS = "hold.not-yours"
+    HOLD_ALREADY = "hold.already"
+    HOLD_REASON_NEEDED = "hold.reason-needed"
+    HOLD_NONE = "hold.none"
     # The outcome agreement and satisfaction
     AGREEMENT_NOT_YET = "agreement.not-yet"
     AGREEMENT_STAGE = "agreement.stage"

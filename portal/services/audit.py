@@ -148,23 +148,16 @@ def verify(uow: UnitOfWork) -> ChainReport:
     return ChainReport(count, None, None)
 
 
-_CHAIN_SQL = (
-    "SELECT id, hash, occurred_at, actor_id, action, outcome, case_id, object_type, object_id, prev_hash "
-    "FROM audit_events ORDER BY id"
-)
-
-
 def _chain_rows(uow: UnitOfWork) -> Iterator[Sequence[Any]]:
+    chain = select(AuditEvent.id, AuditEvent.hash, *_HASHED).order_by(AuditEvent.id)
     if uow.dialect != "postgresql":
-        yield from uow.session.execute(
-            select(AuditEvent.id, AuditEvent.hash, *_HASHED).order_by(AuditEvent.id),
-            execution_options={"stream_results": True, "yield_per": 1000},
-        )
+        yield from uow.session.execute(chain, execution_options={"stream_results": True, "yield_per": 1000})
         return
-    driver = uow.session.connection().connection.driver_connection
+    connection = uow.session.connection()
+    driver = connection.connection.driver_connection
     assert driver is not None
     with driver.cursor(name="audit_verify") as cursor:  # server-side: a batch at a time
         cursor.itersize = 5000
-        cursor.execute(_CHAIN_SQL)
+        cursor.execute(str(chain.compile(dialect=connection.dialect)))
         for event_id, stored, occurred_at, *rest in cursor:
             yield (event_id, stored, occurred_at.astimezone(UTC), *rest)

@@ -428,6 +428,22 @@ def _sentences() -> dict[Problem, Callable[[dict], str]]:
         Problem.REPORTS_MANAGERS_ONLY: lambda p: _("Reports are for service managers."),
         Problem.REPORT_PERIOD_BACKWARDS: lambda p: _("The end of the period must be on or after its start."),
         Problem.REPORT_PERIOD_TOO_LONG: lambda p: _("A report can cover at most five years."),
+        Problem.RETENTION_YEARS_RANGE: lambda p: _(
+            "Keep closed cases for a whole number of years from %(minimum)s to %(maximum)s.",
+            minimum=p["minimum"],
+            maximum=p["maximum"],
+        ),
+        Problem.RETENTION_DAYS_RANGE: lambda p: _(
+            "Keep requests for contact for a whole number of days from %(minimum)s to %(maximum)s.",
+            minimum=p["minimum"],
+            maximum=p["maximum"],
+        ),
+        Problem.HOLD_NOT_YOURS: lambda p: _(
+            "Only a facilitator of this case or a service manager can place or lift a legal hold."
+        ),
+        Problem.HOLD_ALREADY: lambda p: _("This case is already held."),
+        Problem.HOLD_REASON_NEEDED: lambda p: _("Say why the case must be kept: the reason for the legal hold."),
+        Problem.HOLD_NONE: lambda p: _("This case is not held."),
         Problem.AGREEMENT_NOT_YET: lambda p: _("There is no outcome agreement for this case yet."),
         Problem.AGREEMENT_STAGE: lambda p: _("An outcome agreement is drafted at the agreement stage."),
         Problem.AGREEMENT_NO_ACTIONS: lambda p: _("Please add at least one action to the agreement."),
