@@ -24,6 +24,7 @@ from portal.domain.items import Item
 from portal.domain.permissions import ItemAction, ItemView, allowed, view_item
 from portal.domain.presentation import Attribution, Label, attribution, reader_label, writer_label
 from portal.domain.problems import Problem
+from portal.domain.subject_access import erase_words
 from portal.services import casework, records, submissions
 from portal.services.casework import PAGE_SIZE, CaseContext, Page, page_within
 from portal.services.item_changes import Change, audit_item, changing, load_item, store
@@ -290,10 +291,14 @@ def ask_to_hold(
 def ask_to_destroy(
     uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, item_id: uuid.UUID, *, once: str | None = None
 ) -> None:
-    with changing(uow, actor, case_id, item_id, once, with_text=False) as change:
+    """The reader asks for it to be destroyed: its words are removed from the database at once,
+    for everyone (its kind, state and dates stay for the record). A backup taken before still
+    holds them, sealed under the case's key, until the case itself is deleted (README, "Retention")."""
+    with changing(uow, actor, case_id, item_id, once) as change:
         if change.repeated is None:
-            after = item_rules.ask_to_destroy(change.item, change.context.case, change.context.actor)
+            after = erase_words(item_rules.ask_to_destroy(change.item, change.context.case, change.context.actor))
             store(uow, change, after, AuditAction.ITEM_DESTROY_REQUEST, once)
+            audit_item(uow, change.context, AuditAction.ITEM_ERASE, after)
 
 
 @dataclass(frozen=True)

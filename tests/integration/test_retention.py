@@ -16,7 +16,7 @@ from portal.crypto.envelope import Binding
 from portal.domain.enums import Role, Stage
 from portal.domain.reporting import Period
 from portal.runtime import unit_of_work
-from portal.services import letters, reports, retention, reviewing
+from portal.services import letters, records, reports, retention, reviewing
 from portal.storage import models
 from portal.storage.db import EXTENSION_KEY
 from tests.factories import actor_of, approved_letter, exchange_case, move_to
@@ -188,3 +188,25 @@ def test_a_request_for_contact_closed_long_ago_is_deleted_with_its_key(app):
         assert retention.run(unit_of_work()).requests == 1
         session = unit_of_work().session
         assert session.get(models.SelfReferral, old_id) is None and session.get(models.DataKey, key_id) is None
+
+
+def test_a_letter_the_reader_asks_to_destroy_loses_its_words_for_good(app):
+    world = exchange_case(app)
+    letter = approved_letter(app, world, LETTER)
+    with app.app_context():
+        uow, facilitator = unit_of_work(), actor_of(world.facilitator)
+        seen = letters.read(uow, facilitator, world.case_id, letter).version
+        reviewing.release(uow, facilitator, world.case_id, letter, None, seen=seen)
+        reader = actor_of(world["responsible"].account)
+        letters.ask_to_destroy(uow, reader, world.case_id, letter)
+    with app.app_context():
+        uow = unit_of_work()
+        row = uow.session.get(models.Item, letter)
+        case_row = uow.session.get(models.Case, world.case_id)
+        assert row.state == "destroyed"
+        assert records.vault_for(uow, case_row).open_letter(row.id, row.parts_sealed) == []
+        assert row.redactions_sealed is None and row.message_sealed is None
+        actions = uow.session.scalars(
+            select(models.AuditEvent.action).where(models.AuditEvent.object_id == str(letter))
+        ).all()
+    assert actions[-2:] == ["item.destroy-request", "item.erase"]
