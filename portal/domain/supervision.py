@@ -58,4 +58,4 @@ def record_supervision(case: Case, actor: Actor, text: str) -> str:
         raise NotAllowed(Problem.SUPERVISION_SUPERVISORS_ONLY)
     if not text.strip():
         raise DomainError(Problem.SUPERVISION_EMPTY)
-    return text.strip()
+    return text  # as they wrote it

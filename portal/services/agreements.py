@@ -25,7 +25,7 @@ from portal.domain.enums import ActionKind, ActionStatus, Side, Stage
 from portal.domain.errors import DomainError, NotAllowed
 from portal.domain.permissions import can_manage_case
 from portal.domain.problems import Problem
-from portal.services import audit, casework, records, submissions
+from portal.services import casework, records, submissions
 from portal.services.casework import CaseContext
 from portal.services.text import as_typed
 from portal.services.uow import UnitOfWork
@@ -93,30 +93,10 @@ def _require(uow: UnitOfWork, context: CaseContext) -> tuple[models.Agreement, A
 
 
 @contextmanager
-def _acting(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, once: str | None) -> Iterator[CaseContext | None]:
+def acting(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, once: str | None) -> Iterator[CaseContext | None]:
     """The case locked for this change; None when this very form was acted on already."""
     with casework.changing(uow, actor, case_id) as context:
         yield None if submissions.previous(uow, once, actor.user_id) else context
-
-
-def _finish(
-    uow: UnitOfWork,
-    context: CaseContext,
-    action: AuditAction,
-    object_type: str,
-    object_id: uuid.UUID,
-    once: str | None,
-) -> None:
-    context.row.updated_at = utcnow()
-    submissions.remember(uow, once, context.actor.user_id, action.value, object_id)
-    audit.record(
-        uow,
-        action,
-        actor_id=context.actor.user_id,
-        case_id=context.row.id,
-        object_type=object_type,
-        object_id=object_id,
-    )
 
 
 def _allowed(rule: Callable[..., object], *args: object) -> bool:
@@ -164,7 +144,7 @@ def draft(
     once: str | None = None,
 ) -> None:
     """Draft the agreement, or draft it again: the actions are replaced and both sides must agree anew."""
-    with _acting(uow, actor, case_id, once) as context:
+    with acting(uow, actor, case_id, once) as context:
         if context is None:
             return
         cleaned = [replace(action, details=as_typed(action.details)) for action in actions]
@@ -193,24 +173,24 @@ def draft(
                 )
             )
         row.actions = new_rows  # the old actions are deleted with the relationship's orphans
-        _finish(uow, context, AuditAction.AGREEMENT_DRAFT, "agreement", row.id, once)
+        casework.record_event(uow, context, AuditAction.AGREEMENT_DRAFT, "agreement", row.id, once)
 
 
 def agree(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, side: Side, *, once: str | None = None) -> None:
     """One side agrees: its principal or proxy in the portal, or the facilitator records it for them."""
-    with _acting(uow, actor, case_id, once) as context:
+    with acting(uow, actor, case_id, once) as context:
         if context is None:
             return
         row, before = _require(uow, context)
         after = agreement_rules.agree(before, context.case, context.actor, side, utcnow())
         _write_agreed(row, after)
-        _finish(uow, context, AuditAction.agree(side), "agreement", row.id, once)
+        casework.record_event(uow, context, AuditAction.agree(side), "agreement", row.id, once)
 
 
 def mark_done(
     uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, index: int, done_on: date, *, once: str | None = None
 ) -> None:
-    with _acting(uow, actor, case_id, once) as context:
+    with acting(uow, actor, case_id, once) as context:
         if context is None:
             return
         row, before = _require(uow, context)
@@ -218,7 +198,7 @@ def mark_done(
         action_row, action = row.actions[index], after.actions[index]
         action_row.status = action.status.value
         action_row.done_on = action.done_on
-        _finish(uow, context, AuditAction.AGREEMENT_ACTION_DONE, "agreement_action", action_row.id, once)
+        casework.record_event(uow, context, AuditAction.AGREEMENT_ACTION_DONE, "agreement_action", action_row.id, once)
 
 
 # --- Satisfaction -----------------------------------------------------------------------------------
@@ -243,7 +223,7 @@ def answer_satisfaction(
     once: str | None = None,
 ) -> None:
     """One answer per participant, kept as given: answering again is refused."""
-    with _acting(uow, actor, case_id, once) as context:
+    with acting(uow, actor, case_id, once) as context:
         if context is None:
             return
         context.participant(participant_id)
@@ -266,7 +246,7 @@ def answer_satisfaction(
                 by_facilitator=answer.by_facilitator,
             )
         )
-        _finish(uow, context, AuditAction.SATISFACTION_ANSWER, "satisfaction_answer", answer_id, once)
+        casework.record_event(uow, context, AuditAction.SATISFACTION_ANSWER, "satisfaction_answer", answer_id, once)
 
 
 def may_answer_for(uow: UnitOfWork, context: CaseContext) -> list[uuid.UUID]:

@@ -49,7 +49,7 @@ def record(
     case's risk level, which decides whether release needs two reviewers. If items are flowing
     and the assessments no longer allow it (proceedings opened, a new flag to sign off, someone
     not suitable), the case pauses in the same unit of work: nothing more is passed on."""
-    with casework._acting(uow, actor, case_id, once) as context:
+    with casework.acting(uow, actor, case_id, once) as context:
         if context is None:
             return None
         now = utcnow()
@@ -79,12 +79,12 @@ def record(
             context.row.risk_level = assessment.details.overall.value
             context.row.risk_assessed_at = now
             context.row.risk_assessed_by_id = actor.user_id
-        casework._record(uow, context, AuditAction.assessment(entry.kind), "assessment", assessment.id, once)
+        casework.record_event(uow, context, AuditAction.assessment(entry.kind), "assessment", assessment.id, once)
         after = CaseRecord(rules.current([*before.assessments.all(), assessment]), before.followed_up)
         halted = case_rules.halted_by(context.case, after)
         if halted.stage != context.case.stage:
             records.write_case(context.row, halted)
-            casework._record(uow, context, AuditAction.stage(halted.stage), "case", context.row.id)
+            casework.record_event(uow, context, AuditAction.stage(halted.stage), "case", context.row.id)
         return Recorded(assessment.id, paused=halted.stage != context.case.stage)
 
 
@@ -92,7 +92,7 @@ def sign_off(
     uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, assessment_id: uuid.UUID, *, once: str | None = None
 ) -> None:
     """A senior facilitator, not the assessor, signs off a risk assessment with flags."""
-    with casework._acting(uow, actor, case_id, once) as context:
+    with casework.acting(uow, actor, case_id, once) as context:
         if context is None:
             return
         row = uow.session.get(models.Assessment, assessment_id)
@@ -113,7 +113,7 @@ def sign_off(
         )
         assert signed.sign_off is not None
         row.signed_off_by_id, row.signed_off_at = signed.sign_off.by, signed.sign_off.at
-        casework._record(uow, context, AuditAction.ASSESSMENT_SIGN_OFF, "assessment", row.id, once)
+        casework.record_event(uow, context, AuditAction.ASSESSMENT_SIGN_OFF, "assessment", row.id, once)
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from portal.domain.enums import (
     NoteKind,
 )
 from portal.domain.permissions import can_read_record
-from portal.services import accounts, audit, casework, records, submissions
+from portal.services import accounts, casework, records, submissions
 from portal.services.casework import PAGE_SIZE, CaseContext, CaseNotFound, Page, page_within
 from portal.services.clock import today_in_uk
 from portal.services.text import as_typed
@@ -60,30 +60,13 @@ def reading(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID) -> CaseContext:
 @contextmanager
 def acting(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, once: str | None) -> Iterator[CaseContext | None]:
     """The case locked for one change to its record; None when this very form was acted on already."""
-    with casework.changing(uow, actor, case_id) as context:
-        require_reader(context)
-        yield None if submissions.previous(uow, once, actor.user_id) else context
+    with casework.acting(uow, actor, case_id, once) as context:
+        yield None if context is None else require_reader(context)
 
 
 def previous_result(uow: UnitOfWork, actor: Actor, once: str | None) -> uuid.UUID | None:
     repeated = submissions.previous(uow, once, actor.user_id)
     return uuid.UUID(repeated.result) if repeated is not None and repeated.result else None
-
-
-def finish(
-    uow: UnitOfWork, context: CaseContext, action: AuditAction, object_type: str, object_id: uuid.UUID, once: str | None
-) -> None:
-    """Remember the form and audit the change, in the change's own transaction."""
-    context.row.updated_at = utcnow()
-    submissions.remember(uow, once, context.actor.user_id, action.value, object_id)
-    audit.record(
-        uow,
-        action,
-        actor_id=context.actor.user_id,
-        case_id=context.row.id,
-        object_type=object_type,
-        object_id=object_id,
-    )
 
 
 # --- Case notes ------------------------------------------------------------------------------------------
@@ -97,19 +80,24 @@ def add_note(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, body: str, *, on
             assert previous is not None  # a note's form always remembers the note it made
             return previous
         text = rules.add_note(context.case, context.actor, as_typed(body))
-        note_id = uuid.uuid4()
-        vault = records.vault_for(uow, context.row)
-        uow.session.add(
-            models.CaseNote(
-                id=note_id,
-                case_id=context.row.id,
-                kind=NoteKind.NOTE.value,
-                written_by_id=context.actor.user_id,
-                body_sealed=vault.seal_case_note(note_id, text),
-            )
-        )
-        finish(uow, context, AuditAction.NOTE_ADD, "case_note", note_id, once)
+        note_id = store_note(uow, context, NoteKind.NOTE, text)
+        casework.record_event(uow, context, AuditAction.NOTE_ADD, "case_note", note_id, once)
         return note_id
+
+
+def store_note(uow: UnitOfWork, context: CaseContext, kind: NoteKind, text: str) -> uuid.UUID:
+    """One note of the case, sealed, by the actor, in the caller's unit of work (which audits it)."""
+    note_id = uuid.uuid4()
+    uow.session.add(
+        models.CaseNote(
+            id=note_id,
+            case_id=context.row.id,
+            kind=kind.value,
+            written_by_id=context.actor.user_id,
+            body_sealed=records.vault_for(uow, context.row).seal_case_note(note_id, text),
+        )
+    )
+    return note_id
 
 
 @dataclass(frozen=True)
@@ -214,7 +202,7 @@ def record_contact(
             .order_by(models.Contact.happened_on.desc(), models.Contact.recorded_at.desc(), models.Contact.id.desc())
             .limit(1)
         )
-        finish(uow, context, AuditAction.CONTACT_RECORD, "contact", contact_id, once)
+        casework.record_event(uow, context, AuditAction.CONTACT_RECORD, "contact", contact_id, once)
         return contact_id
 
 

@@ -177,15 +177,17 @@ def changing(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID) -> Iterator[Case
 
 
 @contextmanager
-def _acting(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, once: str | None) -> Iterator[CaseContext | None]:
+def acting(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, once: str | None) -> Iterator[CaseContext | None]:
     """As `changing`, but yields None when this very form was acted on already."""
     with changing(uow, actor, case_id) as context:
         yield None if submissions.previous(uow, once, actor.user_id) else context
 
 
-def _record(
+def record_event(
     uow: UnitOfWork, context: CaseContext, action: AuditAction, obj: str, obj_id: object, once: str | None = None
 ) -> None:
+    """A change to the case, in its use case's transaction: the case touched, the form
+    remembered (so posting it again acts once) and the audit event written."""
     context.row.updated_at = utcnow()
     submissions.remember(uow, once, context.actor.user_id, action.value, obj_id)
     audit.record(
@@ -251,7 +253,7 @@ def referral_details(uow: UnitOfWork, context: CaseContext) -> ReferralDetails:
 def assign_facilitator(
     uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, email: str, *, once: str | None = None
 ) -> None:
-    with _acting(uow, actor, case_id, once) as context:
+    with acting(uow, actor, case_id, once) as context:
         if context is None:
             return
         require_case_facilitator(context.case, context.actor)
@@ -261,7 +263,7 @@ def assign_facilitator(
         if user.id in context.case.facilitator_ids:
             raise DomainError(Problem.FACILITATOR_ALREADY_ASSIGNED)
         context.row.facilitators.append(models.CaseFacilitator(case_id=context.row.id, user_id=user.id))
-        _record(uow, context, AuditAction.CASE_ASSIGN, "user", user.id, once)
+        record_event(uow, context, AuditAction.CASE_ASSIGN, "user", user.id, once)
 
 
 @dataclass(frozen=True)
@@ -297,7 +299,7 @@ def _seal_participant(vault: CaseVault, row: models.Participant, details: Partic
 def add_participant(
     uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, details: ParticipantDetails, *, once: str | None = None
 ) -> uuid.UUID | None:
-    with _acting(uow, actor, case_id, once) as context:
+    with acting(uow, actor, case_id, once) as context:
         if context is None:
             return None
         require_case_facilitator(context.case, context.actor)
@@ -324,7 +326,7 @@ def add_participant(
         )
         _seal_participant(records.vault_for(uow, context.row), row, details)
         context.row.participants.append(row)
-        _record(uow, context, AuditAction.PARTICIPANT_ADD, "participant", participant_id, once)
+        record_event(uow, context, AuditAction.PARTICIPANT_ADD, "participant", participant_id, once)
         return participant_id
 
 
@@ -364,12 +366,12 @@ def invite_participant(
 
 
 def move(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, to: Stage, *, once: str | None = None) -> None:
-    with _acting(uow, actor, case_id, once) as context:
+    with acting(uow, actor, case_id, once) as context:
         if context is None:
             return
         case = case_rules.move_case(context.case, context.actor, to, case_record.case_record(uow, context.row))
         records.write_case(context.row, case)
-        _record(uow, context, AuditAction.stage(to), "case", context.row.id, once)
+        record_event(uow, context, AuditAction.stage(to), "case", context.row.id, once)
 
 
 def record_consent(
@@ -382,7 +384,7 @@ def record_consent(
     *,
     once: str | None = None,
 ) -> None:
-    with _acting(uow, actor, case_id, once) as context:
+    with acting(uow, actor, case_id, once) as context:
         if context is None:
             return
         context.participant(participant_id)
@@ -400,7 +402,7 @@ def record_consent(
                 by_facilitator=record.by_facilitator,
             )
         )
-        _record(uow, context, AuditAction.consent(consent_format, given), "participant", participant_id, once)
+        record_event(uow, context, AuditAction.consent(consent_format, given), "participant", participant_id, once)
 
 
 def consents_of(context: CaseContext, participant_id: uuid.UUID) -> dict[ConsentFormat, bool]:
@@ -414,7 +416,7 @@ def withdraw(
     uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, participant_id: uuid.UUID, *, once: str | None = None
 ) -> None:
     """Someone stops: everything undelivered is held, the case halts, only facilitators are told."""
-    with _acting(uow, actor, case_id, once) as context:
+    with acting(uow, actor, case_id, once) as context:
         if context is None:
             return
         context.participant(participant_id)
@@ -457,19 +459,19 @@ def withdraw(
             )
             if user_id != actor.user_id:  # a facilitator recording it for someone offline knows already
                 outbox.tell(uow, user_id, NotificationKind.PARTICIPANT_STOPPED, case_id=context.row.id)
-        _record(uow, context, AuditAction.PARTICIPANT_WITHDRAW, "participant", participant_id, once)
+        record_event(uow, context, AuditAction.PARTICIPANT_WITHDRAW, "participant", participant_id, once)
 
 
 def rejoin(
     uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, participant_id: uuid.UUID, *, once: str | None = None
 ) -> None:
-    with _acting(uow, actor, case_id, once) as context:
+    with acting(uow, actor, case_id, once) as context:
         if context is None:
             return
         context.participant(participant_id)
         withdrawal_rules.rejoin(context.case, participant_id, context.actor)
         context.participant_row(participant_id).withdrawn_at = None
-        _record(uow, context, AuditAction.PARTICIPANT_REJOIN, "participant", participant_id, once)
+        record_event(uow, context, AuditAction.PARTICIPANT_REJOIN, "participant", participant_id, once)
 
 
 # --- Lists for staff -----------------------------------------------------------------------------------
@@ -570,7 +572,7 @@ def clear_sign_in_delay(
     uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, participant_id: uuid.UUID, *, once: str | None = None
 ) -> None:
     """A facilitator lets one of their case's participants try signing in again straight away."""
-    with _acting(uow, actor, case_id, once) as context:
+    with acting(uow, actor, case_id, once) as context:
         if context is None:
             return
         require_case_facilitator(context.case, context.actor)

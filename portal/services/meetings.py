@@ -23,7 +23,7 @@ from portal.domain.audit import AuditAction
 from portal.domain.enums import MeetingKind, MeetingMode, MeetingStatus
 from portal.domain.meetings import Meeting, MeetingPlan
 from portal.services import accounts, casework, records
-from portal.services.casenotes import acting, finish, previous_result, require_reader
+from portal.services.casenotes import acting, previous_result, require_reader
 from portal.services.casework import PAGE_SIZE, CaseContext, CaseNotFound, Page, page_within
 from portal.services.clock import today_in_uk
 from portal.services.text import as_typed
@@ -109,7 +109,7 @@ def plan(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, plan: MeetingPlan, *
         row = models.Meeting(id=meeting.id, case_id=context.row.id, planned_by_id=context.actor.user_id)
         _write(records.vault_for(uow, context.row), row, meeting)
         uow.session.add(row)
-        finish(uow, context, AuditAction.MEETING_PLAN, "meeting", meeting.id, once)
+        casework.record_event(uow, context, AuditAction.MEETING_PLAN, "meeting", meeting.id, once)
         return meeting.id
 
 
@@ -130,7 +130,7 @@ def change(
         before = _from_row(row, vault.open_meeting(row.id, row.details_sealed))
         after = rules.change_meeting(context.case, context.actor, before, _typed(plan), utcnow())
         _write(vault, row, after)
-        finish(uow, context, AuditAction.MEETING_CHANGE, "meeting", meeting_id, once)
+        casework.record_event(uow, context, AuditAction.MEETING_CHANGE, "meeting", meeting_id, once)
 
 
 def hold(
@@ -161,7 +161,7 @@ def hold(
             ground_rules_agreed=ground_rules_agreed,
         )
         _write(vault, row, after)
-        finish(uow, context, AuditAction.MEETING_HOLD, "meeting", meeting_id, once)
+        casework.record_event(uow, context, AuditAction.MEETING_HOLD, "meeting", meeting_id, once)
 
 
 def cancel(
@@ -174,7 +174,7 @@ def cancel(
         after = rules.cancel_meeting(context.case, context.actor, _from_row(row, None))
         row.status = after.status.value
         row.updated_at = utcnow()
-        finish(uow, context, AuditAction.MEETING_CANCEL, "meeting", meeting_id, once)
+        casework.record_event(uow, context, AuditAction.MEETING_CANCEL, "meeting", meeting_id, once)
 
 
 # --- Reading -------------------------------------------------------------------------------------------

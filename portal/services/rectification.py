@@ -1,7 +1,7 @@
 """Rectification and erasure on request: an assigned facilitator corrects or erases a person's
 details in a case (portal.domain.subject_access says who may, and when).
 
-Each is one unit of work on the locked case (`casework._acting`): the person's details are
+Each is one unit of work on the locked case (`casework.acting`): the person's details are
 sealed again as `casework.add_participant` seals them, the facilitator's reason is kept sealed
 as a case note (the record's one place for a facilitator's words about the case: it says why,
 and how the person asked), and the audit events (`participant.rectify`, `participant.erase`,
@@ -25,7 +25,7 @@ from portal.domain.errors import DomainError
 from portal.domain.permissions import can_manage_case, require_case_facilitator
 from portal.domain.problems import Problem
 from portal.domain.subject_access import Correction, Placeholders
-from portal.services import audit, casework, keys, records
+from portal.services import audit, casenotes, casework, keys, records
 from portal.services.casework import CaseContext
 from portal.services.item_changes import audit_item
 from portal.services.text import as_typed
@@ -88,18 +88,9 @@ def _current_name(vault: CaseVault, row: models.Participant) -> str:
     return vault.open_participant_detail(row.id, "name", row.name_sealed)
 
 
-def _keep_reason(uow: UnitOfWork, context: CaseContext, vault: CaseVault, reason: str) -> None:
+def _keep_reason(uow: UnitOfWork, context: CaseContext, reason: str) -> None:
     """The reason, sealed, as a case note by the facilitator, audited as a note like any other."""
-    note_id = uuid.uuid4()
-    uow.session.add(
-        models.CaseNote(
-            id=note_id,
-            case_id=context.row.id,
-            kind=NoteKind.NOTE.value,
-            written_by_id=context.actor.user_id,
-            body_sealed=vault.seal_case_note(note_id, reason.strip()),
-        )
-    )
+    note_id = casenotes.store_note(uow, context, NoteKind.NOTE, reason)
     audit.record(
         uow,
         AuditAction.NOTE_ADD,
@@ -120,7 +111,7 @@ def rectify(
     once: str | None = None,
 ) -> None:
     """Correct a person's name, the name the other side sees, or their relationship."""
-    with casework._acting(uow, actor, case_id, once) as context:
+    with casework.acting(uow, actor, case_id, once) as context:
         if context is None:
             return
         person = context.participant(participant_id)
@@ -140,8 +131,8 @@ def rectify(
         row.relationship_sealed = (
             vault.seal_participant_detail(row.id, "relationship", after.relationship) if after.relationship else None
         )
-        _keep_reason(uow, context, vault, correction.reason)
-        casework._record(uow, context, AuditAction.PARTICIPANT_RECTIFY, "participant", participant_id, once)
+        _keep_reason(uow, context, correction.reason)
+        casework.record_event(uow, context, AuditAction.PARTICIPANT_RECTIFY, "participant", participant_id, once)
 
 
 def erase(
@@ -159,7 +150,7 @@ def erase(
     """Erase a person's details in a closed case and, when `words`, the words of everything they
     wrote (its row and state stay for the record). Their name becomes `placeholders.name` (words
     the web layer gives). The number of items whose words went."""
-    with casework._acting(uow, actor, case_id, once) as context:
+    with casework.acting(uow, actor, case_id, once) as context:
         if context is None:
             return 0
         require_case_facilitator(context.case, context.actor)
@@ -210,6 +201,6 @@ def erase(
             ).first()
             if answer is not None:
                 answer.comment_sealed = None
-        _keep_reason(uow, context, vault, as_typed(reason))
-        casework._record(uow, context, AuditAction.PARTICIPANT_ERASE, "participant", participant_id, once)
+        _keep_reason(uow, context, as_typed(reason))
+        casework.record_event(uow, context, AuditAction.PARTICIPANT_ERASE, "participant", participant_id, once)
         return len(erasure.items)

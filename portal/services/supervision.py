@@ -13,8 +13,9 @@ from portal.domain.actors import Actor
 from portal.domain.audit import AuditAction
 from portal.domain.enums import NoteKind, Role, Stage
 from portal.domain.supervision import StaffMember
-from portal.services import accounts, audit, caseload, casework, records
+from portal.services import accounts, audit, caseload, casenotes, casework
 from portal.services.casework import Page, page_within
+from portal.services.text import as_typed
 from portal.services.uow import UnitOfWork
 from portal.storage import models
 from portal.storage.types import utcnow
@@ -63,22 +64,12 @@ def name_supervisor(uow: UnitOfWork, admin: Actor, user_id: uuid.UUID, superviso
 def record_supervision(
     uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, text: str, *, once: str | None = None
 ) -> uuid.UUID | None:
-    with casework._acting(uow, actor, case_id, once) as context:
+    with casework.acting(uow, actor, case_id, once) as context:
         if context is None:
             return None
-        words = rules.record_supervision(context.case, context.actor, text)
-        note_id = uuid.uuid4()
-        vault = records.vault_for(uow, context.row)
-        uow.session.add(
-            models.CaseNote(
-                id=note_id,
-                case_id=context.row.id,
-                kind=NoteKind.SUPERVISION.value,
-                written_by_id=actor.user_id,
-                body_sealed=vault.seal_case_note(note_id, words),
-            )
-        )
-        casework._record(uow, context, AuditAction.SUPERVISION_RECORD, "note", note_id, once)
+        words = rules.record_supervision(context.case, context.actor, as_typed(text))
+        note_id = casenotes.store_note(uow, context, NoteKind.SUPERVISION, words)
+        casework.record_event(uow, context, AuditAction.SUPERVISION_RECORD, "note", note_id, once)
         return note_id
 
 
