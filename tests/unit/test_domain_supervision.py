@@ -50,7 +50,8 @@ def test_a_supervisor_is_another_active_senior_facilitator(supervisor, problem):
 
 def test_only_the_supervisor_of_one_of_its_facilitators_records_a_cases_supervision():
     supervisor = Actor(SENIOR.id, Role.FACILITATOR, supervises=frozenset({FACILITATOR.id}))
-    assert record_supervision(CASE, supervisor, "  Discussed the risk plan.  ") == "  Discussed the risk plan.  "  # as written
+    written = "  Discussed the risk plan.  "
+    assert record_supervision(CASE, supervisor, written) == written  # kept as written
     with refused(Problem.SUPERVISION_EMPTY):
         record_supervision(CASE, supervisor, " ")
     for other in (
