@@ -55,9 +55,28 @@ def deletion_due(closed_on: date | None, policy: RetentionPolicy) -> date | None
     return years_after(closed_on, policy.closed_years) if closed_on is not None else None
 
 
-def request_deletion_due(decided_on: date, policy: RetentionPolicy) -> date:
-    """The day a request for contact closed without a case is deleted."""
-    return decided_on + timedelta(days=policy.request_days)
+def years_before(day: date, years: int) -> date:
+    """The same day `years` earlier; 29 February becomes 28 February in a year without one."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+@dataclass(frozen=True)
+class DueBy:
+    """The latest days that make something due for deletion today: a case closed on or before
+    `closed_on`, a request for contact closed without a case on or before `decided_on`."""
+
+    closed_on: date
+    decided_on: date
+
+
+def due_by(today: date, policy: RetentionPolicy) -> DueBy:
+    latest = years_before(today, policy.closed_years)
+    if years_after(latest + timedelta(days=1), policy.closed_years) <= today:  # closed on a 29 February
+        latest += timedelta(days=1)
+    return DueBy(latest, today - timedelta(days=policy.request_days))
 
 
 def to_delete(due: date | None, held: bool, today: date) -> bool:

@@ -136,12 +136,3 @@ def assessments_page(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID) -> Asses
         names[person.id] = casework.participant_name(uow, context, person.id)
     record = CaseRecord(rules.current(history), case_record.followed_up(uow, case_id))
     return AssessmentsPage(context, record, history[::-1], names)
-
-
-def assessment(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, assessment_id: uuid.UUID) -> Assessment:
-    context = casework.load(uow, actor, case_id)
-    require_record_reader(context.case, context.actor)
-    row = uow.session.get(models.Assessment, assessment_id)
-    if row is None or row.case_id != context.row.id:
-        raise CaseNotFound
-    return case_record.assessment_from_row(records.vault_for(uow, context.row), row)

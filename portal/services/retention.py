@@ -77,13 +77,6 @@ class DueForDeletion:
     held: bool
 
 
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
-
-
 def due_for_deletion(
     uow: UnitOfWork, actor: Actor, page: int = 1, *, today: date | None = None
 ) -> Page[DueForDeletion]:
@@ -93,7 +86,7 @@ def due_for_deletion(
         raise NotAllowed(Problem.LIST_STAFF_ONLY)
     today = today or clock.today_in_uk()
     chosen = policy(uow)
-    horizon = _years_before(today + timedelta(days=rules.WARNING_DAYS), chosen.closed_years)
+    horizon = rules.due_by(today + timedelta(days=rules.WARNING_DAYS), chosen).closed_on
     where = [
         models.Case.stage == Stage.CLOSED.value,
         models.Case.closed_at.is_not(None),
@@ -328,14 +321,14 @@ def run(uow: UnitOfWork, *, today: date | None = None, batch: int = BATCH) -> Sw
     worker, and `flask retention run`)."""
     today = today or clock.today_in_uk()
     chosen = policy(uow)
-    latest_closed = _years_before(today, chosen.closed_years) + timedelta(days=1)
+    due = rules.due_by(today, chosen)
     candidates = list(
         uow.session.scalars(
             select(models.Case.id)
             .where(
                 models.Case.stage == Stage.CLOSED.value,
                 models.Case.held_at.is_(None),
-                models.Case.closed_at < start_of(latest_closed),
+                models.Case.closed_at < start_of(due.closed_on + timedelta(days=1)),
             )
             .order_by(models.Case.closed_at)
             .limit(batch)
@@ -343,7 +336,7 @@ def run(uow: UnitOfWork, *, today: date | None = None, batch: int = BATCH) -> Sw
     )
     cases = sum(shred_case(uow, case_id, today) for case_id in candidates)
     requests = 0
-    cutoff = start_of(today - timedelta(days=chosen.request_days) + timedelta(days=1))
+    cutoff = start_of(due.decided_on + timedelta(days=1))
     with uow:
         for referral in uow.session.scalars(
             select(models.SelfReferral)

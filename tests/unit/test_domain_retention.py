@@ -1,6 +1,6 @@
 """How long a case is kept, and who places a legal hold."""
 
-from datetime import date
+from datetime import date, timedelta
 from uuid import UUID
 
 import pytest
@@ -13,9 +13,9 @@ from portal.domain.problems import Problem
 from portal.domain.retention import (
     RetentionPolicy,
     deletion_due,
+    due_by,
     lift_hold,
     place_hold,
-    request_deletion_due,
     to_delete,
     years_after,
 )
@@ -30,7 +30,15 @@ def test_a_closed_case_is_kept_for_the_policys_years_after_it_closed():
     assert deletion_due(date(2019, 5, 3), policy) == date(2026, 5, 3)
     assert deletion_due(None, policy) is None  # an open case is never due
     assert years_after(date(2024, 2, 29), 7) == date(2031, 2, 28)
-    assert request_deletion_due(date(2026, 1, 1), RetentionPolicy(request_days=365)) == date(2027, 1, 1)
+    assert due_by(date(2027, 1, 1), RetentionPolicy(request_days=365)).decided_on == date(2026, 1, 1)
+
+
+def test_what_is_due_today_is_exactly_what_deletion_due_says():
+    policy = RetentionPolicy(closed_years=7)
+    for today in (date(2026, 5, 3), date(2031, 2, 28), date(2032, 2, 29)):
+        latest = due_by(today, policy).closed_on
+        assert deletion_due(latest, policy) <= today
+        assert deletion_due(latest + timedelta(days=1), policy) > today
 
 
 def test_it_is_deleted_from_its_day_on_unless_held():

@@ -94,9 +94,11 @@ def test_a_supervisor_never_acts_on_the_case(app):
 def test_the_assigned_facilitator_cannot_record_their_own_supervision(app):
     world = exchange_case(app)
     facilitator = signed_in(app, world.facilitator)
-    facilitator.submit(
+    refused = facilitator.submit(
         f"/cases/{world.case_id}/supervision", {"notes": "I supervised myself."}, from_page=f"/cases/{world.case_id}"
     )
+    assert refused.status_code == 400
+    assert "Only the named supervisor of one of this case" in refused.get_data(as_text=True)
     with app.app_context():
         assert unit_of_work().session.scalars(select(models.CaseNote.id)).first() is None
 
