@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-sqlite test-postgres browser translations translations-update lint lock topology bench bench-web wrk screening-score clean
+.PHONY: run test test-sqlite test-postgres browser media-tools translations translations-update lint lock topology bench bench-web wrk screening-score clean
 
 ## Installed from the lock files only: every package, direct or not, at its locked version and
 ## checked against its hashes (pip refuses anything else). requirements*.txt are what people edit.
@@ -38,7 +38,7 @@ translations-update: $(VENV)/.runtime
 ## and the worker beside it (scheduled deliveries, and mail as .eml files in instance/mail/).
 ## Ctrl-C stops both.
 DEV = PORTAL_ENV=development PORTAL_BASE_URL=http://127.0.0.1:$(PORT)
-run: $(VENV)/.runtime translations
+run: $(VENV)/.runtime media-tools translations
 	$(DEV) $(FLASK) keys init
 	$(DEV) $(FLASK) db upgrade
 	$(DEV) $(FLASK) demo load
@@ -49,10 +49,10 @@ run: $(VENV)/.runtime translations
 ## Every test on SQLite, then the database tests (and the race drills) again on PostgreSQL ($(PG_TEST_URL)).
 test: lint test-sqlite test-postgres
 
-test-sqlite: $(VENV)/.dev browser translations
+test-sqlite: $(VENV)/.dev browser media-tools translations
 	$(BIN)/python -m pytest
 
-test-postgres: $(VENV)/.dev translations
+test-postgres: $(VENV)/.dev media-tools translations
 	PORTAL_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest tests/integration tests/web tests/concurrency
 
 ## Debian's Chromium for the browser tests: installed when missing and this user can, else one clear line.
@@ -63,6 +63,20 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null; \
 	  else \
 	    echo "The browser tests need Debian's Chromium: run 'sudo apt-get install chromium chromium-driver', then make test again." >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
+## Debian's ffmpeg for recordings (metadata removed, re-muxed or transcoded): installed when missing
+## and this user can, else one clear line. Without it the portal still runs, and says plainly that
+## it cannot take recordings.
+media-tools:
+	@if ! command -v ffmpeg >/dev/null || ! command -v ffprobe >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's ffmpeg for recorded messages..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ffmpeg >/dev/null; \
+	  else \
+	    echo "Recorded messages need Debian's ffmpeg: run 'sudo apt-get install ffmpeg', then make again." >&2; \
 	    exit 1; \
 	  fi; \
 	fi

@@ -63,10 +63,12 @@ class AuditAction(StrEnum):
     CONSENT_GIVE_QUESTIONS = "consent.give.questions"
     CONSENT_GIVE_SHUTTLE = "consent.give.shuttle"
     CONSENT_GIVE_MEETING = "consent.give.meeting"
+    CONSENT_GIVE_RECORDINGS = "consent.give.recordings"
     CONSENT_WITHDRAW_LETTERS = "consent.withdraw.letters"
     CONSENT_WITHDRAW_QUESTIONS = "consent.withdraw.questions"
     CONSENT_WITHDRAW_SHUTTLE = "consent.withdraw.shuttle"
     CONSENT_WITHDRAW_MEETING = "consent.withdraw.meeting"
+    CONSENT_WITHDRAW_RECORDINGS = "consent.withdraw.recordings"
     # Items
     ITEM_START = "item.start"
     ITEM_SAVE = "item.save"
@@ -86,6 +88,13 @@ class AuditAction(StrEnum):
     ITEM_OPEN = "item.open"
     ITEM_HOLD_REQUEST = "item.hold-request"
     ITEM_DESTROY_REQUEST = "item.destroy-request"
+    # Media (portal.services.media): every look at a file is audited like a look at a letter
+    MEDIA_ADD = "media.add"
+    MEDIA_REMOVE = "media.remove"
+    MEDIA_OPEN = "media.open"  # a file streamed to someone (once per viewing page, not per range)
+    MEDIA_SHOWN_ON_DEVICE = "media.shown-on-device"  # an offline recipient watched it on a service device
+    MEDIA_SCAN_FILED = "media.scan-filed"  # a scanned reply sheet filed under its case and item
+    MEDIA_SCAN_PASS_ON = "media.scan-pass-on"  # the facilitator chose to pass a scan on with the reply
     # The outcome agreement
     AGREEMENT_DRAFT = "agreement.draft"
     AGREEMENT_AGREE_HARMED = "agreement.agree.harmed"

@@ -83,6 +83,7 @@ class ConsentFormat(StrEnum):
     QUESTIONS = "questions"
     SHUTTLE = "shuttle"
     MEETING = "meeting"
+    RECORDINGS = "recordings"  # recorded video or audio messages (video shuttle)
 
 
 class ItemKind(StrEnum):
@@ -90,6 +91,7 @@ class ItemKind(StrEnum):
     QUESTION_SET = "question_set"
     ANSWERS = "answers"
     SHUTTLE_NOTE = "shuttle_note"
+    RECORDING = "recording"  # a recorded video or audio message; its words are the transcript
 
 
 class ItemState(StrEnum):
@@ -243,3 +245,37 @@ class DueKind(StrEnum):
     FOLLOW_UP = "follow_up"  # follow-up after a meeting was held
     NEXT_STEP = "next_step"  # the next step the latest contact set
     SUPERVISION = "supervision"  # case supervision, at least every few weeks
+
+
+# --- Media: recordings, pictures and scans (portal.domain.media) ---------------------------------
+
+
+class MediaRole(StrEnum):
+    """What a file is to its item."""
+
+    RECORDING = "recording"  # the message of a recording item (one per item)
+    ATTACHMENT = "attachment"  # a picture, or a page of a document, with a letter
+    SCAN = "scan"  # a handwritten reply as photographed: for the reviewer, passed on only by choice
+
+
+class MediaKind(StrEnum):
+    """What a file is once processed: the only three kinds the portal keeps."""
+
+    IMAGE = "image"
+    AUDIO = "audio"
+    VIDEO = "video"
+
+
+class SourceType(StrEnum):
+    """What an upload is, told by its first bytes (never by its name or stated type)."""
+
+    JPEG = "jpeg"
+    PNG = "png"
+    GIF = "gif"
+    WEBP = "webp"
+    PDF = "pdf"
+    WEBM = "webm"  # Matroska or WebM: what browsers record
+    MP4 = "mp4"  # ISO base media: MP4, MOV, M4A, 3GP from phones
+    OGG = "ogg"
+    MP3 = "mp3"
+    WAV = "wav"

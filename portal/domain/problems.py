@@ -78,6 +78,23 @@ class Problem(StrEnum):
     ITEM_EMPTY = "item.empty"  # params: kind
     ITEM_NO_QUESTIONS = "item.no-questions"
     ITEM_NO_ANSWERS = "item.no-answers"
+    # Media: recordings, pictures and scans (portal.domain.media)
+    MEDIA_UNKNOWN_TYPE = "media.unknown-type"  # not a picture, PDF, audio or video file we take
+    MEDIA_NOT_HERE = "media.not-here"  # params: kind (of item), role: this item takes no such file
+    MEDIA_TOO_BIG = "media.too-big"  # params: limit_mb
+    MEDIA_TOO_LONG = "media.too-long"  # params: limit_minutes
+    MEDIA_TOO_MANY = "media.too-many"  # params: limit
+    MEDIA_UNREADABLE = "media.unreadable"  # it looked like a media file but could not be processed
+    MEDIA_PDF_TOO_MANY_PAGES = "media.pdf-too-many-pages"  # params: limit
+    MEDIA_TOOLS_MISSING = "media.tools-missing"  # ffmpeg (or pdftoppm) is not installed on the server
+    MEDIA_EMPTY = "media.empty"
+    MEDIA_NOT_EDITABLE = "media.not-editable"  # params: kind, state: files change only while a draft
+    MEDIA_RECORDING_NEEDED = "media.recording-needed"  # a recording item sent without its recording
+    MEDIA_TRANSCRIPT_NEEDED = "media.transcript-needed"  # ... or without its transcript or summary
+    MEDIA_OPEN_FIRST = "media.open-first"  # params: count: the reviewer has not opened every file
+    MEDIA_NOT_OFFLINE = "media.not-offline"  # watched on a service device: only for offline recipients
+    MEDIA_NOT_A_REPLY_SHEET = "media.not-a-reply-sheet"  # no reply code found on the scan
+    MEDIA_REPLY_SHEET_ELSEWHERE = "media.reply-sheet-elsewhere"  # the code names another case, or none
     # Review and release
     REVIEW_MESSAGE_NEEDED = "review.message-needed"
     REVIEW_ALREADY_APPROVED = "review.already-approved"  # params: kind
