@@ -15,6 +15,7 @@ from typing import Any
 from uuid import UUID
 
 from portal.crypto.envelope import Binding, seal, unseal
+from portal.crypto.streams import MediaSealer
 
 ACCOUNT_TABLE = "users"
 INVITATION_TABLE = "invitations"
@@ -135,6 +136,12 @@ class CaseVault:
 
     def open_meeting(self, meeting_id: UUID, sealed: bytes) -> dict[str, Any]:
         return self._open_json("meetings", meeting_id, "details", sealed)  # type: ignore[return-value]
+
+    # --- Media: files sealed in chunks (portal.crypto.streams) ---
+
+    def media_sealer(self, item_id: UUID, media_id: UUID) -> MediaSealer:
+        """Seals and opens the chunks of one file, bound to its item and this case."""
+        return MediaSealer(self.case_id, item_id, media_id, self._key)
 
 
 class ReferralVault:

@@ -529,6 +529,11 @@ class ServiceSettings(Base):
     retain_closed_years: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
     retain_request_days: Mapped[int] = mapped_column(Integer, default=365, server_default="365")
     subject_access_casework: Mapped[str] = mapped_column(String(16), default="withhold", server_default="withhold")
+    # Media limits (portal.domain.media.Limits): a recording's size and length, and pictures.
+    recording_mb: Mapped[int] = mapped_column(Integer, default=200, server_default="200")
+    recording_minutes: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
+    attachment_mb: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
+    attachments_per_item: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
 
 
 class CaseTombstone(Base):
@@ -546,3 +551,56 @@ class CaseTombstone(Base):
     final_stage: Mapped[str] = mapped_column(String(16))
     deleted_at: Mapped[datetime] = mapped_column(default=utcnow)
     facts: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+
+
+# --- Media: recordings, pictures and scans (portal.domain.media, portal.storage.media_store) -----
+
+
+class MediaFile(Base):
+    """One processed file of an item: a recording, a picture or document page, or a scanned reply.
+
+    Only the processed file is kept (the upload never is), sealed in chunks with the case's data
+    key (portal.crypto.streams); its bytes live in the store `store` names. No file name or
+    stated type is ever kept: what it is comes from its content.
+    """
+
+    __tablename__ = "media_files"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"))
+    item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("items.id"))
+    role: Mapped[str] = mapped_column(String(16))  # MediaRole
+    kind: Mapped[str] = mapped_column(String(8))  # MediaKind
+    content_type: Mapped[str] = mapped_column(String(32))
+    position: Mapped[int] = mapped_column(Integer)
+    byte_size: Mapped[int] = mapped_column(BigInteger)
+    chunk_size: Mapped[int] = mapped_column(Integer)
+    chunk_count: Mapped[int] = mapped_column(Integer)
+    duration_ms: Mapped[int | None] = mapped_column(Integer)
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    store: Mapped[str] = mapped_column(String(16))  # database, directory, object
+    # Facilitators who opened it while it waited for review: approving needs every file opened.
+    opened_by: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Passed on with its item when released; a scan only once its facilitator chooses.
+    passes_on: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # An offline recipient watched or heard it on a service device during a visit.
+    shown_on_device_at: Mapped[datetime | None]
+    shown_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    added_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        Index("ix_media_files_item", "item_id", "position"),
+        Index("ix_media_files_case", "case_id"),
+    )
+
+
+class MediaChunk(Base):
+    """One sealed chunk of a file kept in the database store (small services)."""
+
+    __tablename__ = "media_chunks"
+
+    media_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("media_files.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sealed: Mapped[bytes]
