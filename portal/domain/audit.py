@@ -94,7 +94,7 @@ class AuditAction(StrEnum):
     MEDIA_OPEN = "media.open"  # a file streamed to someone (once per viewing page, not per range)
     MEDIA_SHOWN_ON_DEVICE = "media.shown-on-device"  # an offline recipient watched it on a service device
     MEDIA_SCAN_FILED = "media.scan-filed"  # a scanned reply sheet filed under its case and item
-    MEDIA_SCAN_PASS_ON = "media.scan-pass-on"  # the facilitator chose to pass a scan on with the reply
+    MEDIA_SCAN_CHOICE = "media.scan-choice"  # the facilitator chose to pass a scan on with the reply
     # The outcome agreement
     AGREEMENT_DRAFT = "agreement.draft"
     AGREEMENT_AGREE_HARMED = "agreement.agree.harmed"

@@ -279,3 +279,12 @@ class SourceType(StrEnum):
     OGG = "ogg"
     MP3 = "mp3"
     WAV = "wav"
+
+
+class MediaLimit(StrEnum):
+    """The limits a service sets on files (ServiceSettings)."""
+
+    RECORDING_MB = "recording_mb"
+    RECORDING_MINUTES = "recording_minutes"
+    ATTACHMENT_MB = "attachment_mb"
+    ATTACHMENTS_PER_ITEM = "attachments_per_item"

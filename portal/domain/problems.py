@@ -95,6 +95,7 @@ class Problem(StrEnum):
     MEDIA_NOT_OFFLINE = "media.not-offline"  # watched on a service device: only for offline recipients
     MEDIA_NOT_A_REPLY_SHEET = "media.not-a-reply-sheet"  # no reply code found on the scan
     MEDIA_REPLY_SHEET_ELSEWHERE = "media.reply-sheet-elsewhere"  # the code names another case, or none
+    MEDIA_LIMIT_RANGE = "media.limit-range"  # params: limit (a MediaLimit), minimum, maximum
     # Review and release
     REVIEW_MESSAGE_NEEDED = "review.message-needed"
     REVIEW_ALREADY_APPROVED = "review.already-approved"  # params: kind

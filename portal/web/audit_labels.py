@@ -84,7 +84,7 @@ LABELS: dict[A, object] = {
     A.MEDIA_OPEN: _l("File opened"),
     A.MEDIA_SHOWN_ON_DEVICE: _l("Recording shown on a service device"),
     A.MEDIA_SCAN_FILED: _l("Scanned reply filed"),
-    A.MEDIA_SCAN_PASS_ON: _l("Scanned reply to be passed on"),
+    A.MEDIA_SCAN_CHOICE: _l("Chose whether a scanned reply is passed on"),
     A.AGREEMENT_DRAFT: _l("Agreement drafted"),
     A.AGREEMENT_AGREE_HARMED: _l("Agreement accepted by the person harmed's side"),
     A.AGREEMENT_AGREE_RESPONSIBLE: _l("Agreement accepted by the person responsible's side"),
