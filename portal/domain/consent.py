@@ -43,6 +43,7 @@ FORMAT_FOR_KIND = {
     ItemKind.QUESTION_SET: ConsentFormat.QUESTIONS,
     ItemKind.ANSWERS: ConsentFormat.QUESTIONS,
     ItemKind.SHUTTLE_NOTE: ConsentFormat.SHUTTLE,
+    ItemKind.RECORDING: ConsentFormat.RECORDINGS,
 }
 
 

@@ -1,4 +1,5 @@
-"""Items (letters, question sets, answers, shuttle notes) and their journey to the other side.
+"""Items (letters, question sets, answers, shuttle notes, recorded messages) and their journey to
+the other side.
 
 The item state machine. Each step first asks ``permissions.require`` (who may, and in which
 state), then checks the rules of the step itself. "Sent" below means submitted,
@@ -32,10 +33,15 @@ Enough approvals: one facilitator; two different ones in a high-risk case; and a
 note always needs a facilitator other than every one who wrote its words. Any review decision
 cancels a scheduled release; taking back or returning clears approvals and redactions.
 
-Victim-led: the responsible side can't start (or send) a letter or a shuttle note until the
-harmed side has consented to that format, which is how the facilitator records that the
-person harmed has agreed to receive it; only the harmed side writes questions, and only
-the responsible side answers them.
+A recorded message is written like a letter (by its author in the portal, or by a facilitator
+for an author taking part offline); its one part is the transcript or summary that travels
+with the recording, screened and redacted like a letter's words. What the recording itself
+needs (portal.domain.media) is checked beside these rules, not here.
+
+Victim-led: the responsible side can't start (or send) a letter, a shuttle note or a recorded
+message until the harmed side has consented to that format, which is how the facilitator
+records that the person harmed has agreed to receive it; only the harmed side writes
+questions, and only the responsible side answers them.
 """
 
 from __future__ import annotations
@@ -55,6 +61,11 @@ from portal.domain.permissions import ItemAction, ItemRelation, may_write_for, r
 from portal.domain.problems import Problem
 from portal.domain.redaction import Redaction
 
+# The kinds written as one piece: a letter, a note, and a recording's transcript or summary.
+ONE_PIECE = frozenset({ItemKind.LETTER, ItemKind.SHUTTLE_NOTE, ItemKind.RECORDING})
+# The kinds the responsible side may send only once the harmed side has said yes to their format.
+VICTIM_LED = frozenset({ItemKind.LETTER, ItemKind.SHUTTLE_NOTE, ItemKind.RECORDING})
+
 
 @dataclass(frozen=True)
 class Confirmation:
@@ -72,7 +83,7 @@ class Item:
     kind: ItemKind
     author_id: UUID  # the participant whose words these are
     state: ItemState = ItemState.DRAFT
-    parts: tuple[str, ...] = ("",)  # one text; or the questions; or one answer per question
+    parts: tuple[str, ...] = ("",)  # one text (a recording's transcript); or the questions; or one answer each
     answers_to: UUID | None = None  # for answers: the question set
     entered_by: UUID | None = None  # the facilitator who wrote a shuttle note or transcribed a handwritten item
     writers: tuple[UUID, ...] = ()  # every facilitator who put words in it; none may be a note's only approver
@@ -164,7 +175,7 @@ def save_draft(item: Item, case: Case, actor: Actor, parts: Sequence[str], langu
     require(ItemAction.EDIT, item, case, actor)
     _require_open(case)
     parts = tuple(parts)
-    if item.kind in (ItemKind.LETTER, ItemKind.SHUTTLE_NOTE) and len(parts) != 1:
+    if item.kind in ONE_PIECE and len(parts) != 1:
         raise DomainError(Problem.ITEM_ONE_PIECE, kind=item.kind)
     if item.kind == ItemKind.ANSWERS and len(parts) != len(item.parts):
         raise DomainError(Problem.ITEM_ONE_ANSWER_EACH)
@@ -329,7 +340,7 @@ def _question_count(question_set: Item | None, case: Case, author: Participant) 
 
 
 def _check_victim_led(case: Case, author: Participant, kind: ItemKind) -> None:
-    if author.side != Side.RESPONSIBLE or kind not in (ItemKind.LETTER, ItemKind.SHUTTLE_NOTE):
+    if author.side != Side.RESPONSIBLE or kind not in VICTIM_LED:
         return
     if FORMAT_FOR_KIND[kind] not in side_formats(case, Side.HARMED):
         raise DomainError(Problem.ITEM_VICTIM_LED, kind=kind)

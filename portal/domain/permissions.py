@@ -7,8 +7,10 @@ The full matrix is spelled out row by row in ``tests/unit/test_domain_permission
 In brief:
 
 - The writer edits and submits: the author in the portal; an assigned facilitator for
-  shuttle notes and for authors taking part offline. A supporter writes only when allowed
-  (``may_write``). Nobody writes for someone who has stopped taking part.
+  shuttle notes and for authors taking part offline. A recorded message is written like a
+  letter: its author makes it in the portal, or a facilitator makes it with an author taking
+  part offline. A supporter writes only when allowed (``may_write``). Nobody writes for
+  someone who has stopped taking part.
 - The writer, or the author in person, can take an item back until it is passed on.
 - A shuttle note is confirmed by its author in the portal, or by an assigned facilitator
   recording that it was read back to them and agreed.
@@ -104,7 +106,9 @@ _STAFF = {
 
 
 def _writer(author: Participant, kind: ItemKind) -> ItemRelation:
-    """Who puts the words on the page: the author, unless a facilitator does it for them."""
+    """Who puts the words on the page (or makes the recording): the author, unless a facilitator
+    does it for them. Letters and recordings alike: the author in the portal, a facilitator for
+    someone offline; a shuttle note is always the facilitator's."""
     if kind == ItemKind.SHUTTLE_NOTE or author.taking_part == TakingPart.OFFLINE:
         return ItemRelation.ASSIGNED_FACILITATOR
     return ItemRelation.AUTHOR

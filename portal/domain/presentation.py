@@ -45,7 +45,7 @@ class Line(StrEnum):
 
     SHUTTLE_FROM = "shuttle-from"  # written by the facilitator from a conversation with the speaker
     WRITTEN_BY = "written-by"  # written by a proxy or a supporter
-    TRANSCRIBED = "transcribed"  # typed up by the facilitator from handwriting
+    TRANSCRIBED = "transcribed"  # typed up by the facilitator from handwriting; a recording made with them
 
 
 @dataclass(frozen=True)

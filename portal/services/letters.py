@@ -365,7 +365,7 @@ def inbox(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, received_page: int 
     scope = inbox_rules.inbox_scope(context.case, context.actor)
     writable = tuple(
         kind
-        for kind in (ItemKind.LETTER, ItemKind.QUESTION_SET)
+        for kind in (ItemKind.LETTER, ItemKind.RECORDING, ItemKind.QUESTION_SET)
         if item_rules.may_start(context.case, context.actor, me, kind)
     )
     to_answer: tuple[uuid.UUID, ...] = ()

@@ -1,4 +1,5 @@
-"""Writing and reading items: letters, questions, answers and shuttle notes."""
+"""Writing and reading items: letters, questions, answers, shuttle notes and recorded messages
+(whose files are portal.web.media's; here, the transcript or summary that goes with them)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from werkzeug.wrappers import Response
 from portal import screening
 from portal.domain.enums import ItemKind, ItemState, Language, Role
 from portal.domain.errors import DomainError
+from portal.domain.items import ONE_PIECE
 from portal.domain.permissions import ItemAction
 from portal.runtime import unit_of_work
 from portal.services import letters
@@ -111,7 +113,7 @@ def edit(case_id: uuid.UUID, item_id: uuid.UUID) -> Response | tuple[str, int]:
         return redirect(url_for("items.show", case_id=case_id, item_id=item_id))
     item = reading.item
     parts = list(form.part.data) if form.is_submitted() else list(item.parts)
-    if item.kind in (ItemKind.LETTER, ItemKind.SHUTTLE_NOTE):
+    if item.kind in ONE_PIECE:
         parts = parts[:1] or [""]
     if item.kind == ItemKind.QUESTION_SET:
         parts = [part for part in parts if part.strip()] + [""] * BLANK_QUESTIONS
@@ -142,6 +144,7 @@ def _sent_message(context: CaseContext, kind: ItemKind) -> str:
             ItemKind.QUESTION_SET: _("The questions are sent for review."),
             ItemKind.ANSWERS: _("The answers are sent for review."),
             ItemKind.SHUTTLE_NOTE: _("The note is sent for review."),
+            ItemKind.RECORDING: _("The recorded message is sent for review."),
         }[kind]
     return {
         ItemKind.LETTER: _("Your letter is with your facilitator. They will read it before anything is passed on."),
@@ -152,6 +155,10 @@ def _sent_message(context: CaseContext, kind: ItemKind) -> str:
             "Your answers are with your facilitator. They will read them before anything is passed on."
         ),
         ItemKind.SHUTTLE_NOTE: _("The note is with your facilitator for review."),
+        ItemKind.RECORDING: _(
+            "Your recorded message is with your facilitator. They will watch or listen to it before anything "
+            "is passed on."
+        ),
     }[kind]
 
 

@@ -83,6 +83,24 @@ def _state_sentence(kind: ItemKind, state: ItemState) -> str:
         (ItemKind.SHUTTLE_NOTE, ItemState.DESTROYED): _("This note has been removed at the reader's request."),
         (ItemKind.SHUTTLE_NOTE, ItemState.WITHHELD): _("This note was not passed on."),
         (ItemKind.SHUTTLE_NOTE, ItemState.WITHDRAWN): _("This note was stopped when its writer stopped taking part."),
+        (ItemKind.RECORDING, ItemState.DRAFT): _("This recorded message is still a draft."),
+        (ItemKind.RECORDING, ItemState.SUBMITTED): _("This recorded message is waiting for review."),
+        (ItemKind.RECORDING, ItemState.RETURNED): _("This recorded message has been returned for changes."),
+        (ItemKind.RECORDING, ItemState.AWAITING_SECOND_APPROVAL): _(
+            "This recorded message is waiting for a second approval."
+        ),
+        (ItemKind.RECORDING, ItemState.APPROVED): _("This recorded message has been approved."),
+        (ItemKind.RECORDING, ItemState.SCHEDULED): _("This recorded message is due to be passed on."),
+        (ItemKind.RECORDING, ItemState.RELEASED): _("This recorded message has already been passed on."),
+        (ItemKind.RECORDING, ItemState.ON_HOLD): _("This recorded message is on hold."),
+        (ItemKind.RECORDING, ItemState.HELD_FOR_RECIPIENT): _(
+            "This recorded message is being kept by the facilitator."
+        ),
+        (ItemKind.RECORDING, ItemState.DESTROYED): _("This recorded message has been removed at the reader's request."),
+        (ItemKind.RECORDING, ItemState.WITHHELD): _("This recorded message was not passed on."),
+        (ItemKind.RECORDING, ItemState.WITHDRAWN): _(
+            "This recorded message was stopped when its writer stopped taking part."
+        ),
     }[(kind, state)]
 
 
@@ -139,12 +157,14 @@ def _stale(kind: ItemKind, state: ItemState) -> str:
             ItemKind.QUESTION_SET: _("These questions changed after you opened them. Please look at them again."),
             ItemKind.ANSWERS: _("These answers changed after you opened them. Please look at them again."),
             ItemKind.SHUTTLE_NOTE: _("This note changed after you opened it. Please look at it again."),
+            ItemKind.RECORDING: _("This recorded message changed after you opened it. Please look at it again."),
         }[kind]
     first = {
         ItemKind.LETTER: _("Someone else decided on this letter while you were reading it."),
         ItemKind.QUESTION_SET: _("Someone else decided on this set of questions while you were reading it."),
         ItemKind.ANSWERS: _("Someone else decided on this set of answers while you were reading it."),
         ItemKind.SHUTTLE_NOTE: _("Someone else decided on this note while you were reading it."),
+        ItemKind.RECORDING: _("Someone else decided on this recorded message while you were reading it."),
     }[kind]
     last = _("Nothing you chose was recorded. Please read it again as it is now before deciding.")
     return " ".join((first, _decided(state), last))
@@ -185,6 +205,7 @@ def _no_consent(side: Side, consent_format: ConsentFormat) -> str:
             "The person harmed hasn't consented to messages through the facilitator."
         ),
         (Side.HARMED, ConsentFormat.MEETING): _("The person harmed hasn't consented to a meeting."),
+        (Side.HARMED, ConsentFormat.RECORDINGS): _("The person harmed hasn't consented to recorded messages."),
         (Side.RESPONSIBLE, ConsentFormat.LETTERS): _("The person responsible hasn't consented to letters."),
         (Side.RESPONSIBLE, ConsentFormat.QUESTIONS): _(
             "The person responsible hasn't consented to questions and answers."
@@ -193,6 +214,9 @@ def _no_consent(side: Side, consent_format: ConsentFormat) -> str:
             "The person responsible hasn't consented to messages through the facilitator."
         ),
         (Side.RESPONSIBLE, ConsentFormat.MEETING): _("The person responsible hasn't consented to a meeting."),
+        (Side.RESPONSIBLE, ConsentFormat.RECORDINGS): _(
+            "The person responsible hasn't consented to recorded messages."
+        ),
     }[(side, consent_format)]
 
 
@@ -302,6 +326,7 @@ def _sentences() -> dict[Problem, Callable[[dict], str]]:
                 ItemKind.QUESTION_SET: _("You can't write questions here."),
                 ItemKind.ANSWERS: _("You can't write answers here."),
                 ItemKind.SHUTTLE_NOTE: _("You can't write a note here."),
+                ItemKind.RECORDING: _("You can't make a recorded message here."),
             }
         ),
         Problem.ITEM_CHOOSE_AUTHOR: lambda p: _("Please choose who this is written for."),
@@ -321,6 +346,10 @@ def _sentences() -> dict[Problem, Callable[[dict], str]]:
                     "You can't start a note yet. The person harmed decides when this can begin, "
                     "and your facilitator will tell you."
                 ),
+                ItemKind.RECORDING: _(
+                    "You can't start a recorded message yet. The person harmed decides when this can begin, "
+                    "and your facilitator will tell you."
+                ),
                 ItemKind.QUESTION_SET: _("The person harmed decides when this can begin."),
                 ItemKind.ANSWERS: _("The person harmed decides when this can begin."),
             }
@@ -329,6 +358,7 @@ def _sentences() -> dict[Problem, Callable[[dict], str]]:
             {
                 ItemKind.LETTER: _("A letter is one piece of writing."),
                 ItemKind.SHUTTLE_NOTE: _("A note is one piece of writing."),
+                ItemKind.RECORDING: _("A recorded message has one piece of writing with it: what it says."),
                 ItemKind.QUESTION_SET: _("Please write one question in each box."),
                 ItemKind.ANSWERS: _("Please write one answer under each question."),
             }
@@ -345,6 +375,10 @@ def _sentences() -> dict[Problem, Callable[[dict], str]]:
             {
                 ItemKind.LETTER: _("Please write your letter before sending it."),
                 ItemKind.SHUTTLE_NOTE: _("Please write the note before sending it."),
+                ItemKind.RECORDING: _(
+                    "Please write down what the recording says before sending it: word for word, "
+                    "or a short summary. It goes with the recording for anyone who would rather read."
+                ),
                 ItemKind.QUESTION_SET: _("Please write at least one question, and take out any empty ones."),
                 ItemKind.ANSWERS: _("Please answer at least one question before sending."),
             }
@@ -363,6 +397,9 @@ def _sentences() -> dict[Problem, Callable[[dict], str]]:
                 ),
                 ItemKind.SHUTTLE_NOTE: _(
                     "You have already approved this note. Another facilitator must approve it too."
+                ),
+                ItemKind.RECORDING: _(
+                    "You have already approved this recorded message. Another facilitator must approve it too."
                 ),
             }
         ),
@@ -391,6 +428,7 @@ def _sentences() -> dict[Problem, Callable[[dict], str]]:
                 ItemKind.QUESTION_SET: _("These questions aren't due to be passed on."),
                 ItemKind.ANSWERS: _("These answers aren't due to be passed on."),
                 ItemKind.SHUTTLE_NOTE: _("This note isn't due to be passed on."),
+                ItemKind.RECORDING: _("This recorded message isn't due to be passed on."),
             }
         ),
         Problem.RELEASE_CASE_PAUSED: lambda p: _("This case is paused, so nothing can be passed on just now."),

@@ -111,12 +111,14 @@ def _consent_message(consent_format: ConsentFormat, given: bool) -> str:
             ConsentFormat.QUESTIONS: _("You said yes to questions and answers."),
             ConsentFormat.SHUTTLE: _("You said yes to messages through the facilitator."),
             ConsentFormat.MEETING: _("You said yes to a meeting."),
+            ConsentFormat.RECORDINGS: _("You said yes to recorded messages."),
         }[consent_format]
     return {
         ConsentFormat.LETTERS: _("You said no to letters. That's fine."),
         ConsentFormat.QUESTIONS: _("You said no to questions and answers. That's fine."),
         ConsentFormat.SHUTTLE: _("You said no to messages through the facilitator. That's fine."),
         ConsentFormat.MEETING: _("You said no to a meeting. That's fine."),
+        ConsentFormat.RECORDINGS: _("You said no to recorded messages. That's fine."),
     }[consent_format]
 
 

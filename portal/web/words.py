@@ -50,6 +50,7 @@ def noun(kind: ItemKind) -> str:
         ItemKind.QUESTION_SET: _("set of questions"),
         ItemKind.ANSWERS: _("set of answers"),
         ItemKind.SHUTTLE_NOTE: _("note"),
+        ItemKind.RECORDING: _("recorded message"),
     }[kind]
 
 
@@ -60,6 +61,7 @@ def kind_name(kind: ItemKind) -> str:
         ItemKind.QUESTION_SET: _("Set of questions"),
         ItemKind.ANSWERS: _("Set of answers"),
         ItemKind.SHUTTLE_NOTE: _("Note"),
+        ItemKind.RECORDING: _("Recorded message"),
     }[kind]
 
 
@@ -113,6 +115,7 @@ def format_name(consent_format: ConsentFormat) -> str:
         ConsentFormat.QUESTIONS: _("questions and answers"),
         ConsentFormat.SHUTTLE: _("messages through the facilitator"),
         ConsentFormat.MEETING: _("a meeting"),
+        ConsentFormat.RECORDINGS: _("recorded messages"),
     }[consent_format]
 
 
@@ -124,12 +127,14 @@ def own_consent_button(consent_format: ConsentFormat, given: bool) -> str:
             ConsentFormat.QUESTIONS: _("I understand, and say yes to questions and answers"),
             ConsentFormat.SHUTTLE: _("I understand, and say yes to messages through the facilitator"),
             ConsentFormat.MEETING: _("I understand, and say yes to a meeting"),
+            ConsentFormat.RECORDINGS: _("I understand, and say yes to recorded messages"),
         }[consent_format]
     return {
         ConsentFormat.LETTERS: _("Change to no for letters"),
         ConsentFormat.QUESTIONS: _("Change to no for questions and answers"),
         ConsentFormat.SHUTTLE: _("Change to no for messages through the facilitator"),
         ConsentFormat.MEETING: _("Change to no for a meeting"),
+        ConsentFormat.RECORDINGS: _("Change to no for recorded messages"),
     }[consent_format]
 
 
@@ -139,6 +144,7 @@ def format_title(consent_format: ConsentFormat) -> str:
         ConsentFormat.QUESTIONS: _("Questions and answers"),
         ConsentFormat.SHUTTLE: _("Messages through the facilitator"),
         ConsentFormat.MEETING: _("A meeting"),
+        ConsentFormat.RECORDINGS: _("Recorded messages"),
     }[consent_format]
 
 
@@ -164,6 +170,13 @@ def explanation(consent_format: ConsentFormat) -> str:
             "You meet the other person in a safe place. Two facilitators are there all the time. "
             "You can bring someone to support you. Your facilitator only sets up a meeting if it is safe. "
             "You can take a break or stop at any time, even during the meeting."
+        ),
+        ConsentFormat.RECORDINGS: _(
+            "You record a video or audio message for the other person. "
+            "Your facilitator watches or listens to every one first. They only pass it on if it is safe. "
+            "A written copy of what it says always comes with it. "
+            "You can read that instead of watching or listening. "
+            "You can say no at any time, and stop at any time."
         ),
     }[consent_format]
 
@@ -238,6 +251,7 @@ def label(value: Label, kind: ItemKind) -> str:
             ItemKind.QUESTION_SET: _("You have some questions. Open them when you're ready."),
             ItemKind.ANSWERS: _("You have answers to your questions. Open them when you're ready."),
             ItemKind.SHUTTLE_NOTE: _("You have a message. Open it when you're ready."),
+            ItemKind.RECORDING: _("You have a recorded message. Open it when you're ready."),
         }[kind]
     return {
         Label.DRAFT: _("Draft"),
@@ -311,6 +325,7 @@ def attribution(line: Attribution) -> str:
         ItemKind.QUESTION_SET: _("Transcribed by your facilitator from handwritten questions"),
         ItemKind.ANSWERS: _("Transcribed by your facilitator from handwritten answers"),
         ItemKind.SHUTTLE_NOTE: _("Transcribed by your facilitator"),
+        ItemKind.RECORDING: _("Recorded with your facilitator, who also wrote down what it says"),
     }[line.kind]
 
 
@@ -454,19 +469,43 @@ def writing_title(kind: ItemKind, for_self: bool) -> str:
             ItemKind.QUESTION_SET: _("Your questions"),
             ItemKind.ANSWERS: _("Your answers"),
             ItemKind.SHUTTLE_NOTE: _("Your note"),
+            ItemKind.RECORDING: _("Your recorded message"),
         }[kind]
     return {
         ItemKind.LETTER: _("Transcribe a handwritten letter"),
         ItemKind.QUESTION_SET: _("Transcribe handwritten questions"),
         ItemKind.ANSWERS: _("Transcribe handwritten answers"),
         ItemKind.SHUTTLE_NOTE: _("Write a shuttle note"),
+        ItemKind.RECORDING: _("Add a recorded message they made"),
     }[kind]
 
 
 def writing_box_label(kind: ItemKind, for_self: bool) -> str:
     if kind == ItemKind.LETTER:
         return _("Your letter") if for_self else _("The letter, as they wrote it")
+    if kind == ItemKind.RECORDING:
+        return _("What your recording says, in writing") if for_self else _("What their recording says, in writing")
     return _("Your note")
+
+
+def writing_box_hint(kind: ItemKind, for_self: bool) -> str:
+    """The hint under the one writing box: a recording's box holds its transcript or summary."""
+    if kind == ItemKind.RECORDING:
+        if for_self:
+            return _(
+                "Write down what you say in your recording, word for word or as a short summary. "
+                "It goes with your recording for anyone who would rather read than watch or listen. "
+                "You can save and come back to it: only you can see a draft. "
+                "Save now and then: for your safety you are signed out after 20 minutes without activity."
+            )
+        return _(
+            "Write down what they say in their recording, word for word or as a short summary. "
+            "It goes with the recording for anyone who would rather read than watch or listen."
+        )
+    return _(
+        "Write in your own words. You can save and come back to it: only you can see a draft. "
+        "Save now and then: for your safety you are signed out after 20 minutes without activity."
+    )
 
 
 def received_title(kind: ItemKind) -> str:
@@ -475,6 +514,7 @@ def received_title(kind: ItemKind) -> str:
         ItemKind.QUESTION_SET: _("Some questions for you"),
         ItemKind.ANSWERS: _("Answers for you"),
         ItemKind.SHUTTLE_NOTE: _("A message for you"),
+        ItemKind.RECORDING: _("A recorded message for you"),
     }[kind]
 
 
@@ -484,6 +524,7 @@ def my_item(kind: ItemKind) -> str:
         ItemKind.QUESTION_SET: _("My questions"),
         ItemKind.ANSWERS: _("My answers"),
         ItemKind.SHUTTLE_NOTE: _("A note of what I said"),
+        ItemKind.RECORDING: _("My recorded message"),
     }[kind]
 
 
@@ -493,6 +534,7 @@ def review_title(kind: ItemKind) -> str:
         ItemKind.QUESTION_SET: _("Review these questions"),
         ItemKind.ANSWERS: _("Review these answers"),
         ItemKind.SHUTTLE_NOTE: _("Review this note"),
+        ItemKind.RECORDING: _("Review this recorded message"),
     }[kind]
 
 
@@ -502,6 +544,7 @@ def release_title(kind: ItemKind) -> str:
         ItemKind.QUESTION_SET: _("Pass on these questions"),
         ItemKind.ANSWERS: _("Pass on these answers"),
         ItemKind.SHUTTLE_NOTE: _("Pass on this note"),
+        ItemKind.RECORDING: _("Pass on this recorded message"),
     }[kind]
 
 
@@ -512,6 +555,7 @@ def review_link(kind: ItemKind, case_code: str) -> str:
         ItemKind.QUESTION_SET: _("Review the questions in case %(code)s", code=case_code),
         ItemKind.ANSWERS: _("Review the answers in case %(code)s", code=case_code),
         ItemKind.SHUTTLE_NOTE: _("Review the note in case %(code)s", code=case_code),
+        ItemKind.RECORDING: _("Review the recorded message in case %(code)s", code=case_code),
     }[kind]
 
 
@@ -523,12 +567,14 @@ def consent_button(consent_format: ConsentFormat, give: bool) -> str:
             ConsentFormat.QUESTIONS: _("Record yes to questions and answers"),
             ConsentFormat.SHUTTLE: _("Record yes to messages through the facilitator"),
             ConsentFormat.MEETING: _("Record yes to a meeting"),
+            ConsentFormat.RECORDINGS: _("Record yes to recorded messages"),
         }[consent_format]
     return {
         ConsentFormat.LETTERS: _("Record no to letters"),
         ConsentFormat.QUESTIONS: _("Record no to questions and answers"),
         ConsentFormat.SHUTTLE: _("Record no to messages through the facilitator"),
         ConsentFormat.MEETING: _("Record no to a meeting"),
+        ConsentFormat.RECORDINGS: _("Record no to recorded messages"),
     }[consent_format]
 
 
@@ -544,6 +590,7 @@ def object_name(object_type: str | None) -> str:
         "question_set": _("a set of questions"),
         "answers": _("a set of answers"),
         "shuttle_note": _("a note"),
+        "recording": _("a recorded message"),
         "item": _("an item"),
         "agreement": _("the agreement"),
         "agreement_action": _("an agreed action"),
@@ -787,7 +834,7 @@ def due_kind_name(kind: DueKind) -> str:
     """As a table heading or a label: what the service has promised."""
     return {
         DueKind.FIRST_CONTACT: _("First contact after the referral"),
-        DueKind.REVIEW: _("Review of a letter, questions, answers or a note sent for review"),
+        DueKind.REVIEW: _("Review of a letter, questions, answers, a note or a recorded message sent for review"),
         DueKind.FOLLOW_UP: _("Follow-up after a meeting"),
         DueKind.NEXT_STEP: _("The next step the latest contact set"),
         DueKind.SUPERVISION: _("Case supervision"),
@@ -850,6 +897,7 @@ def register(app: Flask) -> None:
         guidance_for_reviewer=guidance_for_reviewer,
         writing_title=writing_title,
         writing_box_label=writing_box_label,
+        writing_box_hint=writing_box_hint,
         received_title=received_title,
         my_item=my_item,
         review_title=review_title,

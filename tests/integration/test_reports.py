@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select, update
 
-from portal.domain.enums import ConsentFormat, ParticipantRole, ReferralSource, Role, Side, Stage
+from portal.domain.enums import ConsentFormat, ItemKind, ParticipantRole, ReferralSource, Role, Side, Stage
 from portal.domain.reporting import Period, Quarter
 from portal.runtime import unit_of_work
 from portal.services import casework, letters, reports, reviewing
@@ -132,6 +132,7 @@ def test_the_report_over_a_quarter_matches_the_hand_count(app):
         ConsentFormat.QUESTIONS: 0,
         ConsentFormat.SHUTTLE: 0,
         ConsentFormat.MEETING: 1,
+        ConsentFormat.RECORDINGS: 0,
     }
     assert report.days_to_release == (2.0, 1)
     assert report.withdrawals == {(Stage.EXCHANGE, Side.RESPONSIBLE): 1}
@@ -143,6 +144,25 @@ def test_the_report_over_a_quarter_matches_the_hand_count(app):
     }
     assert (report.agreements_reached, report.actions_due, report.actions_done) == (1, 2, 1)
     assert report.satisfaction == {Side.HARMED: {5: 3, 4: 1, 2: 1}, Side.RESPONSIBLE: {4: 1, 1: 1}}
+
+
+def test_a_recorded_message_passed_on_counts_as_an_exchange_by_recorded_messages(app):
+    quarter = Quarter.of(today_in_uk())
+    world = exchange_case(app, formats=(ConsentFormat.LETTERS, ConsentFormat.RECORDINGS))
+    item_id = released(app, world, "The words of what I recorded")
+    # Passed on as a letter, then made a recording: the report counts what kind was passed on
+    # (its file, and the rule that it has one, are portal.services.media's).
+    set_row(app, models.Item, item_id, kind=ItemKind.RECORDING.value)
+    with app.app_context():
+        report = reports.service_report(unit_of_work(), Role.MANAGER, quarter.period)
+    assert report.exchanges_by_format[ConsentFormat.RECORDINGS] == 1
+    assert report.exchanges_by_format[ConsentFormat.LETTERS] == 0
+    manager = Browser(app.test_client())
+    sign_in(app, manager, make_account(app, Role.MANAGER))
+    period = f"start={quarter.start.isoformat()}&end={quarter.end.isoformat()}"
+    (row,) = csv.DictReader(io.StringIO(manager.get(f"/reports/commissioner.csv?{period}").get_data(as_text=True)))
+    assert row["exchanges_recordings"] == "fewer than 5"  # one case: never published as a number
+    assert "Recorded messages" in manager.get(f"/reports?{period}").get_data(as_text=True)
 
 
 def test_a_period_before_anything_happened_counts_nothing(app):

@@ -57,7 +57,7 @@ RESPONSIBLE = Participant(uid(20), Side.RESPONSIBLE, ParticipantRole.PRINCIPAL, 
 SUPPORTER = Participant(uid(21), Side.RESPONSIBLE, ParticipantRole.SUPPORTER, uid(121))
 OFFLINE = Participant(uid(22), Side.RESPONSIBLE, ParticipantRole.PRINCIPAL, taking_part=TakingPart.OFFLINE)
 H, R, S = Actor(uid(110), Role.PARTICIPANT), Actor(uid(120), Role.PARTICIPANT), Actor(uid(121), Role.PARTICIPANT)
-EVERY_FORMAT = (ConsentFormat.LETTERS, ConsentFormat.QUESTIONS, ConsentFormat.SHUTTLE)
+EVERY_FORMAT = (ConsentFormat.LETTERS, ConsentFormat.QUESTIONS, ConsentFormat.SHUTTLE, ConsentFormat.RECORDINGS)
 
 
 def make_case(
@@ -142,7 +142,10 @@ def test_nothing_is_written_in_a_closed_case():
 # --- victim-led ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("kind", "consent_format"), [(ItemKind.LETTER, "letters"), (ItemKind.SHUTTLE_NOTE, "shuttle")])
+@pytest.mark.parametrize(
+    ("kind", "consent_format"),
+    [(ItemKind.LETTER, "letters"), (ItemKind.SHUTTLE_NOTE, "shuttle"), (ItemKind.RECORDING, "recordings")],
+)
 def test_the_responsible_side_waits_until_the_person_harmed_agrees_to_receive(kind, consent_format):
     writer = F1 if kind == ItemKind.SHUTTLE_NOTE else R
     others = tuple(f for f in EVERY_FORMAT if f != consent_format)
@@ -163,6 +166,65 @@ def test_the_person_harmed_may_write_first_but_nothing_reaches_a_side_that_hasnt
     approved = approved_letter(case)
     with refused(Problem.RELEASE_NO_CONSENT, side=Side.RESPONSIBLE):
         release(approved, case, F1, NOW)
+
+
+# --- recorded messages --------------------------------------------------------------------------
+
+
+def test_the_responsible_side_sends_a_recording_only_once_the_person_harmed_agrees_to_recordings():
+    draft = start_item(uid(800), CASE, R, ItemKind.RECORDING, RESPONSIBLE.id)
+    draft = save_draft(draft, CASE, R, ["What I say in my recording."])
+    letters_only = make_case(harmed_consents=(ConsentFormat.LETTERS, ConsentFormat.SHUTTLE))
+    with refused(Problem.ITEM_VICTIM_LED, kind=ItemKind.RECORDING):
+        start_item(uid(801), letters_only, R, ItemKind.RECORDING, RESPONSIBLE.id)
+    with refused(Problem.ITEM_VICTIM_LED, kind=ItemKind.RECORDING):
+        submit(draft, letters_only, R)  # the person harmed said no again after it was started
+    assert submit(draft, CASE, R).state == ItemState.SUBMITTED
+
+
+def test_the_person_harmed_may_record_first_but_it_reaches_only_a_side_that_said_yes_to_recordings():
+    case = replace(
+        CASE,
+        consents=tuple(
+            c for c in CASE.consents if c.format != ConsentFormat.RECORDINGS or c.participant_id == HARMED.id
+        ),
+    )
+    recording = start_item(uid(800), case, H, ItemKind.RECORDING, HARMED.id)
+    approved = review(submit(save_draft(recording, case, H, ["My words."]), case, H), case, F1, ReviewDecision.APPROVE)
+    with refused(Problem.RELEASE_NO_CONSENT, side=Side.RESPONSIBLE, format=ConsentFormat.RECORDINGS):
+        release(approved, case, F1, NOW)
+    assert release(approved, CASE, F1, NOW).state == ItemState.RELEASED
+
+
+def test_a_recordings_words_are_one_transcript_and_it_is_not_sent_without_one():
+    draft = start_item(uid(800), CASE, H, ItemKind.RECORDING, HARMED.id)
+    assert (draft.parts, draft.entered_by) == (("",), None)
+    with refused(Problem.ITEM_ONE_PIECE, kind=ItemKind.RECORDING):
+        save_draft(draft, CASE, H, ["The first half.", "The second half."])
+    with refused(Problem.ITEM_EMPTY, kind=ItemKind.RECORDING):
+        submit(save_draft(draft, CASE, H, ["   "]), CASE, H)
+    saved = save_draft(draft, CASE, H, ["What I say, written down."])
+    assert saved.parts == ("What I say, written down.",)
+    assert submit(saved, CASE, H).state == ItemState.SUBMITTED
+
+
+def test_a_recording_is_made_by_its_author_in_the_portal_never_by_the_facilitator_for_them():
+    with refused(Problem.ITEM_CANNOT_WRITE_HERE, NotAllowed, kind=ItemKind.RECORDING):
+        start_item(uid(800), CASE, F1, ItemKind.RECORDING, HARMED.id)
+    with refused(Problem.ITEM_CANNOT_WRITE_HERE, NotAllowed, kind=ItemKind.RECORDING):
+        start_item(uid(800), CASE, S, ItemKind.RECORDING, SUPPORTER.id)  # a supporter not allowed to write
+    draft = start_item(uid(800), CASE, H, ItemKind.RECORDING, HARMED.id)
+    with pytest.raises(NotAllowed):
+        save_draft(draft, CASE, F1, ["Words put in her mouth."])
+
+
+def test_the_facilitator_makes_a_recording_with_someone_offline_and_it_says_so():
+    draft = start_item(uid(800), CASE, F1, ItemKind.RECORDING, OFFLINE.id)
+    assert (draft.author_id, draft.entered_by, draft.writers) == (OFFLINE.id, F1.user_id, (F1.user_id,))
+    sent = submit(save_draft(draft, CASE, F1, ["I am sorry for what I did."]), CASE, F1)
+    delivered = release(review(sent, CASE, F2, ReviewDecision.APPROVE), CASE, F2, NOW)
+    assert [(a.line, a.kind) for a in attribution(delivered, OFFLINE)] == [(Line.TRANSCRIBED, ItemKind.RECORDING)]
+    assert view_item(delivered, CASE, H).release_copy == ("I am sorry for what I did.",)
 
 
 # --- questions and answers ----------------------------------------------------------------------

@@ -43,6 +43,15 @@ def test_the_responsible_side_is_offered_a_letter_only_after_the_harmed_side_agr
     assert may_start(case, Actor(responsible.user_id, Role.PARTICIPANT), responsible, ItemKind.LETTER)
 
 
+def test_the_responsible_side_is_offered_a_recording_only_after_the_harmed_side_agrees_to_recordings():
+    case, harmed, responsible = _case(harmed_formats=(ConsentFormat.LETTERS, ConsentFormat.SHUTTLE))
+    assert not may_start(case, Actor(responsible.user_id, Role.PARTICIPANT), responsible, ItemKind.RECORDING)
+    assert may_start(case, Actor(harmed.user_id, Role.PARTICIPANT), harmed, ItemKind.RECORDING)  # they go first
+    case, _harmed, responsible = _case(harmed_formats=(ConsentFormat.RECORDINGS,))
+    assert may_start(case, Actor(responsible.user_id, Role.PARTICIPANT), responsible, ItemKind.RECORDING)
+    assert not may_start(case, Actor(uuid.uuid4(), Role.FACILITATOR), responsible, ItemKind.RECORDING)
+
+
 def test_only_the_harmed_side_is_offered_questions():
     case, harmed, responsible = _case(harmed_formats=tuple(ConsentFormat))
     assert may_start(case, Actor(harmed.user_id, Role.PARTICIPANT), harmed, ItemKind.QUESTION_SET)

@@ -86,6 +86,13 @@ SCENARIOS = {
     ),
     # A shuttle note the facilitator writes from a conversation with the person harmed.
     "shuttle note": lambda state: (make_case(), make_item(state, ItemKind.SHUTTLE_NOTE, entered_by=FACILITATOR)),
+    # A recorded message the person harmed makes in the portal: its words are its transcript.
+    "portal recording": lambda state: (make_case(), make_item(state, ItemKind.RECORDING)),
+    # A recorded message the facilitator makes with someone offline (with an old account).
+    "offline recording": lambda state: (
+        make_case(Participant(AUTHOR.id, Side.HARMED, ParticipantRole.PRINCIPAL, uid(110), TakingPart.OFFLINE)),
+        make_item(state, ItemKind.RECORDING, entered_by=FACILITATOR),
+    ),
 }
 
 STATES = list(ItemState)
@@ -145,6 +152,11 @@ admin                   -     -      -      -     -      -      -      -     -  
 outsider                -     -      -      -     -      -      -      -     -     -     -     -
 """,
 }
+
+
+# A recorded message is written like a letter: the same table, row for row.
+TABLES["portal recording"] = TABLES["portal letter"]
+TABLES["offline recording"] = TABLES["offline letter"]
 
 
 def parse(table: str) -> list[tuple[ItemRelation, ItemState, frozenset[ItemAction]]]:
@@ -293,6 +305,13 @@ WRITERS = [
     (NO_WRITE_SUPPORTER, FACILITATOR, ItemKind.SHUTTLE_NOTE, False),
     (OFFLINE, FACILITATOR, ItemKind.LETTER, True),
     (OFFLINE, uid(9), ItemKind.LETTER, False),  # an unassigned facilitator
+    # A recording is made like a letter: by its author in the portal, by a facilitator for someone offline.
+    (AUTHOR, uid(110), ItemKind.RECORDING, True),
+    (AUTHOR_SUPPORTER, uid(111), ItemKind.RECORDING, True),
+    (NO_WRITE_SUPPORTER, uid(113), ItemKind.RECORDING, False),
+    (AUTHOR, FACILITATOR, ItemKind.RECORDING, False),
+    (OFFLINE, FACILITATOR, ItemKind.RECORDING, True),
+    (OFFLINE, uid(9), ItemKind.RECORDING, False),
 ]
 
 
