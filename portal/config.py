@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,7 +58,59 @@ def defaults(env: Mapping[str, str]) -> dict[str, Any]:
         "TRUSTED_PROXIES": int(env.get("PORTAL_TRUSTED_PROXIES", "0")),
         **mail_settings(env),
         **observability_settings(env),
+        **media_settings(env),
     }
+
+
+MEDIA_STORES = ("database", "directory", "object")
+
+
+def media_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """Where the sealed chunks of recordings, pictures and scans are kept (portal.storage.media_store).
+    The object store's credentials are boto3's own AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or
+    an instance role): they never pass through this config, so no setting here is a secret."""
+    store = env.get("PORTAL_MEDIA_STORE") or "database"
+    if store not in MEDIA_STORES:
+        raise ConfigError(f"PORTAL_MEDIA_STORE must be one of {', '.join(MEDIA_STORES)}, not {store!r}")
+    endpoint = env.get("PORTAL_MEDIA_S3_ENDPOINT") or None
+    if endpoint is not None:
+        # The address is never repeated: someone may have put a key in it.
+        try:
+            parts = urlsplit(endpoint)
+        except ValueError:
+            parts = urlsplit("")
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError("PORTAL_MEDIA_S3_ENDPOINT must be an http:// or https:// address")
+        if parts.username is not None or parts.password is not None:
+            raise ConfigError(
+                "PORTAL_MEDIA_S3_ENDPOINT must not hold credentials (use AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"
+            )
+    return {
+        "MEDIA_STORE": store,
+        "MEDIA_DIR": env.get("PORTAL_MEDIA_DIR") or None,
+        "MEDIA_BUCKET": env.get("PORTAL_MEDIA_BUCKET") or None,
+        "MEDIA_S3_ENDPOINT": endpoint,
+        "MEDIA_S3_REGION": env.get("PORTAL_MEDIA_S3_REGION") or None,
+    }
+
+
+def _check_media_in_production(config: Mapping[str, Any]) -> None:
+    """A directory store needs its folder there already (a missing one is a mount that failed,
+    and files written beside it would land on the wrong disk); an object store needs its bucket."""
+    store = config["MEDIA_STORE"]
+    if store == "directory":
+        folder = config["MEDIA_DIR"]
+        if not folder:
+            raise ConfigError("PORTAL_MEDIA_DIR is not set (required when PORTAL_MEDIA_STORE=directory)")
+        path = Path(folder)
+        if not path.is_absolute():
+            raise ConfigError("PORTAL_MEDIA_DIR must be an absolute path (PORTAL_MEDIA_STORE=directory)")
+        if not path.is_dir():
+            raise ConfigError("PORTAL_MEDIA_DIR is not an existing folder (PORTAL_MEDIA_STORE=directory)")
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise ConfigError("PORTAL_MEDIA_DIR is a folder the portal cannot write to (PORTAL_MEDIA_STORE=directory)")
+    if store == "object" and not config["MEDIA_BUCKET"]:
+        raise ConfigError("PORTAL_MEDIA_BUCKET is not set (required when PORTAL_MEDIA_STORE=object)")
 
 
 def observability_settings(env: Mapping[str, str]) -> dict[str, Any]:
@@ -158,6 +211,7 @@ def production_config(env: Mapping[str, str]) -> dict[str, Any]:
     for setting in ("MAIL_TRANSPORT", "SMS_TRANSPORT"):
         if config[setting] == "folder":  # addresses, numbers and links in plain files on the server
             raise ConfigError(f"PORTAL_{setting}=folder is for development only")
+    _check_media_in_production(config)
     config.update(
         ENV="production",
         BASE_URL=base_url,
@@ -195,6 +249,8 @@ def development_config(env: Mapping[str, str], instance: Path | None = None) -> 
         MAIL_FOLDER=env.get("PORTAL_MAIL_FOLDER", str(instance / "mail")),
         AUDIT_VERIFY_STATE=env.get("PORTAL_AUDIT_VERIFY_STATE", str(instance / "audit-verified.json")),
         AUDIT_ANCHOR_FILE=env.get("PORTAL_AUDIT_ANCHOR_FILE", str(instance / "audit-anchor.jsonl")),
+        # The directory store (PORTAL_MEDIA_STORE=directory) keeps its files here unless told otherwise.
+        MEDIA_DIR=env.get("PORTAL_MEDIA_DIR") or str(instance / "media"),
         # Plain http on 127.0.0.1 in development; production always sets Secure.
         SESSION_COOKIE_SECURE=False,
         DEMO_ALLOWED=True,
