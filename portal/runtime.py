@@ -11,9 +11,11 @@ from flask import current_app, g
 from portal.crypto import Keyring
 from portal.extensions import database
 from portal.services.uow import UnitOfWork
+from portal.storage.media_store import MediaStores
 
 KEYRING = "portal.keyring"
 KEYRING_STAMP = "portal.keyring.stamp"
+MEDIA_STORES = "portal.media-stores"
 
 
 def load_keyring(config: Mapping[str, Any]) -> Keyring:
@@ -46,7 +48,15 @@ def _key_file_stamp(config: Mapping[str, Any]) -> tuple[int, int] | None:
     return status.st_mtime_ns, status.st_size
 
 
+def media_stores() -> MediaStores:
+    """The app's media stores, made once per app (an object store keeps its client)."""
+    stores = current_app.extensions.get(MEDIA_STORES)
+    if stores is None:
+        current_app.extensions[MEDIA_STORES] = stores = MediaStores(current_app.config)
+    return stores
+
+
 def unit_of_work() -> UnitOfWork:
     if "uow" not in g:
-        g.uow = UnitOfWork(session=database.session, keyring=keyring())
+        g.uow = UnitOfWork(session=database.session, keyring=keyring(), media_stores=media_stores())
     return g.uow

@@ -25,7 +25,7 @@ from portal.domain.permissions import ItemAction, ItemView, allowed, view_item
 from portal.domain.presentation import Attribution, Label, attribution, reader_label, writer_label
 from portal.domain.problems import Problem
 from portal.domain.subject_access import erase_words
-from portal.services import casework, records, submissions
+from portal.services import casework, media, records, submissions
 from portal.services.casework import PAGE_SIZE, CaseContext, Page, page_within
 from portal.services.item_changes import Change, audit_item, changing, load_item, store
 from portal.services.text import as_typed
@@ -151,10 +151,12 @@ def send(
         if change.repeated is not None:
             return
         saved = _save(uow, change, parts, language)
+        sent = item_rules.submit(saved, change.context.case, change.context.actor)
+        media.require_complete(uow, sent)
         store(
             uow,
             change,
-            item_rules.submit(saved, change.context.case, change.context.actor),
+            sent,
             AuditAction.ITEM_SUBMIT,
             once,
         )
@@ -164,6 +166,7 @@ def submit(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, item_id: uuid.UUID
     with changing(uow, actor, case_id, item_id, once) as change:
         if change.repeated is None:
             after = item_rules.submit(change.item, change.context.case, change.context.actor)
+            media.require_complete(uow, after)
             store(uow, change, after, AuditAction.ITEM_SUBMIT, once)
 
 
@@ -297,6 +300,7 @@ def ask_to_destroy(
     with changing(uow, actor, case_id, item_id, once) as change:
         if change.repeated is None:
             after = erase_words(item_rules.ask_to_destroy(change.item, change.context.case, change.context.actor))
+            media.erase_files(uow, after.id)  # its recording or pictures go with its words
             store(uow, change, after, AuditAction.ITEM_DESTROY_REQUEST, once)
             audit_item(uow, change.context, AuditAction.ITEM_ERASE, after)
 

@@ -25,7 +25,7 @@ from portal.domain.errors import DomainError
 from portal.domain.permissions import can_manage_case, require_case_facilitator
 from portal.domain.problems import Problem
 from portal.domain.subject_access import Correction, Placeholders
-from portal.services import audit, casenotes, casework, keys, records
+from portal.services import audit, casenotes, casework, keys, media, records
 from portal.services.casework import CaseContext
 from portal.services.item_changes import audit_item
 from portal.services.text import as_typed
@@ -194,6 +194,7 @@ def erase(
         rows_by_id = {r.id: r for r in item_rows}
         for after in erasure.items:
             records.write_item(vault, rows_by_id[after.id], before[after.id], after)
+            media.erase_files(uow, after.id)  # their recordings, pictures and scans are their words too
             audit_item(uow, context, AuditAction.ITEM_ERASE, after)
         if words:
             answer = uow.session.scalars(

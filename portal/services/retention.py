@@ -33,7 +33,7 @@ from portal.domain.enums import (
 )
 from portal.domain.errors import NotAllowed
 from portal.domain.problems import Problem
-from portal.services import audit, casework, clock, records, submissions
+from portal.services import audit, casework, clock, media, records, submissions
 from portal.services.casework import CaseNotFound, Page, page_within
 from portal.services.uow import UnitOfWork
 from portal.storage import models
@@ -251,6 +251,7 @@ def _delete_rows(uow: UnitOfWork, row: models.Case) -> None:
     session.execute(delete(models.OutboxMessage).where(models.OutboxMessage.case_id == case_id))
     session.execute(delete(models.Invitation).where(models.Invitation.participant_id.in_(people)))
     session.execute(update(models.Item).where(models.Item.case_id == case_id).values(answers_to_id=None))
+    media.delete_case_files(uow, case_id)
     owned: tuple[type[Any], ...] = (
         models.AgreementAction,
         models.Agreement,

@@ -26,7 +26,7 @@ from portal.domain.items import Item
 from portal.domain.notifications import told_of_item_change
 from portal.domain.problems import Problem
 from portal.domain.redaction import Redaction
-from portal.services import accounts, audit, casework, outbox, records
+from portal.services import accounts, audit, casework, media, outbox, records
 from portal.services.casework import PAGE_SIZE, CaseContext, Page, page_within
 from portal.services.item_changes import audit_item, changing, store
 from portal.services.letters import Reading, reading_of
@@ -166,6 +166,7 @@ def review(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, item_id: uuid.UUID
         chosen: list[Redaction] = []
         left_in = False
         if request.decision in (ReviewDecision.APPROVE, ReviewDecision.REDACT):
+            media.require_opened(uow, actor, item.id)  # nothing passes on unseen or unheard
             removals, open_suggestions = offered(item, suggestions(context, item))
             chosen = [r.redaction for r in removals if r.key in request.ticked]
             chosen += [

@@ -13,7 +13,9 @@ database without the commit, rollback and audit event of a use case.
 
 from __future__ import annotations
 
+import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, cast
@@ -26,6 +28,9 @@ from sqlalchemy.orm import Session
 from portal.crypto import CaseVault, DirectoryVault, Keyring
 from portal.storage.db import UNIT_DEPTH as DEPTH
 from portal.storage.db import WRITE_TRANSACTION, WriteOutsideUnitOfWork
+from portal.storage.media_store import MediaStores
+
+log = logging.getLogger(__name__)
 
 # SQLite: BEGIN IMMEDIATE already waits for the write lock (busy_timeout); past that, a few more tries.
 BEGIN_ATTEMPTS = 4
@@ -39,6 +44,11 @@ class UnitOfWork:
     # Unwrapped keys live only as long as this unit of work's owner (one request or command).
     directory_vault: DirectoryVault | None = None
     case_vaults: dict[UUID, CaseVault] = field(default_factory=dict)
+    # Where files' sealed chunks live (the database unless the config names another store).
+    media_stores: MediaStores = field(default_factory=lambda: MediaStores({}))
+    # Work outside the database that must happen only once the commit has: deleting a file
+    # kept in a folder or a bucket (deleted before, a rollback would leave its row pointing at nothing).
+    _after_commit: list[Callable[[], None]] = field(default_factory=list)
 
     @property
     def active(self) -> bool:
@@ -61,16 +71,30 @@ class UnitOfWork:
         depth = self.session.info[DEPTH]
         try:
             if depth == 1:
+                pending, self._after_commit = self._after_commit, []
                 if kind is None:
                     try:
                         self.session.commit()  # still inside the unit: its final flush is allowed
                     except BaseException:
                         self.session.rollback()
                         raise
+                    self._run(pending)
                 else:
                     self.session.rollback()
         finally:
             self.session.info[DEPTH] = depth - 1
+
+    def after_commit(self, work: Callable[[], None]) -> None:
+        """Run `work` once this unit of work has committed; never if it rolls back."""
+        self._after_commit.append(work)
+
+    @staticmethod
+    def _run(pending: list[Callable[[], None]]) -> None:
+        for work in pending:
+            try:
+                work()
+            except Exception as error:  # the commit stands; what is left is ciphertext to sweep
+                log.warning("after-commit work failed", extra={"error": type(error).__name__})
 
     def rows_changed(self, statement: Update) -> int:
         """Run an UPDATE and count the rows it changed: a claim that lost a race changes none."""

@@ -466,3 +466,23 @@ def store_named(name: str, config: Mapping[str, object]) -> MediaStore:
             region=str(region) if region else None,
         )
     raise ConfigError(f"PORTAL_MEDIA_STORE must be one of {', '.join(MEDIA_STORES)}, not {name!r}")
+
+
+class MediaStores:
+    """The stores of one app: where new files go (`current`), and each store by the name a row
+    keeps, made once and reused (an object store's client with its connection pool)."""
+
+    def __init__(self, config: Mapping[str, object]):
+        self._config = config
+        self._made: dict[str, MediaStore] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def current(self) -> MediaStore:
+        return self.named(str(self._config.get("MEDIA_STORE") or "database"))
+
+    def named(self, name: str) -> MediaStore:
+        with self._lock:
+            if name not in self._made:
+                self._made[name] = store_named(name, self._config)
+            return self._made[name]

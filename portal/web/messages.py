@@ -18,6 +18,7 @@ from portal.domain.permissions import ItemAction
 from portal.domain.problems import Blocker, Problem
 from portal.web import words
 from portal.web.catalogue import gettext as _
+from portal.web.media_messages import media_sentences
 
 
 def _state_sentence(kind: ItemKind, state: ItemState) -> str:
@@ -655,6 +656,7 @@ def _sentences() -> dict[Problem, Callable[[dict], str]]:
         ),
         Problem.ERASE_ALREADY: lambda p: _("This person's details have already been erased."),
         Problem.ERASE_NOT_CONFIRMED: lambda p: _("Please confirm that you understand erasing cannot be undone."),
+        **media_sentences(),
     }
 
 
