@@ -12,9 +12,11 @@ Sam's named supervisor.
 
 from __future__ import annotations
 
+import io
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
+from PIL import Image, ImageDraw
 from sqlalchemy import select
 
 from portal.domain import assessments as rules
@@ -28,6 +30,7 @@ from portal.domain.enums import (
     ContactMethod,
     ContactPurpose,
     ItemKind,
+    MediaRole,
     MeetingKind,
     MeetingMode,
     ParticipantRole,
@@ -41,7 +44,8 @@ from portal.domain.enums import (
     TakingPart,
 )
 from portal.domain.meetings import MeetingPlan
-from portal.services import accounts, assessments, casenotes, casework, clock, keys, letters, meetings, reviewing
+from portal.media.spool import SealedSpool
+from portal.services import accounts, assessments, casenotes, casework, clock, keys, letters, media, meetings, reviewing
 from portal.services.casework import ParticipantDetails
 from portal.services.uow import UnitOfWork
 from portal.storage.models import Meeting, Participant, User
@@ -160,6 +164,23 @@ def _write(uow: UnitOfWork, writer: Actor, case_id: uuid.UUID, kind: ItemKind, a
     return item_id
 
 
+def _demo_photo() -> SealedSpool:
+    """A drawn stand-in for a phone photo of a mended fence, as an upload would arrive."""
+    picture = Image.new("RGB", (640, 420), (170, 205, 235))
+    draw = ImageDraw.Draw(picture)
+    draw.rectangle((0, 300, 640, 420), fill=(110, 160, 90))
+    for x in range(20, 640, 48):
+        draw.rectangle((x, 170, x + 28, 330), fill=(150, 105, 60))
+    draw.rectangle((0, 200, 640, 214), fill=(130, 90, 50))
+    draw.rectangle((0, 270, 640, 284), fill=(130, 90, 50))
+    raw = io.BytesIO()
+    picture.save(raw, "JPEG", quality=85)
+    spool = SealedSpool()
+    spool.write(raw.getvalue())
+    spool.finish()
+    return spool
+
+
 def _case_mid_exchange(uow: UnitOfWork, facilitator: Actor, harmed_user: Actor, responsible_user: Actor) -> None:
     case_id = _open(uow, facilitator, "CR/2026/04417", "Burglary (dwelling)", RiskLevel.LOW)
     harmed = _person(
@@ -225,6 +246,19 @@ def _case_mid_exchange(uow: UnitOfWork, facilitator: Actor, harmed_user: Actor, 
         "Hannah said on the phone that her children are sleeping better now, and that she would like "
         "an answer to her question about why you chose the house.",
     )
+    # The person responsible shows what they put right: a letter with a photo, waiting for review
+    # (the reviewer opens the photo before approving).
+    mended = _write(
+        uow,
+        responsible_user,
+        case_id,
+        ItemKind.LETTER,
+        responsible,
+        "I helped mend the fence and the gate at the community garden on Saturdays. "
+        "I took a photo of it so you can see it is finished.",
+    )
+    media.add_file(uow, responsible_user, case_id, mended, MediaRole.ATTACHMENT, _demo_photo())
+    letters.submit(uow, responsible_user, case_id, mended)
     _record_of(uow, facilitator, case_id, {harmed: harmed_user, responsible: responsible_user})
 
 

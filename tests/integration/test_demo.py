@@ -31,7 +31,9 @@ def test_demo_data_has_every_interesting_point_and_loads_once(app):
         follow_ups = session.scalars(select(models.Contact.id).where(models.Contact.purpose == "follow_up")).all()
         senior = session.scalars(select(models.User).where(models.User.senior.is_(True))).one()
         supervised = session.scalars(select(models.User).where(models.User.supervisor_id == senior.id)).all()
-    assert states["letter:submitted"] == 1  # waiting for review
+        photos = session.scalars(select(models.MediaFile.kind + ":" + models.MediaFile.content_type)).all()
+    assert states["letter:submitted"] == 2  # waiting for review, one with a photo to open first
+    assert photos == ["image:image/jpeg"]
     assert states["letter:released"] == 1 and released.redactions_sealed is not None  # passed on with a redaction
     assert states["shuttle_note:draft"] == 1  # waiting for confirmation
     assert states["letter:on_hold"] == 1  # held when someone stopped

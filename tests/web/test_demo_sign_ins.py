@@ -18,7 +18,7 @@ def test_the_demo_sign_ins_in_the_readme_work(app):
         Account(None, "facilitator@demo.example", demo.PASSWORD, Role.FACILITATOR, demo.FACILITATOR_TOTP_SECRET),
     )
     cases = facilitator.get("/cases/").get_data(as_text=True)
-    assert "1 to review" in cases and "Someone stopped taking part" in cases
+    assert "2 to review" in cases and "Someone stopped taking part" in cases
 
     harmed = Browser(app.test_client())
     sign_in(app, harmed, Account(None, "harmed@demo.example", demo.PASSWORD, Role.PARTICIPANT))
