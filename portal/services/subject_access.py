@@ -10,7 +10,11 @@ What is collected for a person in a case: what they are in it; everything they w
 state, with their own words, what was removed from them and why, and the facilitator's messages
 to them; what was passed on to them, as the copy they received (nothing of the other side's
 unsent writing, and no other person's name); their consent history; their satisfaction answer;
-the outcome agreement; and which staff opened their items, and when, from the audit trail. The
+the outcome agreement; and which staff opened their items, and when, from the audit trail. Their
+files are personal data too: every file of what they wrote (a scan of their handwritten reply
+included), and the files that passed on to them with what they received. The export names each
+file (`ExportedFile`) and `exported_file_chunks` reads it, a batch of sealed chunks at a time, so
+a long recording is never held whole in memory and no transaction stays open while it is sent. The
 casework record follows the service's policy: the assessments about them and the contacts with
 them, or only how many there are with the lawful ground for withholding them. The web layer
 turns this into the archive (portal.web.subject_access).
@@ -18,8 +22,13 @@ turns this into the archive (portal.web.subject_access).
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import re
+import secrets
 import uuid
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import func, or_, select
@@ -40,6 +49,8 @@ from portal.domain.enums import (
     ItemKind,
     ItemState,
     Language,
+    MediaKind,
+    MediaRole,
     ParticipantRole,
     RiskLevel,
     Role,
@@ -60,6 +71,69 @@ from portal.storage.types import utcnow
 
 # An item of the other side in one of these states reached this person's side.
 _DELIVERED = frozenset({ItemState.RELEASED, ItemState.HELD_FOR_RECIPIENT, ItemState.DESTROYED})
+
+# How many sealed chunks (64 KiB each) one unit of work reads while an exported file is sent.
+EXPORT_BATCH = 32
+
+# Made afresh by each process: an `ExportedFile` carries a tag under it, so one can come only from
+# an export made here (whose use case checked who asked, and audited it), never from a request.
+_ISSUER_KEY = secrets.token_bytes(32)
+
+_EXTENSIONS = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "video/webm": "webm",
+    "audio/webm": "webm",
+    "video/mp4": "mp4",
+    "audio/mp4": "m4a",
+    "audio/ogg": "ogg",
+}
+_ROLE_NAMES = {MediaRole.RECORDING: "recording", MediaRole.ATTACHMENT: "picture", MediaRole.SCAN: "scan"}
+
+
+def _tag(values: tuple[object, ...]) -> bytes:
+    return hmac.new(_ISSUER_KEY, repr(values).encode(), hashlib.sha256).digest()
+
+
+@dataclass(frozen=True)
+class ExportedFile:
+    """One file in a person's export, and the capability to read it (`exported_file_chunks`).
+
+    Made only by the export use cases: the constructor refuses values without the tag they add,
+    so a view cannot make one from a media id in a request, nor change one it was given
+    (`dataclasses.replace` goes through the constructor too). `name` is its neutral place in the
+    archive, built from the case code, the item's number and what the file is: never anything a
+    person typed."""
+
+    media_id: uuid.UUID
+    case_id: uuid.UUID
+    item_id: uuid.UUID
+    role: MediaRole
+    kind: MediaKind
+    content_type: str
+    position: int
+    byte_size: int
+    duration_ms: int | None
+    name: str
+    _issued: bytes = field(default=b"", repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not hmac.compare_digest(self._issued, _tag(self._values())):
+            raise TypeError("an exported file comes only from an export")
+
+    def _values(self) -> tuple[object, ...]:
+        return (
+            self.media_id,
+            self.case_id,
+            self.item_id,
+            self.role,
+            self.kind,
+            self.content_type,
+            self.position,
+            self.byte_size,
+            self.duration_ms,
+            self.name,
+        )
 
 
 @dataclass(frozen=True)
@@ -117,6 +191,7 @@ class Written:
     removals: tuple[Removal, ...]
     message: str  # the facilitator's message to them, when returned or not passed on
     questions: tuple[str, ...]  # for answers: the questions they answer, as passed on to them
+    files: tuple[ExportedFile, ...] = ()  # every file of the item, in any state, scans included
 
 
 @dataclass(frozen=True)
@@ -131,6 +206,7 @@ class Received:
     copy: tuple[str, ...] | None  # the copy they received; None while kept for them, or once removed
     questions: tuple[str, ...]
     language: Language
+    files: tuple[ExportedFile, ...] = ()  # those that passed on with it, only while `copy` is there
 
 
 @dataclass(frozen=True)
@@ -357,9 +433,22 @@ def _case_part(uow: UnitOfWork, case_row: models.Case, participant_id: uuid.UUID
     )
     items = {r.id: records.item_from_row(vault, r) for r in item_rows}
     rows_by_id = {r.id: r for r in item_rows}
-    written = tuple(_written(uow, vault, case_row, rows_by_id[i.id], i) for i in items.values() if i.author_id == me.id)
+    numbers = {item_id: number for number, item_id in enumerate(items, start=1)}  # for the files' names
+    files = _file_rows(uow, case_row.id, list(items))
+
+    def files_of(item: Item, *, passing_on: bool) -> tuple[ExportedFile, ...]:
+        rows = [r for r in files.get(item.id, []) if r.passes_on or not passing_on]
+        return _exported(case_row.code, numbers[item.id], rows)
+
+    written = tuple(
+        _written(uow, vault, case_row, rows_by_id[i.id], i, files_of(i, passing_on=False))
+        for i in items.values()
+        if i.author_id == me.id
+    )
     received = tuple(
-        _received(uow, vault, case_row, case.participant(i.author_id), rows_by_id[i.id], i)
+        _received(
+            uow, vault, case_row, case.participant(i.author_id), rows_by_id[i.id], i, files_of(i, passing_on=True)
+        )
         for i in items.values()
         if i.author_id != me.id
     )
@@ -421,12 +510,72 @@ def _questions(uow: UnitOfWork, vault: CaseVault, case_row: models.Case, item: I
     return records.item_from_row(vault, row).release_copy
 
 
+def _file_rows(
+    uow: UnitOfWork, case_id: uuid.UUID, item_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, list[models.MediaFile]]:
+    """The files of these items, each item's in its own order."""
+    out: dict[uuid.UUID, list[models.MediaFile]] = {}
+    if not item_ids:
+        return out
+    rows = uow.session.scalars(
+        select(models.MediaFile)
+        .where(models.MediaFile.case_id == case_id, models.MediaFile.item_id.in_(item_ids))
+        .order_by(models.MediaFile.item_id, models.MediaFile.position, models.MediaFile.created_at)
+    )
+    for row in rows:
+        out.setdefault(row.item_id, []).append(row)
+    return out
+
+
+def _exported(case_code: str, number: int, rows: Sequence[models.MediaFile]) -> tuple[ExportedFile, ...]:
+    """The files as the export names them: "files/<case>/<item's number>-picture-2.jpg"."""
+    folder = re.sub(r"[^A-Za-z0-9-]", "", case_code) or "case"
+    counts: dict[MediaRole, int] = {}
+    out: list[ExportedFile] = []
+    for row in rows:
+        role, kind = MediaRole(row.role), MediaKind(row.kind)
+        counts[role] = counts.get(role, 0) + 1
+        label = _ROLE_NAMES[role]
+        if role != MediaRole.RECORDING or counts[role] > 1:
+            label = f"{label}-{counts[role]}"
+        name = f"files/{folder}/{number}-{label}.{_EXTENSIONS.get(row.content_type, 'bin')}"
+        values = (
+            row.id,
+            row.case_id,
+            row.item_id,
+            role,
+            kind,
+            row.content_type,
+            row.position,
+            row.byte_size,
+            row.duration_ms,
+            name,
+        )
+        out.append(
+            ExportedFile(
+                media_id=row.id,
+                case_id=row.case_id,
+                item_id=row.item_id,
+                role=role,
+                kind=kind,
+                content_type=row.content_type,
+                position=row.position,
+                byte_size=row.byte_size,
+                duration_ms=row.duration_ms,
+                name=name,
+                _issued=_tag(values),
+            )
+        )
+    return tuple(out)
+
+
 def _written(
     uow: UnitOfWork,
     vault: CaseVault,
     case_row: models.Case,
     row: models.Item,
     item: Item,
+    files: tuple[ExportedFile, ...],
 ) -> Written:
     removals = tuple(
         Removal(r.part, item.parts[r.part][r.start : r.end] if r.part < len(item.parts) else "", r.reason)
@@ -446,6 +595,7 @@ def _written(
         removals=removals,
         message=item.message,
         questions=_questions(uow, vault, case_row, item),
+        files=files,
     )
 
 
@@ -456,9 +606,12 @@ def _received(
     author: Participant,
     row: models.Item,
     item: Item,
+    files: tuple[ExportedFile, ...],  # those that pass on
 ) -> Received:
     """As the person received it: the release copy, never the original, the reasons or the
-    messages; and not even that while the facilitator keeps it for them or once they had it removed."""
+    messages; and not even that while the facilitator keeps it for them or once they had it removed.
+    Its files likewise: only those that passed on with it (a scan only if the facilitator chose
+    so), and only while its copy is theirs."""
     readable = item.state == ItemState.RELEASED
     return Received(
         id=item.id,
@@ -471,6 +624,7 @@ def _received(
         copy=item.release_copy if readable else None,
         questions=_questions(uow, vault, case_row, item) if readable else (),
         language=item.language,
+        files=files if readable else (),
     )
 
 
@@ -554,3 +708,42 @@ def _casework(
     if note_count:
         withheld.append(Withheld(Casework.NOTES, note_count, rules.GROUNDS[Casework.NOTES]))
     return CaseworkPart(policy, tuple(suitability), tuple(risks), tuple(contacts), tuple(withheld))
+
+
+# --- Files ---------------------------------------------------------------------------------------------
+
+
+class ExportedFileGone(CaseNotFound):
+    """The file was erased or its case deleted after the export was made: the archive stops
+    short rather than hold part of a file (the person asks again and gets what is there now)."""
+
+
+def exported_file_chunks(uow: UnitOfWork, file: ExportedFile) -> Iterator[bytes]:
+    """The plaintext of a file named by an export, 64 KiB at a time, for the archive as it streams.
+
+    The export use case already checked who asked and audited it, and `file` can only come from
+    it, so it is the permission. Each batch of `EXPORT_BATCH` sealed chunks is read and opened in
+    a unit of work of its own, and yielded only after it ends: a long recording never sits whole
+    in memory and no transaction is held open while the bytes go out to the person."""
+    if not isinstance(file, ExportedFile):
+        raise TypeError("an exported file comes only from an export")
+    first = 0
+    while True:
+        with uow:
+            row = uow.session.get(models.MediaFile, file.media_id)
+            if row is None or (row.case_id, row.item_id, row.byte_size) != (file.case_id, file.item_id, file.byte_size):
+                raise ExportedFileGone
+            case_row = uow.session.get(models.Case, row.case_id)
+            if case_row is None:
+                raise ExportedFileGone
+            count = row.chunk_count
+            last = min(first + EXPORT_BATCH, count) - 1
+            sealer = records.vault_for(uow, case_row).media_sealer(row.item_id, row.id)
+            sealed = uow.media_stores.named(row.store).chunks(uow.session, row.id, row.case_id, first, last)
+            plain = list(sealer.open_chunks(sealed, first, count))
+        if len(plain) != last - first + 1:
+            raise ExportedFileGone
+        yield from plain
+        first = last + 1
+        if first >= count:
+            return

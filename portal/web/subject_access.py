@@ -4,22 +4,25 @@ A participant downloads everything the portal holds about them from their accoun
 facilitator makes the same archive for one of their case's people (offline, or asking by letter or
 phone) after ticking that the request was checked, and corrects or erases that person's details.
 A manager chooses what archives do with the casework record. The archive is one zip: `index.html`
-(a self-contained document, no scripts, in the person's language) and `data.json` (the same, for a
-machine). The services collect (portal.services.subject_access, rectification); this draws.
+(a self-contained document, no scripts, in the person's language), `data.json` (the same, for a
+machine) and their files under `files/` (recordings, pictures, scans). It is streamed as it is
+made: a recording goes out 64 KiB at a time, read a batch of chunks per unit of work, so neither
+the archive nor any file is ever whole in memory. The services collect
+(portal.services.subject_access, rectification); this draws.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import io
 import json
 import uuid
 import zipfile
-from datetime import date, datetime
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
@@ -27,17 +30,19 @@ from wtforms import BooleanField, HiddenField, RadioField, StringField, TextArea
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from portal.domain.enums import Role, TakingPart
+from portal.domain.enums import MediaKind, MediaRole, Role, TakingPart
 from portal.domain.errors import DomainError
 from portal.domain.redaction import REMOVED_MARKER
 from portal.domain.subject_access import Casework, CaseworkPolicy, Correction, Placeholders, WithholdingGround
 from portal.runtime import unit_of_work
 from portal.services import rectification, subject_access
-from portal.services.subject_access import Export
+from portal.services.subject_access import Export, ExportedFile
+from portal.services.uow import UnitOfWork
 from portal.storage.types import utcnow
 from portal.web.access import roles
 from portal.web.assessment_forms import NEEDS, OUTCOMES
 from portal.web.catalogue import gettext as _
+from portal.web.catalogue import ngettext
 from portal.web.exchange_context import actor
 from portal.web.forms import PortalForm, new_once
 from portal.web.i18n import current_language
@@ -79,6 +84,35 @@ def taking_part_words(taking_part: TakingPart) -> str:
     }[taking_part]
 
 
+def file_kind_words(file: ExportedFile) -> str:
+    if file.role == MediaRole.RECORDING:
+        return _("Video recording") if file.kind == MediaKind.VIDEO else _("Sound recording")
+    if file.role == MediaRole.SCAN:
+        return _("Scan of a handwritten page")
+    return _("Picture")
+
+
+def size_words(byte_size: int) -> str:
+    """A file's size as people say it (1 KB = 1,000 bytes, as file managers mostly show it)."""
+    if byte_size < 1000:
+        return ngettext("%(num)s byte", "%(num)s bytes", byte_size)
+    if round(byte_size / 1000) < 1000:
+        return _("%(size)s KB", size=round(byte_size / 1000))
+    return _("%(size)s MB", size=f"{byte_size / 1_000_000:.1f}")
+
+
+def duration_words(duration_ms: int) -> str:
+    seconds = max(1, round(duration_ms / 1000))
+    minutes, seconds = divmod(seconds, 60)
+    said_seconds = ngettext("%(num)s second", "%(num)s seconds", seconds)
+    if not minutes:
+        return said_seconds
+    said_minutes = ngettext("%(num)s minute", "%(num)s minutes", minutes)
+    if not seconds:
+        return said_minutes
+    return _("%(minutes)s and %(seconds)s", minutes=said_minutes, seconds=said_seconds)
+
+
 def erased_placeholders() -> Placeholders:
     """What an erased person is called in the case's record from then on."""
     return Placeholders(_("Erased on request"), _("erased on request"))
@@ -101,6 +135,9 @@ def _template_words() -> dict[str, Any]:
         "taking_part_words": taking_part_words,
         "need_words": lambda need: str(NEEDS[need.value]),
         "outcome_words": lambda outcome: str(OUTCOMES[outcome.value]),
+        "file_kind_words": file_kind_words,
+        "size_words": size_words,
+        "duration_words": duration_words,
     }
 
 
@@ -109,11 +146,16 @@ def _template_words() -> dict[str, Any]:
 
 def _plain(value: object) -> Any:
     """The export as JSON values: enums as their codes, times in ISO 8601, each removed passage's
-    marker in words, and attribution lines as the sentence the person was shown."""
+    marker in words, and attribution lines as the sentence the person was shown (a field whose
+    name starts with "_", such as a file's tag, is the service's own and left out)."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         if type(value).__name__ == "Attribution":
             return attribution(value)  # type: ignore[arg-type]
-        return {field.name: _plain(getattr(value, field.name)) for field in dataclasses.fields(value)}
+        return {
+            field.name: _plain(getattr(value, field.name))
+            for field in dataclasses.fields(value)
+            if not field.name.startswith("_")
+        }
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, datetime | date):
@@ -129,23 +171,88 @@ def _plain(value: object) -> Any:
     return value
 
 
-def archive(export: Export) -> bytes:
-    """One zip: the readable document and the machine-readable data, in the person's language."""
+# A stored entry this big or bigger is written with ZIP64 sizes from the start (the sizes are known
+# only once it is written, after its header has gone out).
+ZIP64_FROM = 1 << 30
+
+
+class _Outbox:
+    """A write-only buffer for zipfile: it cannot seek or tell, so zipfile writes each entry's sizes
+    after its data, and what has been written so far can be taken and sent at once."""
+
+    def __init__(self) -> None:
+        self._parts: list[bytes] = []
+
+    def write(self, data: bytes, /) -> int:
+        self._parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def take(self) -> bytes:
+        out = b"".join(self._parts)
+        self._parts.clear()
+        return out
+
+
+def _files(export: Export) -> Iterator[ExportedFile]:
+    for case in export.cases:
+        for written in case.written:
+            yield from written.files
+        for received in case.received:
+            yield from received.files
+
+
+def _entry(name: str, export: Export, compression: int) -> zipfile.ZipInfo:
+    made = export.made_at.astimezone(UTC) if export.made_at.tzinfo else export.made_at
+    info = zipfile.ZipInfo(name, date_time=made.timetuple()[:6])
+    info.compress_type = compression
+    return info
+
+
+def _zip(uow: UnitOfWork, export: Export, document: str, data: str) -> Iterator[bytes]:
+    """The archive's bytes as they are made: the document and the data (deflated), then each file
+    stored as it is (recordings and pictures are compressed already), chunk by chunk."""
+    out = _Outbox()
+    with zipfile.ZipFile(out, "w") as bundle:
+        bundle.writestr(_entry("index.html", export, zipfile.ZIP_DEFLATED), document)
+        bundle.writestr(_entry("data.json", export, zipfile.ZIP_DEFLATED), data)
+        yield out.take()
+        for file in _files(export):
+            info = _entry(file.name, export, zipfile.ZIP_STORED)
+            info.file_size = file.byte_size
+            with bundle.open(info, "w", force_zip64=file.byte_size >= ZIP64_FROM) as entry:
+                for chunk in subject_access.exported_file_chunks(uow, file):
+                    entry.write(chunk)
+                    if sent := out.take():
+                        yield sent
+    if rest := out.take():
+        yield rest
+
+
+def archive_stream(export: Export) -> Iterator[bytes]:
+    """One zip: the readable document, the machine-readable data (both in the person's language,
+    drawn now, so a problem drawing them is an error page and not a broken download) and their files."""
     language = export.language or current_language()
     with force_locale(language.value):
         document = render_template("subject_access/export.html", export=export, **_template_words())
         data = json.dumps({"format": "restorative-exchange-subject-access/1", **_plain(export)}, ensure_ascii=False)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
-        bundle.writestr("index.html", document)
-        bundle.writestr("data.json", data)
-    return buffer.getvalue()
+    return _zip(unit_of_work(), export, document, data)
+
+
+def archive(export: Export) -> bytes:
+    """The whole archive at once (for tests and small callers; the download streams it)."""
+    return b"".join(archive_stream(export))
 
 
 def _download(export: Export, name: str) -> Response:
     filename = f"{name}-{utcnow().date().isoformat()}.zip"
     return Response(
-        archive(export),
+        stream_with_context(archive_stream(export)),
         mimetype="application/zip",
         headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
     )

@@ -1,12 +1,15 @@
 """A person's own data, through the services: the subject-access archive holds exactly their data
-(and nothing of anyone else's), every export is audited, and rectification and erasure change what
-the database holds, sealed, and are audited."""
+(and nothing of anyone else's), their files byte for byte and only the files that reached them,
+every export is audited, and rectification and erasure change what the database holds, sealed,
+and are audited."""
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import io
 import json
+import re
 import uuid
 import zipfile
 from dataclasses import dataclass
@@ -17,12 +20,14 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from portal.crypto import CaseVault
+from portal.domain.actors import Actor
 from portal.domain.agreement import AgreementAction
 from portal.domain.enums import (
     ActionKind,
     ConsentFormat,
     ItemKind,
     ItemState,
+    MediaRole,
     ParticipantRole,
     ReviewDecision,
     RiskLevel,
@@ -33,11 +38,13 @@ from portal.domain.enums import (
 from portal.domain.errors import DomainError, NotAllowed
 from portal.domain.problems import Problem
 from portal.domain.subject_access import CaseworkPolicy, Correction, Placeholders
+from portal.media.spool import SealedSpool
 from portal.runtime import unit_of_work
-from portal.services import agreements, demo, letters, records, rectification, reviewing, subject_access
+from portal.services import agreements, demo, letters, media, records, rectification, reviewing, subject_access
 from portal.services.casework import CaseNotFound
 from portal.storage import models
-from portal.web.subject_access import archive
+from portal.web.subject_access import archive, archive_stream
+from tests import media_samples
 from tests.factories import CaseWorld, Person, actor_of, add_person, follow_up, move_to, new_case
 from tests.helpers import make_account
 
@@ -81,11 +88,16 @@ def _pass_on(app: Flask, world: CaseWorld, item_id: uuid.UUID, passages: tuple[r
         reviewing.release(uow, facilitator, world.case_id, item_id, seen=seen)
 
 
-def _case(app: Flask, names: dict[str, tuple[Side, ParticipantRole]], offline: str = "") -> CaseWorld:
+def _case(
+    app: Flask,
+    names: dict[str, tuple[Side, ParticipantRole]],
+    offline: str = "",
+    formats: tuple[ConsentFormat, ...] = FORMATS,
+) -> CaseWorld:
     world = new_case(app, facilitator=make_account(app, Role.FACILITATOR, name="Fiona Facilitator"))
     for name, (side, role) in names.items():
         relationship = "her brother" if role != ParticipantRole.PRINCIPAL else ""
-        add_person(app, world, name, side, role, relationship=relationship, offline=name == offline, consents=FORMATS)
+        add_person(app, world, name, side, role, relationship=relationship, offline=name == offline, consents=formats)
     with app.app_context():
         demo.assess_ready(unit_of_work(), actor_of(world.facilitator), world.case_id, RiskLevel.LOW, date.today())
     move_to(app, world, Stage.ASSESSMENT, Stage.PREPARATION, Stage.EXCHANGE)
@@ -456,3 +468,292 @@ def test_the_agreement_and_satisfaction_are_in_the_export(app: Flask, world: Wor
     members, _ = _own_archive(app, harmed)
     agreement = json.loads(members["data.json"])["cases"][0]["agreement"]
     assert agreement["actions"][0]["details"] == "A written apology." and agreement["agreed"] == []
+
+
+# --- Their files ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class MediaWorld:
+    case: CaseWorld
+    items: dict[str, uuid.UUID]
+    files: dict[str, uuid.UUID]
+
+
+def _spool(data: bytes) -> SealedSpool:
+    spool = SealedSpool()
+    spool.write(data)
+    spool.finish()
+    return spool
+
+
+def _writer(world: CaseWorld, author: Person) -> Actor:
+    return actor_of(author.account) if author.account else actor_of(world.facilitator)
+
+
+def _add(app: Flask, who: Actor, world: CaseWorld, item_id: uuid.UUID, role: MediaRole, data: bytes) -> uuid.UUID:
+    with app.app_context():
+        (media_id,) = media.add_file(unit_of_work(), who, world.case_id, item_id, role, _spool(data))
+        return media_id
+
+
+def _open_every_file(app: Flask, world: CaseWorld, item_id: uuid.UUID) -> None:
+    """The reviewer opens each file first, as approving needs."""
+    with app.app_context():
+        uow = unit_of_work()
+        for file in media.files_of(uow, item_id):
+            media.open_file(uow, actor_of(world.facilitator), world.case_id, file.id)
+
+
+def _whole(app: Flask, who: Actor, world: CaseWorld, media_id: uuid.UUID) -> bytes:
+    """A file as media.open_file gives it to this person, range after range as a player asks."""
+    out = b""
+    with app.app_context():
+        while True:
+            opening = media.open_file(unit_of_work(), who, world.case_id, media_id, len(out), cap=50_000)
+            out += opening.data
+            if opening.last == opening.size - 1:
+                return out
+
+
+@pytest.fixture
+def media_world(app: Flask) -> MediaWorld:
+    """She sends a letter with a picture (passed on) and a recording (still waiting for review); he
+    takes part offline and replies on paper: a reply with two scans, only one chosen to go to her
+    (passed on), and a second reply with a scan that is not passed on yet."""
+    case = _case(
+        app,
+        {
+            "Harriet Harmedperson": (Side.HARMED, ParticipantRole.PRINCIPAL),
+            "Rupert Responsibleperson": (Side.RESPONSIBLE, ParticipantRole.PRINCIPAL),
+        },
+        offline="Rupert Responsibleperson",
+        formats=(*FORMATS, ConsentFormat.RECORDINGS),
+    )
+    harmed, responsible = case["Harriet Harmedperson"], case["Rupert Responsibleperson"]
+    facilitator = actor_of(case.facilitator)
+    items: dict[str, uuid.UUID] = {}
+    files: dict[str, uuid.UUID] = {}
+    items["letter"] = _write(app, case, harmed, ItemKind.LETTER, ["Here is the window, mended."])
+    files["picture"] = _add(
+        app, _writer(case, harmed), case, items["letter"], MediaRole.ATTACHMENT, media_samples.jpeg_with_gps(640, 480)
+    )
+    _send(app, case, harmed, items["letter"])
+    _open_every_file(app, case, items["letter"])
+    _pass_on(app, case, items["letter"])
+    items["recording"] = _write(app, case, harmed, ItemKind.RECORDING, ["I wanted you to hear it from me."])
+    files["recording"] = _add(
+        app, _writer(case, harmed), case, items["recording"], MediaRole.RECORDING, media_samples.webm_like_browser(8)
+    )
+    _send(app, case, harmed, items["recording"])
+    items["reply"] = _write(app, case, responsible, ItemKind.LETTER, ["Thank you for the picture."])
+    files["scan passed on"] = _add(
+        app, facilitator, case, items["reply"], MediaRole.SCAN, media_samples.jpeg_with_gps(300, 200)
+    )
+    files["scan kept back"] = _add(
+        app, facilitator, case, items["reply"], MediaRole.SCAN, media_samples.png_with_text()
+    )
+    with app.app_context():
+        media.choose_scan_passes_on(unit_of_work(), facilitator, case.case_id, files["scan passed on"], True)
+    _send(app, case, responsible, items["reply"])
+    _open_every_file(app, case, items["reply"])
+    _pass_on(app, case, items["reply"])
+    items["second reply"] = _write(app, case, responsible, ItemKind.LETTER, ["A second page, not passed on yet."])
+    files["unsent scan"] = _add(
+        app, facilitator, case, items["second reply"], MediaRole.SCAN, media_samples.jpeg_with_gps(200, 300)
+    )
+    _send(app, case, responsible, items["second reply"])
+    return MediaWorld(case, items, files)
+
+
+def _zip(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as bundle:
+        assert bundle.testzip() is None  # every entry's CRC matches
+        return {name: bundle.read(name) for name in bundle.namelist()}
+
+
+def _by_id(parts: list[dict], item_id: uuid.UUID) -> dict:
+    (found,) = [part for part in parts if part["id"] == str(item_id)]
+    return found
+
+
+def test_her_export_holds_her_files_and_what_was_passed_on_to_her_byte_for_byte(app: Flask, media_world: MediaWorld):
+    world = media_world.case
+    harmed = world["Harriet Harmedperson"]
+    with app.test_request_context():
+        raw = archive(subject_access.own_export(unit_of_work(), actor_of(harmed.account)))
+    members = _zip(raw)
+    folder = f"files/{world.code}"
+    assert set(members) == {
+        "index.html",
+        "data.json",
+        f"{folder}/1-picture-1.jpg",
+        f"{folder}/2-recording.webm",
+        f"{folder}/3-scan-1.jpg",
+    }
+    her = actor_of(harmed.account)
+    assert members[f"{folder}/1-picture-1.jpg"] == _whole(app, her, world, media_world.files["picture"])
+    recording = _whole(app, her, world, media_world.files["recording"])
+    assert len(recording) > 2 * 65536  # several sealed chunks, joined back in order
+    assert members[f"{folder}/2-recording.webm"] == recording
+    assert members[f"{folder}/3-scan-1.jpg"] == _whole(app, her, world, media_world.files["scan passed on"])
+
+    # The scan kept back and the scan of the reply not passed on are nowhere in it (files are stored
+    # as they are, so their bytes would show in the zip itself).
+    facilitator = actor_of(world.facilitator)
+    for kept in ("scan kept back", "unsent scan"):
+        assert _whole(app, facilitator, world, media_world.files[kept]) not in raw, kept
+        assert str(media_world.files[kept]) not in members["data.json"].decode(), kept
+    assert str(media_world.items["second reply"]) not in members["data.json"].decode()
+
+    (case,) = json.loads(members["data.json"])["cases"]
+    (picture,) = _by_id(case["written"], media_world.items["letter"])["files"]
+    assert picture["media_id"] == str(media_world.files["picture"]) and picture["role"] == "attachment"
+    assert picture["kind"] == "image" and picture["content_type"] == "image/jpeg" and picture["duration_ms"] is None
+    assert picture["byte_size"] == len(members[f"{folder}/1-picture-1.jpg"]) and picture["item_id"] == str(
+        media_world.items["letter"]
+    )
+    assert set(picture) == {
+        "media_id",
+        "case_id",
+        "item_id",
+        "role",
+        "kind",
+        "content_type",
+        "position",
+        "byte_size",
+        "duration_ms",
+        "name",
+    }
+    (video,) = _by_id(case["written"], media_world.items["recording"])["files"]
+    assert (video["role"], video["kind"], video["name"]) == ("recording", "video", f"{folder}/2-recording.webm")
+    assert 7000 <= video["duration_ms"] <= 9000
+    (scan,) = _by_id(case["received"], media_world.items["reply"])["files"]
+    assert scan["media_id"] == str(media_world.files["scan passed on"]) and scan["role"] == "scan"
+
+    document = html.unescape(members["index.html"].decode())
+    for kind, name in (
+        ("Picture", "1-picture-1.jpg"),
+        ("Video recording", "2-recording.webm"),
+        ("Scan of a handwritten page", "3-scan-1.jpg"),
+    ):
+        listed = rf"{kind}, \d+ (KB|MB|bytes)[^<]*: <a href=\"{folder}/{name}\">{folder}/{name}</a>"
+        assert re.search(listed, document), name
+    assert re.search(r"Video recording, \d+ KB, [7-9] seconds:", document)
+
+
+def test_the_other_sides_export_holds_what_was_passed_on_and_all_of_his_own_scans(app: Flask, media_world: MediaWorld):
+    world = media_world.case
+    offline = world["Rupert Responsibleperson"]
+    facilitator = actor_of(world.facilitator)
+    with app.test_request_context():
+        export = subject_access.facilitator_export(
+            unit_of_work(), facilitator, world.case_id, offline.participant_id, verified=True
+        )
+        raw = archive(export)
+    members = _zip(raw)
+    folder = f"files/{world.code}"
+    # Her letter's picture (passed on) and both replies' scans (his own, whether they passed on or
+    # not); nothing of her recording, which still waits for review.
+    assert set(members) - {"index.html", "data.json"} == {
+        f"{folder}/1-picture-1.jpg",
+        f"{folder}/2-scan-1.jpg",
+        f"{folder}/2-scan-2.png",
+        f"{folder}/3-scan-1.jpg",
+    }
+    expected = {
+        "1-picture-1.jpg": "picture",
+        "2-scan-1.jpg": "scan passed on",
+        "2-scan-2.png": "scan kept back",
+        "3-scan-1.jpg": "unsent scan",
+    }
+    for name, file in expected.items():
+        assert members[f"{folder}/{name}"] == _whole(app, facilitator, world, media_world.files[file]), name
+    assert _whole(app, facilitator, world, media_world.files["recording"]) not in raw
+    data = members["data.json"].decode()
+    assert str(media_world.items["recording"]) not in data and str(media_world.files["recording"]) not in data
+    (received,) = json.loads(data)["cases"][0]["received"]
+    assert [f["media_id"] for f in received["files"]] == [str(media_world.files["picture"])]
+
+
+def test_nothing_of_a_passed_on_items_files_while_it_is_kept_for_her(app: Flask, media_world: MediaWorld):
+    world = media_world.case
+    harmed = world["Harriet Harmedperson"]
+    with app.app_context():
+        letters.ask_to_hold(unit_of_work(), actor_of(harmed.account), world.case_id, media_world.items["reply"])
+        export = subject_access.own_export(unit_of_work(), actor_of(harmed.account))
+    reply = next(item for item in export.cases[0].received if item.id == media_world.items["reply"])
+    assert reply.copy is None and reply.files == ()
+    with app.test_request_context():
+        members = _zip(archive(export))
+    assert not [name for name in members if "scan" in name]
+    assert _whole(app, actor_of(world.facilitator), world, media_world.files["scan passed on"]) not in b"".join(
+        members.values()
+    )
+
+
+def test_a_file_is_read_a_batch_at_a_time_with_no_transaction_left_open(
+    app: Flask, media_world: MediaWorld, monkeypatch: pytest.MonkeyPatch
+):
+    world = media_world.case
+    harmed = world["Harriet Harmedperson"]
+    monkeypatch.setattr(subject_access, "EXPORT_BATCH", 1)
+    with app.test_request_context():
+        uow = unit_of_work()
+        export = subject_access.own_export(uow, actor_of(harmed.account))
+        recording = next(i for i in export.cases[0].written if i.id == media_world.items["recording"]).files[0]
+        begun: list[int] = []
+        original = type(uow).__enter__
+
+        def entering(self):  # type: ignore[no-untyped-def]
+            begun.append(1)
+            return original(self)
+
+        monkeypatch.setattr(type(uow), "__enter__", entering)
+        pieces = []
+        for piece in subject_access.exported_file_chunks(uow, recording):
+            assert not uow.active and not uow.session.in_transaction()  # nothing held while it is sent
+            pieces.append(piece)
+        monkeypatch.undo()
+        with uow:
+            chunk_count = uow.session.get(models.MediaFile, recording.media_id).chunk_count
+        assert len(pieces) == chunk_count >= 3 and len(begun) == chunk_count  # one unit of work per batch
+        assert all(len(piece) == 65536 for piece in pieces[:-1])
+        assert b"".join(pieces) == _whole(app, actor_of(harmed.account), world, recording.media_id)
+
+        # The archive goes out in pieces no bigger than a chunk and its headers, never whole.
+        stream = list(archive_stream(export))
+        assert len(stream) > chunk_count and max(len(piece) for piece in stream) < 65536 + 4096
+        assert _zip(b"".join(stream))[recording.name] == b"".join(pieces)
+
+
+def test_an_exported_file_comes_only_from_an_export(app: Flask, media_world: MediaWorld):
+    world = media_world.case
+    harmed = world["Harriet Harmedperson"]
+    with app.test_request_context():
+        export = subject_access.own_export(unit_of_work(), actor_of(harmed.account))
+    picture = export.cases[0].written[0].files[0]
+    other = media_world.files["scan kept back"]
+    with pytest.raises(TypeError):  # a view cannot name a file of its own choosing
+        subject_access.ExportedFile(
+            other, world.case_id, media_world.items["reply"], MediaRole.SCAN, picture.kind, "image/png", 2, 1, None, "x"
+        )
+    with pytest.raises(TypeError):  # nor change one it was given
+        dataclasses.replace(picture, media_id=other)
+    with pytest.raises(TypeError):
+        dataclasses.replace(picture, name="../../outside.jpg")
+    assert dataclasses.replace(picture) == picture
+
+
+def test_a_file_erased_after_the_export_stops_the_archive_short(app: Flask, media_world: MediaWorld):
+    world = media_world.case
+    harmed = world["Harriet Harmedperson"]
+    draft = _write(app, world, harmed, ItemKind.LETTER, ["A draft with a picture."])
+    picture = _add(app, actor_of(harmed.account), world, draft, MediaRole.ATTACHMENT, media_samples.png_with_text())
+    with app.test_request_context():
+        uow = unit_of_work()
+        export = subject_access.own_export(uow, actor_of(harmed.account))
+        (file,) = next(i for i in export.cases[0].written if i.id == draft).files
+        media.remove_file(uow, actor_of(harmed.account), world.case_id, picture)
+        with pytest.raises(subject_access.ExportedFileGone):
+            list(subject_access.exported_file_chunks(uow, file))

@@ -9,15 +9,20 @@ import json
 import re
 import uuid
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
-from flask import Flask
+from flask import Flask, request_finished
 from sqlalchemy import func, select
+from werkzeug.wrappers import Response
 
-from portal.domain.enums import ParticipantRole, Role, Side, Stage
+from portal.domain.enums import ItemKind, MediaRole, ParticipantRole, Role, Side, Stage
+from portal.media.spool import SealedSpool
 from portal.runtime import unit_of_work
-from portal.services import casework, records
+from portal.services import casework, letters, media, records
 from portal.storage import models
+from tests import media_samples
 from tests.factories import CaseWorld, actor_of, add_person, approved_letter, exchange_case, follow_up, move_to
 from tests.helpers import Account, Browser, make_account, sign_in
 
@@ -69,6 +74,52 @@ def test_a_participant_downloads_everything_from_their_account(app: Flask, world
     assert "<script" not in document and "http" not in document.split("<body>")[1]  # no scripts, nothing fetched
     assert '<html lang="en-GB">' in document
     assert audited(app, "subject-access.export", world["harmed"].participant_id) == 1
+
+
+@contextmanager
+def views_responses(app: Flask) -> Iterator[list[Response]]:
+    """The responses the views returned, before the test client reads them."""
+    seen: list[Response] = []
+
+    def record(_sender: Flask, response: Response, **_extra: object) -> None:
+        seen.append(response)
+
+    with request_finished.connected_to(record, app):
+        yield seen
+
+
+def test_the_archive_streams_with_her_files_in_it(app: Flask, world: CaseWorld):
+    harmed = actor_of(world["harmed"].account)
+    with app.app_context():
+        uow = unit_of_work()
+        draft = letters.start(uow, harmed, world.case_id, ItemKind.LETTER, None)
+        spool = SealedSpool()
+        spool.write(media_samples.jpeg_with_gps(640, 480))
+        spool.finish()
+        (picture,) = media.add_file(uow, harmed, world.case_id, draft, MediaRole.ATTACHMENT, spool)
+        opened = media.open_file(uow, harmed, world.case_id, picture)
+        assert opened.last == opened.size - 1  # the whole picture in one answer
+    browser = signed_in(app, world["harmed"].account)
+    browser.get("/account/your-data")
+    with views_responses(app) as responses:
+        download = browser.post("/account/your-data")
+    (response,) = responses
+    assert response.is_streamed and "Content-Length" not in response.headers
+    assert download.status_code == 200 and download.mimetype == "application/zip"
+    assert "attachment" in download.headers["Content-Disposition"] and download.headers["Cache-Control"] == "no-store"
+    with zipfile.ZipFile(io.BytesIO(download.data)) as bundle:
+        assert bundle.testzip() is None
+        entries = {info.filename: info for info in bundle.infolist()}
+        (name,) = [n for n in entries if n.startswith("files/")]
+        assert name == f"files/{world.code}/2-picture-1.jpg"  # her approved letter is the first item
+        assert bundle.read(name) == opened.data
+        assert entries[name].compress_type == zipfile.ZIP_STORED
+        assert entries["index.html"].compress_type == zipfile.ZIP_DEFLATED
+        document = bundle.read("index.html").decode()
+        data = json.loads(bundle.read("data.json"))
+    assert f'<a href="{name}">{name}</a>' in document and "Picture, " in document
+    written = next(item for item in data["cases"][0]["written"] if item["id"] == str(draft))
+    assert [f["name"] for f in written["files"]] == [name] and written["files"][0]["byte_size"] == opened.size
 
 
 def test_the_archive_speaks_the_persons_language(app: Flask, world: CaseWorld):
