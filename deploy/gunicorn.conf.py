@@ -24,7 +24,9 @@ accesslog = None
 errorlog = "-"
 workers = int(os.environ.get("GUNICORN_WORKERS", "4"))
 worker_class = "sync"
-timeout = 30
+# A worker silent this long is restarted; long enough for ffmpeg to re-mux a long recording
+# (portal.services.media gives it PROCESSING_SECONDS), which a sync worker does in the request.
+timeout = 120
 graceful_timeout = 20
 # Behind nginx: the only client is the proxy, which sets X-Forwarded-For and X-Forwarded-Proto.
 forwarded_allow_ips = "127.0.0.1"
