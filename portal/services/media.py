@@ -45,6 +45,8 @@ from portal.storage.types import utcnow
 SETTINGS_ROW = 1
 MAX_PIXELS = 40_000_000  # a picture bigger than this is refused before it is decoded
 HEAD_BYTES = 16
+# ffmpeg's time for one recording: inside the app server's own timeout (deploy/gunicorn.conf.py).
+PROCESSING_SECONDS = 100
 RANGE_CAP = 2 * 1024 * 1024  # the most one range answer carries: the browser asks for the rest
 
 
@@ -188,7 +190,7 @@ def _process(spool: SealedSpool, role: MediaRole, sealing: Sealing) -> list[Proc
     out: list[Processed] = []
     try:
         if source in rules.RECORDINGS:
-            stream = av.clean_recording(spool, source, sealing.limits.recording_seconds)
+            stream = av.clean_recording(spool, source, sealing.limits.recording_seconds, PROCESSING_SECONDS)
             media_id = uuid.uuid4()
             sealed, size, count = _seal_into_temp(sealing.sealer(media_id), stream.chunks())
             out.append(
@@ -456,7 +458,7 @@ class RangeNotSatisfiable(Exception):
     """A range outside the file (HTTP 416); carries the file's size for the answer."""
 
     def __init__(self, size: int):
-        super().__init__("range outside the file")
+        super().__init__(f"range-not-satisfiable:{size}")
         self.size = size
 
 
