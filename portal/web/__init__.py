@@ -19,6 +19,7 @@ from portal.web import (
     i18n,
     identity,
     items,
+    media,
     messages,
     participation,
     public,
@@ -31,6 +32,7 @@ from portal.web import (
     self_referral,
     subject_access,
     supervision,
+    uploads,
     words,
 )
 from portal.web.access import guard
@@ -46,6 +48,7 @@ BLUEPRINTS = (
     caseload.bp,
     items.bp,
     review.bp,
+    media.bp,
     participation.bp,
     reports.bp,
     audit_view.bp,
@@ -65,6 +68,7 @@ def init_app(app: Flask) -> None:
     i18n.init_app(app)
     catalogue.init_app(app)  # after Flask-Babel's, to replace its template gettext
     security.init_app(app)
+    uploads.init_app(app)  # after security's hooks, before the guard and CSRF read a form
     errors.init_app(app)
     app.before_request(guard)
     app.jinja_env.globals["once_key"] = new_once

@@ -174,7 +174,17 @@ def settings() -> Response | tuple[str, int]:
             flash(_("The service's promises are saved. Due dates now count from them."), "success")
             return redirect(url_for("caseload.settings"))
     has_errors = bool(form.errors or form.form_errors)
-    return render_template("caseload/settings.html", form=form), 400 if has_errors else 200
+    return settings_page(form), 400 if has_errors else 200
+
+
+def settings_page(form: PromisesForm | None = None, media_form: PortalForm | None = None) -> str:
+    """The manager's settings: the service's promises, and its limits on files (portal.web.media)."""
+    from portal.web.media import limits_form
+
+    uow = unit_of_work()
+    if form is None:
+        form = PromisesForm(formdata=None, data=_promise_values(caseload.promises(uow)))
+    return render_template("caseload/settings.html", form=form, media_form=media_form or limits_form(uow))
 
 
 def _promise_values(current: Promises) -> dict[str, Any]:

@@ -16,14 +16,17 @@ from portal.domain.errors import DomainError
 from portal.domain.items import ONE_PIECE
 from portal.domain.permissions import ItemAction
 from portal.runtime import unit_of_work
-from portal.services import letters
+from portal.services import letters, reply_sheets
 from portal.services.casework import CaseContext
 from portal.web.access import roles
 from portal.web.catalogue import gettext as _
 from portal.web.exchange_context import actor, attempt
 from portal.web.forms import MAX_PART_LENGTH, ButtonForm, ConfirmForm, OpenForm, StartForm, WritingForm
 from portal.web.i18n import current_language
+from portal.web.media import item_files
 from portal.web.messages import refusal
+from portal.web.qr import qr_data_uri
+from portal.web.uploads import allow_camera
 from portal.web.words import PROMPTS, WRITING_REMINDER
 
 bp = Blueprint("items", __name__, url_prefix="/cases/<uuid:case_id>/items")
@@ -121,10 +124,13 @@ def edit(case_id: uuid.UUID, item_id: uuid.UUID) -> Response | tuple[str, int]:
     # Text refused as too long is not screened: it would only cost time.
     too_long = any(len(part) > MAX_PART_LENGTH for part in parts)
     notes = screening.writer_notes("\n\n".join(parts)) if any(p.strip() for p in parts) and not too_long else []
+    if item.kind == ItemKind.RECORDING:
+        allow_camera()  # this page records: camera and microphone for itself only
     page = render_template(
         "items/edit.html",
         context=reading.context,
         reading=reading,
+        files=item_files(uow, reading),
         form=form,
         parts=parts,
         errors=errors,
@@ -172,7 +178,12 @@ def show(case_id: uuid.UUID, item_id: uuid.UUID) -> str:
         return render_template("items/ready.html", context=loaded.context, summary=loaded, form=OpenForm())
     reading = letters.read(uow, actor(), case_id, item_id)
     return render_template(
-        "items/show.html", context=reading.context, reading=reading, states=ItemState, form=ConfirmForm()
+        "items/show.html",
+        context=reading.context,
+        reading=reading,
+        files=item_files(uow, reading),
+        states=ItemState,
+        form=ConfirmForm(),
     )
 
 
@@ -280,8 +291,12 @@ def print_copy(case_id: uuid.UUID, item_id: uuid.UUID, code: str | None) -> Resp
         printed_in = Language(code) if code else reading.item.language
     except ValueError:
         abort(404)
+    # The reply sheet's code names the case and the item, so a scan of the reply files itself.
+    reply_qr = qr_data_uri(reply_sheets.reply_code(reading.context.row.code, reading.item.id))
     with force_locale(printed_in.value):
-        printed = render_template("items/_printed_letter.html", context=reading.context, reading=reading)
+        printed = render_template(
+            "items/_printed_letter.html", context=reading.context, reading=reading, reply_qr=reply_qr
+        )
     return render_template(
         "items/print.html",
         context=reading.context,

@@ -21,6 +21,7 @@ from portal.web.audit_labels import audit_label
 from portal.web.catalogue import gettext as _
 from portal.web.exchange_context import actor, attempt
 from portal.web.forms import REVIEW_CHOICES, ButtonForm, ReleaseForm, ReviewForm
+from portal.web.media import item_files
 from portal.web.messages import refusal
 from portal.web.paging import page_number
 from portal.web.words import return_message
@@ -87,6 +88,7 @@ def review(case_id: uuid.UUID, item_id: uuid.UUID) -> Response | tuple[str, int]
         "review/review.html",
         context=reading.context,
         reading=reading,
+        files=item_files(uow, reading),
         page=page,
         highlighted=highlighted(reading.item.parts, page.suggestions, page.removals, page.guidance),
         ticked=ticked,
@@ -221,7 +223,10 @@ def release(case_id: uuid.UUID, item_id: uuid.UUID) -> Response | tuple[str, int
         return _gone(case_id, form.form_errors)
     form.seen.data = reading.version
     status = 400 if form.is_submitted() else 200
-    return render_template("review/release.html", context=reading.context, reading=reading, form=form), status
+    page = render_template(
+        "review/release.html", context=reading.context, reading=reading, files=item_files(uow, reading), form=form
+    )
+    return page, status
 
 
 @bp.post("/cases/<uuid:case_id>/items/<uuid:item_id>/lift-hold")

@@ -9,6 +9,7 @@ from flask import Flask, Response, abort, current_app, flash, redirect, request,
 from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from portal.web import uploads
 from portal.web.catalogue import gettext as _
 
 CSP = "; ".join(
@@ -17,6 +18,7 @@ CSP = "; ".join(
         "script-src 'self'",
         "style-src 'self'",
         "img-src 'self' data:",
+        "media-src 'self' blob:",  # blob: for the recorder's preview of what was just recorded
         "font-src 'self'",
         "connect-src 'self'",
         "object-src 'none'",
@@ -25,6 +27,10 @@ CSP = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+# Only the page that records a message may ask for the camera and microphone, and only for itself.
+PERMISSIONS_RECORDING = "camera=(self), microphone=(self), geolocation=(), payment=(), usb=()"
 
 # Characters no one types into a form: C0 controls other than tab, newline and return.
 _FORBIDDEN = {chr(c) for c in range(32) if chr(c) not in "\t\n\r"}
@@ -45,7 +51,7 @@ def set_security_headers(response: Response) -> Response:
     headers["X-Frame-Options"] = "DENY"
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     headers["Cross-Origin-Resource-Policy"] = "same-origin"
-    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+    headers["Permissions-Policy"] = PERMISSIONS_RECORDING if uploads.camera_allowed() else PERMISSIONS
     if request.is_secure:
         headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
     if request.endpoint != "static":
@@ -65,8 +71,10 @@ def reject_unreadable_form() -> None:
     """Refuse form posts with invalid UTF-8, NUL or other control bytes before anything is saved."""
     if request.method != "POST":
         return
-    if request.mimetype == "multipart/form-data":  # the portal takes no uploads
-        abort(400, description="unreadable")
+    if request.mimetype == "multipart/form-data":
+        if uploads.upload_rule(request.endpoint) is None:  # only views that take files take them
+            abort(400, description="unreadable")
+        return  # portal.web.uploads limits, spools and checks it
     if request.mimetype != "application/x-www-form-urlencoded":
         return
     raw = request.get_data(cache=True)  # form parsing reuses the cached body

@@ -49,6 +49,7 @@ def test_a_participant_of_another_case_gets_404_everywhere(app, other_case_world
         # Records of the casework under case A's id: any id, since the case itself is not theirs.
         "assessment_id": uuid.uuid4(),
         "meeting_id": uuid.uuid4(),
+        "media_id": uuid.uuid4(),  # a file under case A's id: any id, as above
     }
     outsider.get(f"/cases/{outsider_world.case_id}/inbox")
     token = outsider.csrf_token()
