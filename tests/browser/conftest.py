@@ -12,6 +12,10 @@ from playwright.sync_api import Browser, sync_playwright
 
 from tests.browser.support import CHROMIUM_ARGS, MISSING_CHROMIUM, TALLY, Portal, chromium_path, live_server
 
+# A camera and microphone that need no device and no prompt (a test pattern and a tone), for
+# recording a message in the page; no other test asks for them, so nothing else changes.
+FAKE_MEDIA_ARGS = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
+
 
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Browser]:
@@ -20,7 +24,7 @@ def chromium() -> Iterator[Browser]:
         # Never a silent skip: CI installs Chromium, and a missing one locally must be noticed.
         pytest.fail(MISSING_CHROMIUM, pytrace=False)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=executable, args=[*CHROMIUM_ARGS, *FAKE_MEDIA_ARGS])
         try:
             yield browser
         finally:
