@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+import tempfile
 import urllib.parse
 import uuid
 import zlib
@@ -17,11 +18,15 @@ import pytest
 from flask import Flask
 from PIL import Image
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
 
+from portal.domain.actors import Actor
 from portal.domain.enums import ConsentFormat, ItemState, Role
+from portal.domain.media import Limits
 from portal.media import codes
 from portal.runtime import unit_of_work
-from portal.services import reply_sheets
+from portal.services import media, reply_sheets
 from portal.storage import models
 from tests import media_samples
 from tests.factories import CaseWorld, exchange_case
@@ -298,8 +303,6 @@ def test_ranges_answer_206_with_the_right_bytes_and_416_outside_the_file(app: Fl
 
 
 def test_a_range_answer_is_capped_and_the_player_asks_for_the_rest(app: Flask, world: CaseWorld) -> None:
-    from portal.services import media
-
     case = world.case_id
     harmed = _browser(app, world["harmed"].account)
     item_id = start(harmed, case, "recording")
@@ -423,6 +426,32 @@ def test_a_manager_sets_the_limits_and_a_recording_over_them_is_refused(app: Fla
     assert _count(app, models.MediaFile) == 0
 
 
+def test_a_body_sent_without_its_length_is_refused_once_it_passes_the_limit(app: Flask, world: CaseWorld) -> None:
+    """A streamed (chunked) upload states no length: it is read until it passes the limit."""
+    manager = make_account(app, Role.MANAGER)
+    with app.app_context():
+        media.set_limits(unit_of_work(), Actor(manager.id, Role.MANAGER), Limits(recording_mb=1))
+    case = world.case_id
+    harmed = _browser(app, world["harmed"].account)
+    item_id = start(harmed, case, "recording")
+    harmed.get(f"/cases/{case}/items/{item_id}/edit")
+    url = f"/cases/{case}/items/{item_id}/files?role=recording"
+    fields = {"csrf_token": harmed.csrf_token(), **harmed.hidden_fields(url)}
+    boundary, body = encode_multipart(
+        MultiDict({**fields, "file": FileStorage(io.BytesIO(bytes(3 * 1024 * 1024)), "big.webm")})
+    )
+    sent = harmed.client.post(
+        url,
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+        headers={"Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+    assert sent.status_code == 303 and sent.location.endswith(f"/items/{item_id}/edit")
+    assert "The largest that can be added is 1 MB." in _text(harmed.get(sent.location))
+    assert _count(app, models.MediaFile) == 0
+
+
 # --- Who may get a file ------------------------------------------------------------------------------
 
 
@@ -521,6 +550,33 @@ def test_the_database_holds_no_plaintext_of_an_uploaded_picture(app: Flask, worl
     assert marker not in raw and marker.hex().encode() not in raw
     for window in windows:
         assert window not in raw and window.hex().encode() not in raw
+
+
+def test_an_upload_never_reaches_the_disk_in_the_clear(
+    app: Flask, world: CaseWorld, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every temporary file made while an upload is received and processed (the spool, and any
+    a plain form parser would have made) is kept here to be read: none holds the upload's bytes."""
+    made: list[Path] = []
+
+    def kept(*args: object, **kwargs: object):
+        kwargs["dir"] = tmp_path
+        handle = tempfile.NamedTemporaryFile(*args, delete=False, **kwargs)  # noqa: SIM115
+        made.append(Path(handle.name))
+        return handle
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", kept)
+    marker = b"ON-DISK-MARKER-" + uuid.uuid4().hex[:8].upper().encode() + b"-"
+    picture = png_of_raw_rows(marker * 40, rows=800)  # well over werkzeug's 500 KB kept in memory
+    assert len(picture) > 700_000
+    case = world.case_id
+    harmed = _browser(app, world["harmed"].account)
+    letter = start(harmed, case, "letter")
+    assert upload(harmed, case, letter, "attachment", (picture, "marker.png")).status_code == 302
+    assert made  # the upload was spooled to a file
+    for path in made:
+        assert marker not in path.read_bytes(), path
+    assert len(file_ids(_text(harmed.get(f"/cases/{case}/items/{letter}/edit")))) == 1
 
 
 def png_of_raw_rows(row: bytes, rows: int) -> bytes:
