@@ -8,10 +8,12 @@ import re
 
 from playwright.sync_api import Page, Request, expect
 
-from portal.domain.enums import ConsentFormat
+from portal.domain.enums import ConsentFormat, Role
+from tests import media_samples
 from tests.browser.journeys import notice, sign_in_participant, sign_in_staff
-from tests.browser.support import Portal
+from tests.browser.support import PHONE, Portal
 from tests.factories import exchange_case
+from tests.helpers import make_account
 
 FORMATS = (ConsentFormat.LETTERS, ConsentFormat.QUESTIONS, ConsentFormat.SHUTTLE, ConsentFormat.RECORDINGS)
 PLAYER = "video[src*='/files/']"  # the portal's player of a stored recording (not the recorder's preview)
@@ -109,3 +111,43 @@ def _item_id(page: Page) -> str:
     """The item the person just sent, from the inbox's link to it."""
     link = page.get_by_role("link", name="My recorded message")
     return re.search(r"/items/([0-9a-f-]+)", link.get_attribute("href") or "").group(1)
+
+
+def test_pictures_scans_and_limits_pages_work_and_pass_axe(portal: Portal, tmp_path) -> None:
+    world = exchange_case(portal.app, formats=FORMATS)
+    photo = tmp_path / "IMG_0001.jpg"
+    photo.write_bytes(media_samples.jpeg_with_gps(640, 480))
+
+    harmed = portal.person(viewport=PHONE)
+    sign_in_participant(portal, harmed, world["harmed"].account.email)
+    harmed.get_by_role("button", name="Write a letter").click()
+    harmed.wait_for_url(re.compile(r"/edit$"))
+    expect(harmed.get_by_role("heading", name="Record here")).to_have_count(0)  # only for a recording
+    harmed.get_by_label("Choose photos, pictures or a PDF").set_input_files(str(photo))
+    harmed.get_by_role("button", name="Add them to the letter").click()
+    notice(harmed, "1 picture or page is added.")
+    picture = harmed.get_by_role("img", name="Picture 1 of 1 with this letter")
+    expect(picture).to_be_visible()
+    assert picture.evaluate("img => img.complete && img.naturalWidth") == 480  # turned upright by its EXIF
+    portal.check(harmed, "Letter draft with a picture")
+
+    staff = portal.person()
+    sign_in_staff(portal, staff, world.facilitator)
+    staff.get_by_role("link", name="File a scanned reply").click()
+    expect(staff.get_by_role("heading", level=1)).to_have_text("File a scanned reply")
+    portal.check(staff, "File a scanned reply")
+    staff.get_by_label("Photo or scan of the reply sheet").set_input_files(str(photo))
+    staff.get_by_role("button", name="File the scan").click()
+    expect(staff.locator(".error-summary")).to_contain_text("No reply sheet code was found on this scan.")
+    portal.check(staff, "A scan without a reply sheet code")
+
+    manager = portal.person()
+    sign_in_staff(portal, manager, make_account(portal.app, Role.MANAGER))
+    manager.goto("/service-settings")
+    expect(manager.get_by_role("heading", name="Recordings and pictures")).to_be_visible()
+    manager.get_by_label("The largest recording, in MB").fill("20")
+    manager.get_by_role("button", name="Save the limits").click()
+    notice(manager, "The limits on recordings and pictures are saved.")
+    expect(manager.get_by_label("The largest recording, in MB")).to_have_value("20")
+    portal.check(manager, "Settings with media limits")
+    portal.assert_clean()

@@ -123,7 +123,10 @@ def test_a_photo_with_a_letter_reaches_the_reader_without_any_metadata(app: Flas
     case = world.case_id
     harmed = _browser(app, world["harmed"].account)
     letter = start(harmed, case, "letter")
-    editing = _text(harmed.get(f"/cases/{case}/items/{letter}/edit"))
+    response = harmed.get(f"/cases/{case}/items/{letter}/edit")
+    assert response.headers["Permissions-Policy"].startswith("camera=(), microphone=()")  # only a recording's page
+    assert "media-src 'self' blob:" in response.headers["Content-Security-Policy"]
+    editing = _text(response)
     assert 'enctype="multipart/form-data"' in editing and 'name="file"' in editing and "multiple" in editing
     added = upload(harmed, case, letter, "attachment", (media_samples.jpeg_with_gps(), "IMG_2041.jpg"))
     assert added.status_code == 302 and added.location.endswith(f"/items/{letter}/edit")
