@@ -258,6 +258,17 @@ def mp4_moov_at_end(min_bytes: int = 8 * MIB, seconds: float = 3) -> bytes:
     return data
 
 
+def webm_vorbis_with_comment(seconds: float = 1) -> bytes:
+    """VP8 with Vorbis audio whose own comment header (inside the codec's setup data, where
+    -map_metadata never reaches) holds a location: the portal must re-encode the audio."""
+    return _ffmpeg(
+        ".webm",
+        _lavfi_video(seconds, "testsrc=size=160x120:rate=10"),
+        _lavfi_audio(seconds),
+        ["-c:v", "libvpx", "-c:a", "libvorbis", "-metadata:s:a:0", f"GPS={SECRET_LOCATION}"],
+    )
+
+
 def mp4_mpeg4_part2(seconds: float = 1) -> bytes:
     """An MP4 with MPEG-4 part 2 video and MP3 audio: codecs browsers do not play, so the
     portal must re-encode (H.264 + AAC). 161x121: odd sizes, as some cameras make."""

@@ -24,7 +24,7 @@ from uuid import UUID
 from portal.domain.actors import Actor
 from portal.domain.enums import ItemKind, ItemState, MediaKind, MediaLimit, MediaRole, Role, SourceType, TakingPart
 from portal.domain.errors import DomainError, NotAllowed
-from portal.domain.permissions import ItemAction, ItemRelation, allowed, item_relation, require
+from portal.domain.permissions import STATES_FOR, ItemAction, ItemRelation, allowed, item_relation, require
 from portal.domain.problems import Problem
 
 if TYPE_CHECKING:
@@ -50,8 +50,8 @@ KINDS_FOR_ROLE = {
     MediaRole.SCAN: frozenset({ItemKind.LETTER, ItemKind.ANSWERS, ItemKind.SHUTTLE_NOTE}),
 }
 
-# The items waiting for a facilitator's decision: opening a file then counts for review.
-IN_REVIEW = frozenset({ItemState.SUBMITTED, ItemState.AWAITING_SECOND_APPROVAL, ItemState.APPROVED})
+# The items a facilitator may decide on: opening a file then counts for review.
+IN_REVIEW = STATES_FOR[ItemAction.REVIEW]
 
 
 def identify(head: bytes) -> SourceType | None:
@@ -79,11 +79,13 @@ def identify(head: bytes) -> SourceType | None:
     return None
 
 
-# What a service may choose for each limit (the defaults are Limits' own).
+# What a service may choose for each limit (the defaults are Limits' own). The largest upload
+# (one recording, or the pictures of one letter sent at once) stays within what the proxy takes
+# (deploy/nginx: 210 MB), so a too-big file always gets the portal's own page.
 LIMIT_RANGES = {
-    MediaLimit.RECORDING_MB: (1, 1000),
+    MediaLimit.RECORDING_MB: (1, 200),
     MediaLimit.RECORDING_MINUTES: (1, 60),
-    MediaLimit.ATTACHMENT_MB: (1, 50),
+    MediaLimit.ATTACHMENT_MB: (1, 20),
     MediaLimit.ATTACHMENTS_PER_ITEM: (1, PDF_PAGE_LIMIT),
 }
 

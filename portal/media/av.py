@@ -37,7 +37,7 @@ from portal.media.spool import CHUNK_SIZE, SealedSpool
 
 # A recorder stopped at the limit runs a frame or two over; this much over is still taken.
 GRACE_SECONDS = 0.5
-PROBE_TIMEOUT_SECONDS = 120
+PROBE_TIMEOUT_SECONDS = 20  # probing and measuring read the file once each, without decoding it
 DEFAULT_TIMEOUT_SECONDS = 1800
 
 # ffmpeg's demuxer for each source type: the input format is never guessed from content,
@@ -54,7 +54,9 @@ AV_SOURCES = frozenset(_DEMUXER)
 _SEEKING = frozenset({SourceType.MP4})
 
 _WEBM_VIDEO = frozenset({"vp8", "vp9", "av1"})
-_WEBM_AUDIO = frozenset({"opus", "vorbis"})
+# Copied as they are: Opus keeps no tags in its codec header. Vorbis does (its comment header, which
+# -map_metadata never reaches), so Vorbis is re-encoded to Opus.
+_WEBM_AUDIO = frozenset({"opus"})
 _MP4_FRAGMENTED = "+frag_keyframe+empty_moov+default_base_moof"
 _NO_SEI = "filter_units=remove_types=6"  # H.264 SEI: x264's and others' encoder strings
 
@@ -274,7 +276,14 @@ def plan(found: Probe) -> tuple[MediaKind, str, list[str]]:
             "-pix_fmt",
             "yuv420p",
             "-vf",
-            "scale=trunc(iw/2)*2:trunc(ih/2)*2",
+            # At most 1280 pixels on the longer side, and even dimensions for 4:2:0.
+            "scale='min(1280,iw)':'min(1280,ih)':force_original_aspect_ratio=decrease:force_divisible_by=2",
+            "-maxrate",
+            "2500k",
+            "-bufsize",
+            "5000k",
+            "-threads",
+            "2",
             "-bsf:v",
             _NO_SEI,
         ]

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import tempfile
 import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import suppress
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import IO
 
 from sqlalchemy import delete, select
@@ -46,8 +46,9 @@ SETTINGS_ROW = 1
 MAX_PIXELS = 40_000_000  # a picture bigger than this is refused before it is decoded
 HEAD_BYTES = 16
 # ffmpeg's time for one recording: inside the app server's own timeout (deploy/gunicorn.conf.py).
-PROCESSING_SECONDS = 100
+PROCESSING_SECONDS = 75  # with probing and measuring (20 s each at most), under 120 s
 RANGE_CAP = 2 * 1024 * 1024  # the most one range answer carries: the browser asks for the rest
+OPENING_LASTS = timedelta(hours=1)  # ranges within this of an audited opening are the same viewing
 
 
 # --- Limits ------------------------------------------------------------------------------------
@@ -253,13 +254,16 @@ def _sealing(uow: UnitOfWork, context: CaseContext, item: Item, role: MediaRole)
 def _store_all(
     uow: UnitOfWork, change: Change, role: MediaRole, processed: Sequence[Processed], store: MediaStore
 ) -> tuple[uuid.UUID, ...]:
-    """Inside the unit of work: the rows and their chunks, after the domain's second look."""
+    """Inside the unit of work: the rows and their chunks, after the domain's second look. The
+    audit events come last: the first one takes the audit chain's lock, which nobody should wait
+    on while a file's chunks are written."""
     context, item = change.context, change.item
     rules.check_upload(item, context.case, context.actor, role)
     rows = file_rows(uow, item.id)
     files = [file_from_row(row) for row in rows]
-    for old in rules.replaced_by_new(files, role):
-        _delete_row(uow, next(row for row in rows if row.id == old.id))
+    replaced = rules.replaced_by_new(files, role)
+    for old in replaced:
+        _discard(uow, next(row for row in rows if row.id == old.id))
         files.remove(old)
     rules.check_count(files, role, limits(uow), adding=len(processed))
     position = max((f.position for f in files), default=0)
@@ -287,17 +291,22 @@ def _store_all(
             )
         )
         uow.session.flush()
+        if store.name != "database":  # kept only if this unit of work commits
+            uow.after_rollback(_deleter(uow, store, entry.media_id, context.row.id))
         store.put(uow.session, entry.media_id, context.row.id, entry.sealed_chunks())
+    change.loaded.row.updated_at = utcnow()  # a new version: a page drawn before it is stale
+    context.row.updated_at = utcnow()
+    events = [(AuditAction.MEDIA_REMOVE, old.id) for old in replaced]
+    events += [(AuditAction.MEDIA_ADD, entry.media_id) for entry in processed]
+    for action, media_id in events:
         audit.record(
             uow,
-            AuditAction.MEDIA_ADD,
+            action,
             actor_id=context.actor.user_id,
             case_id=context.row.id,
             object_type="media",
-            object_id=str(entry.media_id),
+            object_id=str(media_id),
         )
-    change.loaded.row.updated_at = utcnow()  # a new version: a page drawn before it is stale
-    context.row.updated_at = utcnow()
     return tuple(entry.media_id for entry in processed)
 
 
@@ -325,22 +334,13 @@ def add_file(
             added = _store_all(uow, change, role, processed, store)
             submissions.remember(uow, once, actor.user_id, AuditAction.MEDIA_ADD.value, item_id)
             return added
-    except BaseException:
-        if store.name != "database":  # the database's chunks went with the rollback
-            for entry in processed:
-                with suppress(Exception):
-                    store.delete(uow.session, entry.media_id, case_id)
-        raise
     finally:
         for entry in processed:
             entry.close()
 
 
-def _delete_row(uow: UnitOfWork, row: models.MediaFile) -> None:
-    _discard(uow, row)
-    audit.record(
-        uow, AuditAction.MEDIA_REMOVE, actor_id=None, case_id=row.case_id, object_type="media", object_id=str(row.id)
-    )
+def _deleter(uow: UnitOfWork, store: MediaStore, media_id: uuid.UUID, case_id: uuid.UUID) -> Callable[[], None]:
+    return lambda: store.delete(uow.session, media_id, case_id)
 
 
 def _discard(uow: UnitOfWork, row: models.MediaFile) -> None:
@@ -351,7 +351,7 @@ def _discard(uow: UnitOfWork, row: models.MediaFile) -> None:
     if store.name == "database":
         store.delete(uow.session, media_id, case_id)
     else:
-        uow.after_commit(lambda: store.delete(uow.session, media_id, case_id))
+        uow.after_commit(_deleter(uow, store, media_id, case_id))
     uow.session.delete(row)
 
 
@@ -438,10 +438,15 @@ def open_file(
         if first >= row.byte_size or (last is not None and last < first):
             raise RangeNotSatisfiable(row.byte_size)
         last = min(row.byte_size - 1, first + cap - 1, row.byte_size - 1 if last is None else last)
-        if first == 0:
+        data = _read(uow, context, row, first, last)
+        # Audited after the read (the first event takes the audit chain's lock): a player asks for
+        # many ranges of one file, and each viewing is recorded once, from wherever it starts.
+        if first == 0 or not _opened_lately(uow, actor, media_id):
             seen = rules.opened(item, context.case, context.actor, file)
             if seen != file:
-                row.opened_by = sorted(str(u) for u in seen.opened_by)
+                locked = uow.session.get(models.MediaFile, media_id, with_for_update=True, populate_existing=True)
+                assert locked is not None
+                locked.opened_by = sorted({*locked.opened_by, str(actor.user_id)})
             audit.record(
                 uow,
                 AuditAction.MEDIA_OPEN,
@@ -450,8 +455,25 @@ def open_file(
                 object_type="media",
                 object_id=str(media_id),
             )
-        data = _read(uow, context, row, first, last)
         return Opening(row.content_type, file.kind, row.byte_size, first, last, data)
+
+
+def _opened_lately(uow: UnitOfWork, actor: Actor, media_id: uuid.UUID) -> bool:
+    """Whether this person opened this file in the last hour (by the audit trail's object index)."""
+    since = utcnow() - OPENING_LASTS
+    return (
+        uow.session.scalar(
+            select(models.AuditEvent.id)
+            .where(
+                models.AuditEvent.object_id == str(media_id),
+                models.AuditEvent.actor_id == actor.user_id,
+                models.AuditEvent.action == AuditAction.MEDIA_OPEN.value,
+                models.AuditEvent.occurred_at >= since,
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 class RangeNotSatisfiable(Exception):

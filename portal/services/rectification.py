@@ -194,8 +194,10 @@ def erase(
         rows_by_id = {r.id: r for r in item_rows}
         for after in erasure.items:
             records.write_item(vault, rows_by_id[after.id], before[after.id], after)
-            media.erase_files(uow, after.id)  # their recordings, pictures and scans are their words too
             audit_item(uow, context, AuditAction.ITEM_ERASE, after)
+        if words:  # their recordings, pictures and scans are their words too, on every item
+            for item_row in item_rows:
+                media.erase_files(uow, item_row.id)
         if words:
             answer = uow.session.scalars(
                 select(models.SatisfactionAnswer).where(models.SatisfactionAnswer.participant_id == participant_id)

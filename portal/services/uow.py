@@ -49,6 +49,8 @@ class UnitOfWork:
     # Work outside the database that must happen only once the commit has: deleting a file
     # kept in a folder or a bucket (deleted before, a rollback would leave its row pointing at nothing).
     _after_commit: list[Callable[[], None]] = field(default_factory=list)
+    # ... and the undoing of such work if it rolls back (a file already written to a bucket).
+    _after_rollback: list[Callable[[], None]] = field(default_factory=list)
 
     @property
     def active(self) -> bool:
@@ -72,21 +74,28 @@ class UnitOfWork:
         try:
             if depth == 1:
                 pending, self._after_commit = self._after_commit, []
+                undo, self._after_rollback = self._after_rollback, []
                 if kind is None:
                     try:
                         self.session.commit()  # still inside the unit: its final flush is allowed
                     except BaseException:
                         self.session.rollback()
+                        self._run(undo)
                         raise
                     self._run(pending)
                 else:
                     self.session.rollback()
+                    self._run(undo)
         finally:
             self.session.info[DEPTH] = depth - 1
 
     def after_commit(self, work: Callable[[], None]) -> None:
         """Run `work` once this unit of work has committed; never if it rolls back."""
         self._after_commit.append(work)
+
+    def after_rollback(self, work: Callable[[], None]) -> None:
+        """Run `work` if this unit of work rolls back; never if it commits."""
+        self._after_rollback.append(work)
 
     @staticmethod
     def _run(pending: list[Callable[[], None]]) -> None:

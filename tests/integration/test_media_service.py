@@ -13,17 +13,18 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from portal.domain.actors import Actor
-from portal.domain.enums import ConsentFormat, ItemKind, ItemState, MediaKind, MediaRole, ReviewDecision, Role
+from portal.domain.enums import ConsentFormat, ItemKind, ItemState, MediaKind, MediaRole, ReviewDecision, Role, Stage
 from portal.domain.errors import DomainError
 from portal.domain.media import Limits
 from portal.domain.problems import Problem
+from portal.domain.subject_access import Placeholders
 from portal.media.spool import SealedSpool
 from portal.runtime import unit_of_work
-from portal.services import casework, letters, media, reviewing
+from portal.services import casework, letters, media, rectification, reviewing
 from portal.services.casework import CaseNotFound
 from portal.storage import models
 from tests import media_samples
-from tests.factories import CaseWorld, actor_of, exchange_case
+from tests.factories import CaseWorld, actor_of, exchange_case, follow_up, move_to
 from tests.helpers import make_account
 from tests.integration.test_raw_bytes import _raw_postgres, _raw_sqlite
 
@@ -248,3 +249,55 @@ def test_the_database_holds_no_plaintext_of_a_file(app: Flask, world: CaseWorld)
     raw = _raw_postgres(app) if url.startswith("postgresql") else _raw_sqlite(url)
     for window in windows:
         assert window not in raw and window.hex().encode() not in raw  # bytea is hex text on PostgreSQL
+
+
+def test_each_viewing_is_audited_once_from_wherever_it_starts(app: Flask, world: CaseWorld) -> None:
+    harmed = actor_of(world["harmed"].account)
+    item_id = recording_draft(app, world)
+    (recording,) = add(app, harmed, world, item_id, MediaRole.RECORDING, media_samples.webm_like_browser(2))
+
+    def openings() -> int:
+        with app.app_context():
+            return len(
+                unit_of_work()
+                .session.scalars(
+                    select(models.AuditEvent).where(
+                        models.AuditEvent.action == "media.open", models.AuditEvent.object_id == str(recording)
+                    )
+                )
+                .all()
+            )
+
+    with app.app_context():
+        media.open_file(unit_of_work(), harmed, world.case_id, recording, 1)  # skipping byte 0 is still an opening
+    assert openings() == 1
+    with app.app_context():
+        media.open_file(unit_of_work(), harmed, world.case_id, recording, 5000)  # the same viewing
+    assert openings() == 1
+    with app.app_context():
+        media.open_file(unit_of_work(), harmed, world.case_id, recording, 0)  # played from the start again
+    assert openings() == 2
+
+
+def test_erasing_a_persons_words_takes_their_files_from_every_item(app: Flask, world: CaseWorld) -> None:
+    harmed, facilitator = actor_of(world["harmed"].account), actor_of(world.facilitator)
+    with app.app_context():
+        letter = letters.start(unit_of_work(), harmed, world.case_id, ItemKind.LETTER, None)
+    add(app, harmed, world, letter, MediaRole.ATTACHMENT, media_samples.png_with_text())  # a picture, no words
+    move_to(app, world, Stage.AGREEMENT, Stage.FOLLOW_UP)
+    follow_up(app, world)
+    move_to(app, world, Stage.CLOSED)
+    with app.app_context():
+        uow = unit_of_work()
+        rectification.erase(
+            uow,
+            facilitator,
+            world.case_id,
+            world["harmed"].participant_id,
+            "She asked in writing.",
+            words=True,
+            confirmed=True,
+            placeholders=Placeholders("Erased on request", "erased on request"),
+        )
+        assert media.files_of(uow, letter) == []
+        assert uow.session.scalar(select(func.count()).select_from(models.MediaChunk)) == 0

@@ -165,7 +165,7 @@ def test_a_service_chooses_its_limits_within_bounds() -> None:
     assert Limits(recording_minutes=30).recording_seconds == 1800
     with pytest.raises(DomainError) as refused:
         Limits(recording_mb=0)
-    assert refused.value.params == {"limit": MediaLimit.RECORDING_MB, "minimum": 1, "maximum": 1000}
+    assert refused.value.params == {"limit": MediaLimit.RECORDING_MB, "minimum": 1, "maximum": 200}
     with pytest.raises(DomainError):
         Limits(attachments_per_item=11)
 
@@ -199,6 +199,7 @@ def test_opening_counts_for_review_only_for_its_facilitators_while_it_waits() ->
     assert media.opened(item(state=ItemState.RELEASED), CASE, F1, recording) == recording
     assert media.opened(item(state=ItemState.SUBMITTED), CASE, OTHER_FACILITATOR, recording) == recording
     assert F2.user_id in media.opened(item(state=ItemState.AWAITING_SECOND_APPROVAL), CASE, F2, recording).opened_by
+    assert F2.user_id in media.opened(item(state=ItemState.SCHEDULED), CASE, F2, recording).opened_by
 
 
 def test_the_other_side_sees_only_what_passes_on_once_released() -> None:

@@ -507,6 +507,14 @@ def test_a_webm_loses_its_tags_and_keeps_its_streams_and_duration(webm_sample: b
         assert marker.encode() not in output
 
 
+def test_vorbis_audio_is_re_encoded_so_its_own_comment_header_goes(tmp_path: Path) -> None:
+    vorbis = samples.webm_vorbis_with_comment()
+    assert samples.SECRET_LOCATION.encode() in vorbis  # inside the codec's setup data
+    stream, output = clean(vorbis, SourceType.WEBM)
+    assert samples.SECRET_LOCATION.encode() not in output
+    assert [s["codec_name"] for s in streams_of(samples.ffprobe_json(output, tmp_path), "audio")] == ["opus"]
+
+
 def test_a_browser_recording_without_a_duration_is_measured_from_its_packets(tmp_path: Path) -> None:
     recorded = samples.webm_like_browser(seconds=2)
     assert "duration" not in samples.ffprobe_json(recorded, tmp_path)["format"]
