@@ -149,8 +149,12 @@ class Processed:
         self.sealed.close()
 
 
-def _seal_into_temp(sealer: MediaSealer, pieces: Iterator[bytes] | Sequence[bytes]) -> tuple[IO[bytes], int, int]:
-    """(temporary file of sealed chunks, plaintext size, chunk count): only ciphertext touches the disk."""
+def _seal_into_temp(
+    sealer: MediaSealer, pieces: Iterator[bytes] | Sequence[bytes], limit_bytes: int, limit_mb: int
+) -> tuple[IO[bytes], int, int]:
+    """(temporary file of sealed chunks, plaintext size, chunk count): only ciphertext touches the
+    disk. A clean file may be a little bigger than its upload (a new container, a transcoding),
+    never much: past a quarter more than the limit it is refused."""
     sealed = tempfile.TemporaryFile()  # noqa: SIM115 - closed by Processed.close
     size = 0
 
@@ -158,6 +162,9 @@ def _seal_into_temp(sealer: MediaSealer, pieces: Iterator[bytes] | Sequence[byte
         nonlocal size
         for piece in pieces:
             size += len(piece)
+            if size > limit_bytes * 5 // 4:
+                sealed.close()
+                raise DomainError(Problem.MEDIA_TOO_BIG, limit_mb=limit_mb)
             yield piece
 
     count = 0
@@ -182,6 +189,11 @@ class Sealing:
     def sealer(self, media_id: uuid.UUID) -> MediaSealer:
         return self.vault.media_sealer(self.item_id, media_id)
 
+    def limit(self, role: MediaRole) -> tuple[int, int]:
+        """The role's upload limit, in bytes and in the megabytes people are told."""
+        mb = self.limits.recording_mb if role == MediaRole.RECORDING else self.limits.attachment_mb
+        return self.limits.upload_bytes(role), mb
+
 
 def _process(spool: SealedSpool, role: MediaRole, sealing: Sealing) -> list[Processed]:
     """The upload as clean files: identified by its bytes, refused past the limits, every bit of
@@ -193,7 +205,7 @@ def _process(spool: SealedSpool, role: MediaRole, sealing: Sealing) -> list[Proc
         if source in rules.RECORDINGS:
             stream = av.clean_recording(spool, source, sealing.limits.recording_seconds, PROCESSING_SECONDS)
             media_id = uuid.uuid4()
-            sealed, size, count = _seal_into_temp(sealing.sealer(media_id), stream.chunks())
+            sealed, size, count = _seal_into_temp(sealing.sealer(media_id), stream.chunks(), *sealing.limit(role))
             out.append(
                 Processed(
                     media_id,
@@ -218,7 +230,7 @@ def _process(spool: SealedSpool, role: MediaRole, sealing: Sealing) -> list[Proc
             raise DomainError(Problem.MEDIA_TOO_MANY, limit=sealing.limits.attachments_per_item)
         for picture in pictures:
             media_id = uuid.uuid4()
-            sealed, size, count = _seal_into_temp(sealing.sealer(media_id), [picture.data])
+            sealed, size, count = _seal_into_temp(sealing.sealer(media_id), [picture.data], *sealing.limit(role))
             out.append(
                 Processed(
                     media_id,

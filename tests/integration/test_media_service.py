@@ -301,3 +301,19 @@ def test_erasing_a_persons_words_takes_their_files_from_every_item(app: Flask, w
         )
         assert media.files_of(uow, letter) == []
         assert uow.session.scalar(select(func.count()).select_from(models.MediaChunk)) == 0
+
+
+def test_a_clean_file_much_bigger_than_the_limit_is_refused(app: Flask, world: CaseWorld) -> None:
+    """A picture squeezed hard fits the limit, but its clean copy (redrawn at a normal quality)
+    would not: the limit holds for what is kept, not only for what arrived."""
+    harmed = actor_of(world["harmed"].account)
+    with app.app_context():
+        media.set_limits(unit_of_work(), actor_of(make_account(app, Role.MANAGER)), Limits(attachment_mb=1))
+        letter = letters.start(unit_of_work(), harmed, world.case_id, ItemKind.LETTER, None)
+    noise = Image.effect_noise((2000, 2000), 120).convert("RGB")
+    squeezed = io.BytesIO()
+    noise.save(squeezed, "JPEG", quality=6)
+    assert len(squeezed.getvalue()) < 1024 * 1024
+    with pytest.raises(DomainError) as refused:
+        add(app, harmed, world, letter, MediaRole.ATTACHMENT, squeezed.getvalue())
+    assert refused.value.problem == Problem.MEDIA_TOO_BIG and refused.value.params == {"limit_mb": 1}
