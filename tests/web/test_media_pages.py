@@ -22,8 +22,8 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from portal.domain.actors import Actor
-from portal.domain.enums import ConsentFormat, ItemState, Role
-from portal.domain.media import Limits
+from portal.domain.enums import ConsentFormat, ItemState, MediaLimit, Role
+from portal.domain.media import LIMIT_RANGES, Limits
 from portal.media import codes
 from portal.runtime import unit_of_work
 from portal.services import media, reply_sheets
@@ -398,7 +398,8 @@ def test_a_manager_sets_the_limits_and_a_recording_over_them_is_refused(app: Fla
         from_page="/service-settings",
     )
     assert refused.status_code == 400
-    assert "The largest recording must be between 1 and 1000." in _text(refused)
+    minimum, maximum = LIMIT_RANGES[MediaLimit.RECORDING_MB]
+    assert f"The largest recording must be between {minimum} and {maximum}." in _text(refused)
     saved = manager.submit(
         "/service-settings/media",
         {"recording_mb": "1", "recording_minutes": "1", "attachment_mb": "10", "attachments_per_item": "5"},
