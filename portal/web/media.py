@@ -19,7 +19,7 @@ from wtforms import BooleanField, HiddenField, IntegerField, MultipleFileField
 from wtforms.validators import InputRequired, Optional
 
 from portal.domain import media_captions
-from portal.domain.enums import ItemKind, ItemState, MediaKind, MediaLimit, MediaRole, Role, TakingPart
+from portal.domain.enums import ItemKind, ItemState, Language, MediaKind, MediaLimit, MediaRole, Role, TakingPart
 from portal.domain.errors import DomainError
 from portal.domain.media import IN_REVIEW, LIMIT_RANGES, Limits, MediaFile
 from portal.runtime import unit_of_work
@@ -30,7 +30,7 @@ from portal.web.access import roles
 from portal.web.catalogue import gettext as _
 from portal.web.catalogue import ngettext
 from portal.web.exchange_context import actor, attempt, case_or_404
-from portal.web.forms import ActionForm, PortalForm, new_once
+from portal.web.forms import ActionForm, PortalForm, WritingForm, new_once
 from portal.web.messages import refusal
 from portal.web.uploads import spools, takes_upload
 
@@ -218,6 +218,17 @@ def add(case_id: uuid.UUID, item_id: uuid.UUID) -> WerkzeugResponse:
     if role is None or not form.validate_on_submit():
         flash(_("This form has expired. Please try again."), "error")
         return back
+    words = WritingForm(meta={"csrf": False})
+    if words.part.raw_data:  # sent from the writing page with the words typed so far: keep them first
+        if not words.validate():
+            flash(_("Your words could not be saved with the file. Please save them first, then add it."), "error")
+            return back
+        language = Language(words.language.data) if words.language.data else None
+        try:
+            letters.save_draft(unit_of_work(), actor(), case_id, item_id, words.part.data, language=language)
+        except DomainError as problem:
+            flash(refusal(problem), "error")
+            return back
     chosen = spools()
     if not chosen:
         flash(

@@ -8,11 +8,14 @@
 (function () {
   "use strict";
 
+  // The upload controls are a form of their own, or (on the writing page) part of the writing
+  // form through form="..." attributes, so the words typed so far are sent with the file.
   function tooBigCheck(form) {
     var max = parseInt(form.getAttribute("data-max-bytes") || "0", 10);
     var status = form.querySelector("[data-upload-status]");
-    if (!max || !status) { return; }
-    form.addEventListener("submit", function (event) {
+    var button = form.querySelector("button[type=submit]");
+    if (!max || !status || !button) { return; }
+    button.addEventListener("click", function (event) {
       var inputs = form.querySelectorAll("input[type=file]");
       for (var i = 0; i < inputs.length; i += 1) {
         var files = inputs[i].files || [];
@@ -50,7 +53,7 @@
   }
 
   function recorder(box) {
-    var form = box.closest("form");
+    var form = box.closest("[data-upload]");
     var input = form && form.querySelector("input[type=file]");
     if (!input || !supported()) { return; }
     var words = box.dataset;
@@ -165,6 +168,6 @@
     });
   }
 
-  Array.prototype.forEach.call(document.querySelectorAll("form[data-upload]"), tooBigCheck);
+  Array.prototype.forEach.call(document.querySelectorAll("[data-upload]"), tooBigCheck);
   Array.prototype.forEach.call(document.querySelectorAll("[data-recorder]"), recorder);
 }());

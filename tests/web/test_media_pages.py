@@ -721,3 +721,26 @@ def test_a_facilitator_records_an_offline_recipient_watched_it_on_a_service_devi
     with app.app_context():
         row = unit_of_work().session.get(models.MediaFile, recording)
         assert row.shown_on_device_at is not None and row.shown_by_id == world.facilitator.id
+
+
+def test_words_typed_before_adding_a_picture_are_kept(app: Flask, world: CaseWorld) -> None:
+    """On the writing page the file controls belong to the writing form: adding a picture sends
+    the words typed so far with it, and they are saved first, so nothing typed is lost."""
+    case = world.case_id
+    harmed = _browser(app, world["harmed"].account)
+    letter = start(harmed, case, "letter")
+    editing = _text(harmed.get(f"/cases/{case}/items/{letter}/edit"))
+    assert 'id="writing-form"' in editing and 'form="writing-form" formaction="' in editing
+    payload = [(io.BytesIO(media_samples.png_with_text()), "drawing.png")]
+    words = "This is the drawing my son made for you."
+    added = harmed.post(f"/cases/{case}/items/{letter}/files?role=attachment", {"file": payload, "part": [words]})
+    assert added.status_code == 302
+    editing = _text(harmed.get(f"/cases/{case}/items/{letter}/edit"))
+    assert words in editing and "1 picture or page is added." in editing
+    refused = harmed.post(
+        f"/cases/{case}/items/{letter}/files?role=attachment",
+        {"file": [(io.BytesIO(media_samples.elf_named_png()), "x.png")], "part": [words + " And a second line."]},
+    )
+    assert refused.status_code == 302
+    editing = _text(harmed.get(f"/cases/{case}/items/{letter}/edit"))
+    assert words + " And a second line." in editing  # the file was refused, the words were kept
