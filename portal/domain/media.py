@@ -196,10 +196,13 @@ def require_opened(actor: Actor, files: Sequence[MediaFile]) -> None:
 
 def visible_files(item: Item, case: Case, actor: Actor, files: Sequence[MediaFile]) -> tuple[MediaFile, ...]:
     """The files this viewer may open: all of them for the writer's side and the facilitators,
-    only those that pass on for the other side (who see the item only once it is released)."""
+    only those that pass on for the other side (who see the item only once it is released, and
+    the recipient only once they have chosen to open it)."""
     if not allowed(ItemAction.VIEW, item, case, actor):
         return ()
     relation = item_relation(item, case, actor)
+    if relation == ItemRelation.RECIPIENT and item.opened_at is None:
+        return ()  # they choose when they are ready: nothing is opened before they open it
     if relation in (ItemRelation.RECIPIENT, ItemRelation.RECIPIENT_SUPPORTER):
         return tuple(f for f in files if f.passes_on)
     return tuple(files)

@@ -23,7 +23,7 @@ from portal.domain.media import ReplyCode
 from portal.domain.problems import Problem
 from portal.media import codes, documents
 from portal.media.spool import SealedSpool
-from portal.services import casework, letters, media
+from portal.services import casework, letters, media, submissions
 from portal.services.casework import CaseContext, CaseNotFound
 from portal.services.item_changes import audit_item, load_item
 from portal.services.uow import UnitOfWork
@@ -41,12 +41,18 @@ class FiledScan:
     item_id: uuid.UUID  # the reply's draft, for the facilitator to transcribe
 
 
-def file_scan(uow: UnitOfWork, actor: Actor, spool: SealedSpool) -> FiledScan:
+def file_scan(uow: UnitOfWork, actor: Actor, spool: SealedSpool, *, once: str | None = None) -> FiledScan:
     """The prison bridge: a photographed or scanned reply sheet is read for its code, filed as a
     scan on the reply's draft (started for the offline recipient, or the one they already have),
-    and the draft opened for the facilitator to transcribe beside it."""
+    and the draft opened for the facilitator to transcribe beside it. The same form sent twice
+    files it once."""
     if actor.role != Role.FACILITATOR:
         raise NotAllowed(Problem.CASE_NOT_FACILITATOR)
+    with uow:
+        repeated = submissions.previous(uow, once, actor.user_id)
+        filed = uow.session.get(models.Item, uuid.UUID(repeated.result)) if repeated and repeated.result else None
+        if filed is not None:
+            return FiledScan(filed.case_id, filed.id)
     with uow:
         rules.check_size(MediaRole.SCAN, spool.size, media.limits(uow))
     source = rules.check_source(MediaRole.SCAN, rules.identify(media.head(spool)))
@@ -63,6 +69,7 @@ def file_scan(uow: UnitOfWork, actor: Actor, spool: SealedSpool) -> FiledScan:
         draft_id = _reply_draft(uow, actor, context, reply_item)
         media.add_file(uow, actor, case_id, draft_id, MediaRole.SCAN, spool)
         audit_item(uow, context, AuditAction.MEDIA_SCAN_FILED, load_item(uow, context, draft_id, with_text=False).item)
+        submissions.remember(uow, once, actor.user_id, AuditAction.MEDIA_SCAN_FILED.value, draft_id)
     return FiledScan(case_id, draft_id)
 
 

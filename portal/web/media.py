@@ -426,7 +426,7 @@ def scans() -> WerkzeugResponse | tuple[str, int]:
             errors.append(_("Please choose the photo or scan of the reply sheet first."))
         else:
             try:
-                filed = reply_sheets.file_scan(unit_of_work(), actor(), chosen[0])
+                filed = reply_sheets.file_scan(unit_of_work(), actor(), chosen[0], once=form.once.data)
             except DomainError as problem:
                 errors.append(refusal(problem))
             else:

@@ -140,6 +140,9 @@ def test_a_recording_loses_its_location_and_is_approved_only_once_opened(
         reviewing.review(uow, facilitator, world.case_id, item_id, approve)
         seen = letters.read(uow, facilitator, world.case_id, item_id).version
         reviewing.release(uow, facilitator, world.case_id, item_id, None, seen=seen)
+        with pytest.raises(CaseNotFound):  # passed on, but nothing opens before they choose to open it
+            media.open_file(uow, responsible, world.case_id, recording)
+        letters.open_item(uow, responsible, world.case_id, item_id, tell_writer=False)
     received = whole(app, responsible, world, recording)
     probe = media_samples.ffprobe_json(received, tmp_path)
     tags = {key.lower() for key in probe["format"].get("tags", {})}
@@ -206,6 +209,7 @@ def test_a_destroyed_item_loses_its_files(app: Flask, world: CaseWorld) -> None:
         )
         seen = letters.read(uow, facilitator, world.case_id, letter).version
         reviewing.release(uow, facilitator, world.case_id, letter, None, seen=seen)
+        letters.open_item(uow, responsible, world.case_id, letter, tell_writer=False)
         assert media.open_file(uow, responsible, world.case_id, picture).size > 0
         letters.ask_to_destroy(uow, responsible, world.case_id, letter)
         assert media.files_of(uow, letter) == []

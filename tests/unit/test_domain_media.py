@@ -205,7 +205,8 @@ def test_opening_counts_for_review_only_for_its_facilitators_while_it_waits() ->
 def test_the_other_side_sees_only_what_passes_on_once_released() -> None:
     scan = file(MediaRole.SCAN, 2, passes_on=False)
     files = [file(), scan]
-    released = item(ItemKind.LETTER, ItemState.RELEASED)
+    released = item(ItemKind.LETTER, ItemState.RELEASED, opened_at=NOW)
+    assert media.visible_files(replace(released, opened_at=None), CASE, R, files) == ()  # not opened yet
     assert media.visible_files(released, CASE, R, files) == (files[0],)
     assert media.visible_files(released, CASE, H, files) == tuple(files)  # the writer
     assert media.visible_files(released, CASE, F1, files) == tuple(files)

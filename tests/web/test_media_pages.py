@@ -645,9 +645,15 @@ def test_a_printed_letter_carries_a_reply_sheet_whose_scan_files_a_reply(app: Fl
     match = re.search(r"/cases/([0-9a-f-]+)/items/([0-9a-f-]+)/edit$", filed.location)
     assert match and uuid.UUID(match.group(1)) == case
     draft = uuid.UUID(match.group(2))
+    url, fields = facilitator.last_post  # a double click, or a retry: the same form, the same file
+    again = facilitator.client.post(
+        url, data={**fields, "file": (io.BytesIO(media_samples.reply_sheet_photo(code)), "IMG_9.jpg")}
+    )
+    assert again.status_code == 302 and again.location == filed.location
     with app.app_context():
         row = unit_of_work().session.get(models.Item, draft)
         assert (row.state, row.author_id, row.kind) == ("draft", world["responsible"].participant_id, "letter")
+        assert len(media.files_of(unit_of_work(), draft)) == 1
     editing = _text(facilitator.get(filed.location))
     assert "The scan is filed with their reply." in editing
     assert 'alt="Scan of the handwritten reply, picture 1 of 1"' in editing
