@@ -343,6 +343,9 @@ MAX_PART_LENGTH = 20_000
 class WritingForm(ActionForm):
     part = TextListField(max_length=MAX_PART_LENGTH, max_items=30)
     action = HiddenField()  # the button pressed: "save" or "submit"
+    # The file input on the writing page belongs to this form; saving or sending the words sends
+    # only its name (never kept), which says a chosen file has not been added yet.
+    file = StringField()
     language = RadioField(
         _l("This is written in"),
         choices=[SelectChoice("en", "English"), SelectChoice("cy", "Cymraeg")],  # each in its own language

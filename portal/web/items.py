@@ -93,23 +93,28 @@ def edit(case_id: uuid.UUID, item_id: uuid.UUID) -> Response | tuple[str, int]:
     form = WritingForm()
     errors: list[str] = []
     if form.validate_on_submit():
-        try:
-            language = Language(form.language.data) if form.language.data else None
-            if form.action.data == "submit":
-                letters.send(uow, actor(), case_id, item_id, form.part.data, language=language, once=form.once.data)
-            else:
-                letters.save_draft(
-                    uow, actor(), case_id, item_id, form.part.data, language=language, once=form.once.data
-                )
-        except DomainError as problem:
-            errors.append(refusal(problem))
+        if form.file.data:  # chosen, not added: saving or sending now would leave it behind
+            errors.append(
+                _("You chose a file, but it is not added yet. Add it with its own button first: your words are kept.")
+            )
         else:
-            if form.action.data == "submit":
-                sent = letters.summary(uow, actor(), case_id, item_id)
-                flash(_sent_message(sent.context, sent.kind), "success")
-                return _back(sent.context)
-            flash(_("Your draft is saved. Only you can see it until you send it."), "success")
-            return redirect(url_for("items.edit", case_id=case_id, item_id=item_id))
+            try:
+                language = Language(form.language.data) if form.language.data else None
+                if form.action.data == "submit":
+                    letters.send(uow, actor(), case_id, item_id, form.part.data, language=language, once=form.once.data)
+                else:
+                    letters.save_draft(
+                        uow, actor(), case_id, item_id, form.part.data, language=language, once=form.once.data
+                    )
+            except DomainError as problem:
+                errors.append(refusal(problem))
+            else:
+                if form.action.data == "submit":
+                    sent = letters.summary(uow, actor(), case_id, item_id)
+                    flash(_sent_message(sent.context, sent.kind), "success")
+                    return _back(sent.context)
+                flash(_("Your draft is saved. Only you can see it until you send it."), "success")
+                return redirect(url_for("items.edit", case_id=case_id, item_id=item_id))
     errors += [message for field in form for message in field.errors if field.name != "csrf_token"]
     reading = letters.read(uow, actor(), case_id, item_id)
     if ItemAction.EDIT not in reading.may:

@@ -218,17 +218,8 @@ def add(case_id: uuid.UUID, item_id: uuid.UUID) -> WerkzeugResponse:
     if role is None or not form.validate_on_submit():
         flash(_("This form has expired. Please try again."), "error")
         return back
-    words = WritingForm(meta={"csrf": False})
-    if words.part.raw_data:  # sent from the writing page with the words typed so far: keep them first
-        if not words.validate():
-            flash(_("Your words could not be saved with the file. Please save them first, then add it."), "error")
-            return back
-        language = Language(words.language.data) if words.language.data else None
-        try:
-            letters.save_draft(unit_of_work(), actor(), case_id, item_id, words.part.data, language=language)
-        except DomainError as problem:
-            flash(refusal(problem), "error")
-            return back
+    if not _keep_words(case_id, item_id):
+        return back
     chosen = spools()
     if not chosen:
         flash(
@@ -258,6 +249,32 @@ def add(case_id: uuid.UUID, item_id: uuid.UUID) -> WerkzeugResponse:
     return back
 
 
+def _keep_words(case_id: uuid.UUID, item_id: uuid.UUID | None) -> bool:
+    """A button on the writing page sends the words typed so far with it (its controls belong to
+    the writing form): they are saved first, so adding, removing or choosing never loses them.
+    False (with the reason flashed) when they could not be saved, and nothing else is done."""
+    words = WritingForm(meta={"csrf": False})
+    if not words.part.raw_data or item_id is None:
+        return True
+    if not words.validate():
+        flash(_("Your words could not be saved with the file. Please save them first, then add it."), "error")
+        return False
+    language = Language(words.language.data) if words.language.data else None
+    try:
+        letters.save_draft(unit_of_work(), actor(), case_id, item_id, words.part.data, language=language)
+    except DomainError as problem:
+        flash(refusal(problem), "error")
+        return False
+    return True
+
+
+def _item_of(form: FileForm) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(form.item.data or "")
+    except ValueError:
+        return None
+
+
 def _back_to(case_id: uuid.UUID, form: FileForm) -> WerkzeugResponse:
     """The page the button was on (its item's edit, show, review or release page)."""
     endpoint = PAGES.get(form.page.data or "", "items.show")
@@ -272,11 +289,13 @@ def _back_to(case_id: uuid.UUID, form: FileForm) -> WerkzeugResponse:
 @roles(*WRITERS)
 def remove(case_id: uuid.UUID, media_id: uuid.UUID) -> WerkzeugResponse:
     form = FileForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _keep_words(case_id, _item_of(form)):
         attempt(
             lambda: media.remove_file(unit_of_work(), actor(), case_id, media_id, once=form.once.data),
             _("The file is removed."),
         )
+    elif not form.errors:
+        case_or_404(case_id)  # valid, but the words could not be kept: said already
     else:
         case_or_404(case_id)
         flash(_("This form has expired. Please try again."), "error")
@@ -393,7 +412,7 @@ def shown(case_id: uuid.UUID, media_id: uuid.UUID) -> WerkzeugResponse:
 def pass_on(case_id: uuid.UUID, media_id: uuid.UUID) -> WerkzeugResponse:
     """The facilitator's choice: does the scan of a handwritten reply go to the other side too?"""
     form = PassOnForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _keep_words(case_id, _item_of(form)):
         choice = bool(form.passes_on.data)
         attempt(
             lambda: media.choose_scan_passes_on(
@@ -403,6 +422,8 @@ def pass_on(case_id: uuid.UUID, media_id: uuid.UUID) -> WerkzeugResponse:
             if choice
             else _("The scan stays with you: only what you wrote out is passed on."),
         )
+    elif not form.errors:
+        case_or_404(case_id)  # valid, but the words could not be kept: said already
     else:
         case_or_404(case_id)
         flash(_("This form has expired. Please try again."), "error")

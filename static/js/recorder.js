@@ -82,6 +82,11 @@
       stop.hidden = shown;
     }
 
+    function done() {
+      busy = false;
+      Array.prototype.forEach.call(starts, function (button) { button.disabled = false; });
+    }
+
     function release() {
       if (stream) {
         stream.getTracks().forEach(function (track) { track.stop(); });
@@ -110,26 +115,38 @@
       status.textContent = (stoppedAtLimit ? words.wordsLimit + " " : "") + words.wordsStopped;
     }
 
+    var busy = false;  // one recording at a time: a second press never opens a second camera
+
     function start(video) {
+      if (busy) { return; }
+      busy = true;
+      Array.prototype.forEach.call(starts, function (button) { button.disabled = true; });
       stoppedAtLimit = false;
       var constraints = video ? { audio: true, video: { facingMode: "user" } } : { audio: true };
       navigator.mediaDevices.getUserMedia(constraints).then(function (got) {
+        release();
         stream = got;
         var type = chooseType(video);
+        var recorder;
         try {
-          media = type ? new MediaRecorder(stream, { mimeType: type }) : new MediaRecorder(stream);
+          recorder = type ? new MediaRecorder(stream, { mimeType: type }) : new MediaRecorder(stream);
         } catch (error) {
           release();
+          done();
           status.textContent = words.wordsDenied;
           return;
         }
-        pieces = [];
-        media.addEventListener("dataavailable", function (event) {
-          if (event.data && event.data.size) { pieces.push(event.data); }
+        media = recorder;
+        var mine = [];
+        pieces = mine;
+        recorder.addEventListener("dataavailable", function (event) {
+          if (event.data && event.data.size) { mine.push(event.data); }
         });
-        media.addEventListener("stop", function () {
+        recorder.addEventListener("stop", function () {
           release();
-          finished(video, media.mimeType || type);
+          pieces = mine;
+          finished(video, recorder.mimeType || type);
+          done();
         });
         if (video) {
           live.srcObject = stream;
@@ -154,6 +171,7 @@
         status.textContent = words.wordsRecording;
       }).catch(function () {
         release();
+        done();
         status.textContent = words.wordsDenied;
       });
     }

@@ -497,10 +497,13 @@ def test_the_writer_removes_a_picture_from_their_draft(app: Flask, world: CaseWo
     assert "2 pictures or pages are added." in page
     first, second = file_ids(page)
     assert 'alt="Picture 2 of 2 with this letter"' in page
-    removed = harmed.post(f"/cases/{case}/files/{first}/remove", {})
+    # The button belongs to the writing form: the words typed so far go with it, and are kept.
+    assert f'form="writing-form" formaction="/cases/{case}/files/{first}/remove"' in page
+    words = "Two pictures, then one."
+    removed = harmed.post(f"/cases/{case}/files/{first}/remove", {"item": str(letter), "page": "edit", "part": [words]})
     assert removed.status_code == 302 and removed.location.endswith(f"/items/{letter}/edit")
     page = _text(harmed.get(f"/cases/{case}/items/{letter}/edit"))
-    assert "The file is removed." in page and file_ids(page) == [second]
+    assert "The file is removed." in page and file_ids(page) == [second] and words in page
     assert download(harmed, case, first).status_code == 404
     with app.app_context():
         assert (
@@ -750,3 +753,20 @@ def test_words_typed_before_adding_a_picture_are_kept(app: Flask, world: CaseWor
     assert refused.status_code == 302
     editing = _text(harmed.get(f"/cases/{case}/items/{letter}/edit"))
     assert words + " And a second line." in editing  # the file was refused, the words were kept
+
+
+def test_saving_or_sending_with_a_file_chosen_but_not_added_keeps_the_words_and_says_so(
+    app: Flask, world: CaseWorld
+) -> None:
+    """Without JavaScript a chosen file is sent only by its own button; Save or Send would leave
+    it behind, so the page says so and keeps the words (nothing is sent without the file)."""
+    case = world.case_id
+    harmed = _browser(app, world["harmed"].account)
+    letter = start(harmed, case, "letter")
+    harmed.get(f"/cases/{case}/items/{letter}/edit")
+    words = "Here is a photo of the mended gate."
+    page = harmed.post(f"/cases/{case}/items/{letter}/edit", {"part": [words], "action": "submit", "file": "gate.jpg"})
+    assert page.status_code == 400
+    text = unescape(_text(page))
+    assert "You chose a file, but it is not added yet." in text and words in text
+    assert _state(app, letter) == "draft"
