@@ -27,7 +27,7 @@ from portal.crypto.streams import CHUNK_SIZE, SEALED_CHUNK_SIZE, MediaSealer, ch
 from portal.domain import media as rules
 from portal.domain.actors import Actor
 from portal.domain.audit import AuditAction
-from portal.domain.enums import ItemState, MediaKind, MediaRole, Role, SourceType
+from portal.domain.enums import ItemKind, ItemState, MediaKind, MediaRole, Role, SourceType
 from portal.domain.errors import DomainError, NotAllowed
 from portal.domain.items import Item
 from portal.domain.media import Limits, MediaFile
@@ -121,6 +121,17 @@ def visible(uow: UnitOfWork, context: CaseContext, item: Item) -> tuple[MediaFil
 def head(spool: SealedSpool) -> bytes:
     """The first bytes of an upload: what it is comes from these alone."""
     return b"".join(spool.open_range(0, min(HEAD_BYTES, spool.size)))
+
+
+# The file role each kind of item takes from its writer (scans come only through reply_sheets).
+UPLOAD_ROLE_FOR = {ItemKind.RECORDING: MediaRole.RECORDING, ItemKind.LETTER: MediaRole.ATTACHMENT}
+
+
+def upload_role(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, item_id: uuid.UUID) -> MediaRole | None:
+    """Which files this item takes, before an upload to it is read: from the item's own kind (never
+    from the request), for someone who may see it; another case's item is "not found"."""
+    context = casework.load(uow, actor, case_id)
+    return UPLOAD_ROLE_FOR.get(load_item(uow, context, item_id, with_text=False).item.kind)
 
 
 # --- Processing, before any lock ---------------------------------------------------------------------

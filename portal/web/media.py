@@ -19,7 +19,7 @@ from wtforms import BooleanField, HiddenField, IntegerField, MultipleFileField
 from wtforms.validators import InputRequired, Optional
 
 from portal.domain import media_captions
-from portal.domain.enums import ItemKind, ItemState, Language, MediaKind, MediaLimit, MediaRole, Role, TakingPart
+from portal.domain.enums import ItemState, Language, MediaKind, MediaLimit, MediaRole, Role, TakingPart
 from portal.domain.errors import DomainError
 from portal.domain.media import IN_REVIEW, LIMIT_RANGES, Limits, MediaFile
 from portal.runtime import unit_of_work
@@ -37,7 +37,6 @@ from portal.web.uploads import spools, takes_upload
 bp = Blueprint("media", __name__)
 WRITERS = (Role.PARTICIPANT, Role.FACILITATOR)
 READERS = (Role.PARTICIPANT, Role.FACILITATOR, Role.MANAGER)
-UPLOAD_ROLES = {"recording": MediaRole.RECORDING, "attachment": MediaRole.ATTACHMENT}
 # The page a form on a file came from, to go back to (never a URL from the request).
 PAGES = {
     "edit": "items.edit",
@@ -160,7 +159,7 @@ def files_panel(reading: Reading, files: Any = ()) -> FilesPanel:
     """The template's view of the files: who is looking, and what they may do with them."""
     item, context = reading.item, reading.context
     editable = "edit" in reading.may and item.state in (ItemState.DRAFT, ItemState.RETURNED)
-    upload_role = {ItemKind.RECORDING: MediaRole.RECORDING, ItemKind.LETTER: MediaRole.ATTACHMENT}.get(item.kind)
+    upload_role = media.UPLOAD_ROLE_FOR.get(item.kind)
     author = context.case.participant(item.author_id)
     offline_recipient = any(
         p.side != author.side and p.taking_part == TakingPart.OFFLINE and not p.withdrawn
@@ -198,7 +197,9 @@ def media_panel(reading: Reading, files: Any = ()) -> FilesPanel:
 
 
 def _upload_role() -> MediaRole | None:
-    return UPLOAD_ROLES.get(request.args.get("role", ""))
+    """From the item's kind, for someone who may see it (before its body is read)."""
+    args = request.view_args or {}
+    return media.upload_role(unit_of_work(), actor(), args["case_id"], args["item_id"])
 
 
 def _edit_page() -> str:

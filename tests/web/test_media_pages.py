@@ -770,3 +770,31 @@ def test_saving_or_sending_with_a_file_chosen_but_not_added_keeps_the_words_and_
     text = unescape(_text(page))
     assert "You chose a file, but it is not added yet." in text and words in text
     assert _state(app, letter) == "draft"
+
+
+def test_what_an_upload_may_weigh_comes_from_the_item_and_another_cases_item_is_not_found(
+    app: Flask, world: CaseWorld
+) -> None:
+    manager = _browser(app, make_account(app, Role.MANAGER))
+    manager.submit(
+        "/service-settings/media",
+        {"recording_mb": "100", "recording_minutes": "10", "attachment_mb": "1", "attachments_per_item": "1"},
+        from_page="/service-settings",
+    )
+    case = world.case_id
+    harmed = _browser(app, world["harmed"].account)
+    letter = start(harmed, case, "letter")
+    three_mb = b"\xff\xd8\xff" + bytes(3 * 1024 * 1024)
+    # Asking for a recording's allowance on a letter changes nothing: the letter's limit holds.
+    refused = upload(harmed, case, letter, "recording", (three_mb, "a.jpg"))
+    assert refused.status_code == 303
+    assert "The largest that can be added is 1 MB." in _text(harmed.get(f"/cases/{case}/items/{letter}/edit"))
+    other = exchange_case(app, formats=FORMATS)
+    elsewhere = _browser(app, other["harmed"].account)
+    own = start(elsewhere, other.case_id, "letter")
+    elsewhere.get(f"/cases/{other.case_id}/items/{own}/edit")
+    assert (
+        elsewhere.post(f"/cases/{case}/items/{letter}/files", {"file": [(io.BytesIO(b"x" * 10), "a.jpg")]}).status_code
+        == 404
+    )
+    assert _count(app, models.MediaFile) == 0
