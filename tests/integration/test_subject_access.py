@@ -47,6 +47,7 @@ from portal.web.subject_access import archive, archive_stream
 from tests import media_samples
 from tests.factories import CaseWorld, Person, actor_of, add_person, follow_up, move_to, new_case
 from tests.helpers import make_account
+from tests.integration.test_media_service import whole
 
 FORMATS = (ConsentFormat.LETTERS, ConsentFormat.QUESTIONS)
 ERASED = Placeholders("Erased on request", "erased on request")
@@ -505,17 +506,6 @@ def _open_every_file(app: Flask, world: CaseWorld, item_id: uuid.UUID) -> None:
             media.open_file(uow, actor_of(world.facilitator), world.case_id, file.id)
 
 
-def _whole(app: Flask, who: Actor, world: CaseWorld, media_id: uuid.UUID) -> bytes:
-    """A file as media.open_file gives it to this person, range after range as a player asks."""
-    out = b""
-    with app.app_context():
-        while True:
-            opening = media.open_file(unit_of_work(), who, world.case_id, media_id, len(out), cap=50_000)
-            out += opening.data
-            if opening.last == opening.size - 1:
-                return out
-
-
 @pytest.fixture
 def media_world(app: Flask) -> MediaWorld:
     """She sends a letter with a picture (passed on) and a recording (still waiting for review); he
@@ -592,19 +582,19 @@ def test_her_export_holds_her_files_and_what_was_passed_on_to_her_byte_for_byte(
         f"{folder}/3-scan-1.jpg",
     }
     her = actor_of(harmed.account)
-    assert members[f"{folder}/1-picture-1.jpg"] == _whole(app, her, world, media_world.files["picture"])
-    recording = _whole(app, her, world, media_world.files["recording"])
+    assert members[f"{folder}/1-picture-1.jpg"] == whole(app, her, world, media_world.files["picture"])
+    recording = whole(app, her, world, media_world.files["recording"])
     assert len(recording) > 2 * 65536  # several sealed chunks, joined back in order
     assert members[f"{folder}/2-recording.webm"] == recording
     # Passed on to her, not opened yet: her export holds it all the same (it is her data).
-    scan = _whole(app, actor_of(world.facilitator), world, media_world.files["scan passed on"])
+    scan = whole(app, actor_of(world.facilitator), world, media_world.files["scan passed on"])
     assert members[f"{folder}/3-scan-1.jpg"] == scan
 
     # The scan kept back and the scan of the reply not passed on are nowhere in it (files are stored
     # as they are, so their bytes would show in the zip itself).
     facilitator = actor_of(world.facilitator)
     for kept in ("scan kept back", "unsent scan"):
-        assert _whole(app, facilitator, world, media_world.files[kept]) not in raw, kept
+        assert whole(app, facilitator, world, media_world.files[kept]) not in raw, kept
         assert str(media_world.files[kept]) not in members["data.json"].decode(), kept
     assert str(media_world.items["second reply"]) not in members["data.json"].decode()
 
@@ -670,8 +660,8 @@ def test_the_other_sides_export_holds_what_was_passed_on_and_all_of_his_own_scan
         "3-scan-1.jpg": "unsent scan",
     }
     for name, file in expected.items():
-        assert members[f"{folder}/{name}"] == _whole(app, facilitator, world, media_world.files[file]), name
-    assert _whole(app, facilitator, world, media_world.files["recording"]) not in raw
+        assert members[f"{folder}/{name}"] == whole(app, facilitator, world, media_world.files[file]), name
+    assert whole(app, facilitator, world, media_world.files["recording"]) not in raw
     data = members["data.json"].decode()
     assert str(media_world.items["recording"]) not in data and str(media_world.files["recording"]) not in data
     (received,) = json.loads(data)["cases"][0]["received"]
@@ -689,7 +679,7 @@ def test_nothing_of_a_passed_on_items_files_while_it_is_kept_for_her(app: Flask,
     with app.test_request_context():
         members = _zip(archive(export))
     assert not [name for name in members if "scan" in name]
-    assert _whole(app, actor_of(world.facilitator), world, media_world.files["scan passed on"]) not in b"".join(
+    assert whole(app, actor_of(world.facilitator), world, media_world.files["scan passed on"]) not in b"".join(
         members.values()
     )
 
@@ -721,7 +711,7 @@ def test_a_file_is_read_a_batch_at_a_time_with_no_transaction_left_open(
             chunk_count = uow.session.get(models.MediaFile, recording.media_id).chunk_count
         assert len(pieces) == chunk_count >= 3 and len(begun) == chunk_count  # one unit of work per batch
         assert all(len(piece) == 65536 for piece in pieces[:-1])
-        assert b"".join(pieces) == _whole(app, actor_of(harmed.account), world, recording.media_id)
+        assert b"".join(pieces) == whole(app, actor_of(harmed.account), world, recording.media_id)
 
         # The archive goes out in pieces no bigger than a chunk and its headers, never whole.
         stream = list(archive_stream(export))
