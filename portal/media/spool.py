@@ -44,8 +44,12 @@ class SealedSpool(io.RawIOBase):
     once (the loopback range server answers ffmpeg's requests on threads).
     """
 
-    def __init__(self, directory: str | os.PathLike[str] | None = None) -> None:
+    def __init__(self, directory: str | os.PathLike[str] | None = None, *, limit: int | None = None) -> None:
         super().__init__()
+        # Past `limit` bytes the rest of the upload is dropped unread (only counted), so the other
+        # fields of its form are still read and kept while the file itself is refused.
+        self._limit = limit
+        self.over_limit = False
         self._aead = AESGCM(AESGCM.generate_key(bit_length=256))
         # TemporaryFile has no name on Linux (O_TMPFILE) or is unlinked at once elsewhere.
         self._file: IO[bytes] = tempfile.TemporaryFile(dir=directory)  # noqa: SIM115 - closed by close()
@@ -65,13 +69,16 @@ class SealedSpool(io.RawIOBase):
         content_type: str | None = None,
         filename: str | None = None,
         content_length: int | None = None,
+        *,
+        limit: int | None = None,
     ) -> IO[bytes]:
-        """werkzeug's stream_factory signature: a file part goes to a SealedSpool.
+        """werkzeug's stream_factory signature: a file part goes to a SealedSpool (of at most
+        `limit` bytes kept).
 
         Typed as werkzeug wants it; the object is a SealedSpool (isinstance to get it back).
         The stated type and file name are deliberately dropped: neither is ever kept.
         """
-        return cast(IO[bytes], cls())
+        return cast(IO[bytes], cls(limit=limit))
 
     # -- io.RawIOBase -------------------------------------------------------------------------
 
@@ -94,6 +101,10 @@ class SealedSpool(io.RawIOBase):
         if not self._writing:
             raise ValueError("the spool was already read; it takes no more writes")
         view = memoryview(data).cast("B")
+        if self.over_limit or (self._limit is not None and self._size + len(view) > self._limit):
+            self.over_limit = True
+            self._pending.clear()
+            return len(view)
         self._pending += view
         self._size += len(view)
         # Keep the newest full chunk back: only at the end is it known whether it is the last.

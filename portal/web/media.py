@@ -221,7 +221,11 @@ def add(case_id: uuid.UUID, item_id: uuid.UUID) -> WerkzeugResponse:
         return back
     if not _keep_words(case_id, item_id):
         return back
-    chosen = spools()
+    try:
+        chosen = spools()
+    except DomainError as problem:  # too big: refused, with the words kept above
+        flash(refusal(problem), "error")
+        return back
     if not chosen:
         flash(
             _("Please choose a file first.")
@@ -443,9 +447,12 @@ def scans() -> WerkzeugResponse | tuple[str, int]:
     form = ScanForm()
     errors: list[str] = []
     if form.validate_on_submit():
-        chosen = spools()
+        try:
+            chosen = spools()
+        except DomainError as problem:  # too big
+            chosen, errors = [], [refusal(problem)]
         if not chosen:
-            errors.append(_("Please choose the photo or scan of the reply sheet first."))
+            errors = errors or [_("Please choose the photo or scan of the reply sheet first.")]
         else:
             try:
                 filed = reply_sheets.file_scan(unit_of_work(), actor(), chosen[0], once=form.once.data)

@@ -36,7 +36,9 @@ from portal.web.access import rule_for
 from portal.web.messages import refusal
 
 View = TypeVar("View", bound=Callable[..., Any])
-FORM_ALLOWANCE = 1 * MB  # the form's other fields and the multipart framing, beyond the files
+# What nginx takes on the upload routes (deploy/nginx, client_max_body_size 210m): a body past it
+# never reaches the app; one past it without nginx is refused unread.
+BODY_CEILING = 210 * MB
 # Characters no one types into a form (as portal.web.security), and what werkzeug puts in
 # place of bytes that are not UTF-8.
 _FORBIDDEN = {chr(c) for c in range(32) if chr(c) not in "\t\n\r"} | {"\ufffd"}
@@ -77,21 +79,24 @@ class UploadRequest(Request):
         filename: str | None = None,
         content_length: int | None = None,
     ) -> IO[bytes]:
-        return SealedSpool.stream_factory(total_content_length, content_type, filename, content_length)
+        limit = g.get("upload_file_limit")
+        return SealedSpool.stream_factory(total_content_length, content_type, filename, content_length, limit=limit)
 
 
 @dataclass(frozen=True)
 class BodyLimit:
     bytes: int  # the whole body
+    file_bytes: int  # one file: past this its bytes are dropped, and it is refused
     file_mb: int  # one file, as people are told it
 
 
 def body_limit(role: MediaRole) -> BodyLimit:
-    """The most a request may carry: a recording or scan, or a letter's pictures at once."""
+    """The most a request may carry, and each of its files. The body may be as big as the proxy
+    takes (deploy/nginx, BODY_CEILING): a file past its own limit is dropped as it arrives and
+    refused, while the words sent with it are still read and kept."""
     limits = media.limits(unit_of_work())
-    files = limits.attachments_per_item if role == MediaRole.ATTACHMENT else 1
     mb = limits.recording_mb if role == MediaRole.RECORDING else limits.attachment_mb
-    return BodyLimit(limits.upload_bytes(role) * files + FORM_ALLOWANCE, mb)
+    return BodyLimit(BODY_CEILING, limits.upload_bytes(role), mb)
 
 
 def too_big(rule: UploadRule, limit: BodyLimit) -> Response:
@@ -115,6 +120,7 @@ def prepare_upload() -> Response | None:
         abort(400)
     limit = body_limit(role)
     request.max_content_length = limit.bytes
+    g.upload_file_limit = limit.file_bytes
     if request.content_length is not None and request.content_length > limit.bytes:
         return too_big(rule, limit)
     try:
@@ -127,10 +133,17 @@ def prepare_upload() -> Response | None:
 
 
 def spools(name: str = "file") -> list[SealedSpool]:
-    """The files sent under `name` that hold anything, as the sealed spools they were written to."""
+    """The files sent under `name` that hold anything, as the sealed spools they were written to.
+    A file past its limit is refused here with the "too big" sentence (its bytes were dropped)."""
     found: list[SealedSpool] = []
     for storage in request.files.getlist(name):
         stream = storage.stream
+        if isinstance(stream, SealedSpool) and stream.over_limit:
+            stream.close()
+            for kept in found:
+                kept.close()
+            mb = int(g.get("upload_file_limit", 0) // MB)
+            raise DomainError(Problem.MEDIA_TOO_BIG, limit_mb=mb)
         if isinstance(stream, SealedSpool) and stream.size > 0:
             found.append(stream)
     return found

@@ -727,3 +727,13 @@ def test_the_range_server_answers_only_its_path_and_honours_ranges() -> None:
 )
 def test_range_headers_are_parsed_strictly(header: str, expected: tuple[int, int] | None) -> None:
     assert av._parse_range(header, 100) == expected
+
+
+def test_a_spool_past_its_limit_drops_the_rest_and_says_so() -> None:
+    spool = SealedSpool(limit=100_000)
+    spool.write(b"a" * 90_000)
+    assert not spool.over_limit
+    spool.write(b"b" * 20_000)
+    spool.write(b"c" * 5)
+    assert spool.over_limit and spool.size == 90_000  # nothing past the limit was kept
+    spool.close()

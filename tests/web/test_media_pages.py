@@ -28,6 +28,7 @@ from portal.media import codes
 from portal.runtime import unit_of_work
 from portal.services import media, reply_sheets
 from portal.storage import models
+from portal.web import uploads
 from tests import media_samples
 from tests.factories import CaseWorld, exchange_case
 from tests.helpers import Browser, make_account, sign_in
@@ -415,7 +416,7 @@ def test_a_manager_sets_the_limits_and_a_recording_over_them_is_refused(app: Fla
     assert "Up to 1 MB and 1 minute." in page
     too_big = media_samples.mp4_moov_at_end(min_bytes=3 * 1024 * 1024)
     refused = upload(harmed, case, item_id, "recording", (too_big, "long.mp4"))
-    assert refused.status_code == 303 and refused.location.endswith(f"/items/{item_id}/edit")
+    assert refused.status_code == 302 and refused.location.endswith(f"/items/{item_id}/edit")
     sentence = "This file is too big. The largest that can be added is 1 MB."
     assert sentence in _text(harmed.get(f"/cases/{case}/items/{item_id}/edit"))
     assert _count(app, models.MediaFile) == 0
@@ -431,7 +432,8 @@ def test_a_manager_sets_the_limits_and_a_recording_over_them_is_refused(app: Fla
 
 
 def test_a_body_sent_without_its_length_is_refused_once_it_passes_the_limit(app: Flask, world: CaseWorld) -> None:
-    """A streamed (chunked) upload states no length: it is read until it passes the limit."""
+    """A streamed (chunked) upload states no length: its file is dropped once it passes its
+    limit, and refused with the words that say how big a file may be."""
     manager = make_account(app, Role.MANAGER)
     with app.app_context():
         media.set_limits(unit_of_work(), Actor(manager.id, Role.MANAGER), Limits(recording_mb=1))
@@ -451,7 +453,7 @@ def test_a_body_sent_without_its_length_is_refused_once_it_passes_the_limit(app:
         headers={"Transfer-Encoding": "chunked"},
         environ_overrides={"wsgi.input_terminated": True},
     )
-    assert sent.status_code == 303 and sent.location.endswith(f"/items/{item_id}/edit")
+    assert sent.status_code == 302 and sent.location.endswith(f"/items/{item_id}/edit")
     assert "The largest that can be added is 1 MB." in _text(harmed.get(sent.location))
     assert _count(app, models.MediaFile) == 0
 
@@ -787,7 +789,7 @@ def test_what_an_upload_may_weigh_comes_from_the_item_and_another_cases_item_is_
     three_mb = b"\xff\xd8\xff" + bytes(3 * 1024 * 1024)
     # Asking for a recording's allowance on a letter changes nothing: the letter's limit holds.
     refused = upload(harmed, case, letter, "recording", (three_mb, "a.jpg"))
-    assert refused.status_code == 303
+    assert refused.status_code == 302
     assert "The largest that can be added is 1 MB." in _text(harmed.get(f"/cases/{case}/items/{letter}/edit"))
     other = exchange_case(app, formats=FORMATS)
     elsewhere = _browser(app, other["harmed"].account)
@@ -798,3 +800,28 @@ def test_what_an_upload_may_weigh_comes_from_the_item_and_another_cases_item_is_
         == 404
     )
     assert _count(app, models.MediaFile) == 0
+
+
+def test_words_sent_with_a_file_too_big_are_kept_and_a_body_past_the_proxys_ceiling_is_refused_unread(
+    app: Flask, world: CaseWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    manager = make_account(app, Role.MANAGER)
+    with app.app_context():
+        media.set_limits(unit_of_work(), Actor(manager.id, Role.MANAGER), Limits(attachment_mb=1))
+    case = world.case_id
+    harmed = _browser(app, world["harmed"].account)
+    letter = start(harmed, case, "letter")
+    harmed.get(f"/cases/{case}/items/{letter}/edit")
+    words = "The garden gate, as it is now."
+    three_mb = (io.BytesIO(b"\xff\xd8\xff" + bytes(3 * 1024 * 1024)), "gate.jpg")
+    sent = harmed.post(f"/cases/{case}/items/{letter}/files", {"file": [three_mb], "part": [words]})
+    assert sent.status_code == 302
+    page = _text(harmed.get(sent.location))
+    assert "The largest that can be added is 1 MB." in page and words in page
+    assert _count(app, models.MediaFile) == 0
+    monkeypatch.setattr(uploads, "BODY_CEILING", 2 * 1024 * 1024)  # as if past what nginx takes
+    harmed.get(f"/cases/{case}/items/{letter}/edit")
+    again = (io.BytesIO(b"\xff\xd8\xff" + bytes(3 * 1024 * 1024)), "gate.jpg")
+    refused = harmed.post(f"/cases/{case}/items/{letter}/files", {"file": [again], "part": [words + "!"]})
+    assert refused.status_code == 303  # refused by its stated length, before a byte is read
+    assert "The largest that can be added is 1 MB." in _text(harmed.get(refused.location))
