@@ -3,9 +3,10 @@
 Every other view refuses a multipart body unread (portal.web.security). A view marked with
 `takes_upload` gets, before anything else reads its body:
 
-- a size limit from the service's own limits (a recording's, or a picture's times how many a
-  letter may have, plus room for the form), so a body past it is refused by its stated length
-  before a byte is read, with the page again and the "too big" sentence, not a bare 413;
+- a limit on each file from the service's own limits (a recording's, or a picture's): past it
+  the file's bytes are dropped as they arrive and it is refused with the "too big" sentence,
+  while the words sent with it are still read and kept; only a body past what the proxy takes
+  (BODY_CEILING) is refused by its stated length before a byte is read, with the page again;
 - its file parts spooled into SealedSpools (sealed under a key only memory holds), never into
   a plain temporary file, so an upload is never on the server's disk in the clear;
 - the same refusal of NUL and control bytes as every other form, in its other fields.
