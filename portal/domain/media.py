@@ -28,7 +28,7 @@ from portal.domain.permissions import STATES_FOR, ItemAction, ItemRelation, allo
 from portal.domain.problems import Problem
 
 if TYPE_CHECKING:
-    from portal.domain.cases import Case
+    from portal.domain.cases import Case, Participant
     from portal.domain.items import Item
 
 MB = 1024 * 1024
@@ -224,13 +224,44 @@ def shown_on_device(item: Item, case: Case, actor: Actor, file: MediaFile, at: d
         raise NotAllowed(Problem.CASE_NOT_FACILITATOR)
     if item.state != ItemState.RELEASED or not file.passes_on:
         raise DomainError(Problem.ITEM_NOT_NOW, action=ItemAction.OPEN, kind=item.kind, state=item.state)
-    author = case.participant(item.author_id)
-    offline = any(
-        p.side != author.side and p.taking_part == TakingPart.OFFLINE and not p.withdrawn for p in case.participants
-    )
-    if not offline:
+    if not offline_recipients(case, item):
         raise DomainError(Problem.MEDIA_NOT_OFFLINE)
     return replace(file, shown_on_device_at=file.shown_on_device_at or at)
+
+
+def offline_recipients(case: Case, item: Item) -> tuple[Participant, ...]:
+    """The people of the other side still taking part without the portal: who a printed copy,
+    a service device or a reply sheet is for."""
+    side = case.participant(item.author_id).side
+    return tuple(
+        p for p in case.participants if p.side == side.other and p.taking_part == TakingPart.OFFLINE and not p.withdrawn
+    )
+
+
+@dataclass(frozen=True)
+class FileChoices:
+    """What a page may offer this viewer for an item's files (the web layer only draws them)."""
+
+    may_add: bool  # the writer, while it is a draft or returned, of an item that takes files
+    reviewing: bool  # an assigned facilitator, while it waits for a decision
+    may_record_shown: bool  # released, with a recipient taking part offline
+    may_choose_scans: bool  # an assigned facilitator, before it is passed on
+
+
+def choices(item: Item, case: Case, actor: Actor) -> FileChoices:
+    relation = item_relation(item, case, actor)
+    facilitator = relation == ItemRelation.ASSIGNED_FACILITATOR
+    try:
+        _require_editable(item, case, actor)
+        editable = any(item.kind in kinds for role, kinds in KINDS_FOR_ROLE.items() if role != MediaRole.SCAN)
+    except DomainError:
+        editable = False
+    return FileChoices(
+        may_add=editable,
+        reviewing=facilitator and item.state in IN_REVIEW,
+        may_record_shown=facilitator and item.state == ItemState.RELEASED and bool(offline_recipients(case, item)),
+        may_choose_scans=facilitator and item.state in {ItemState.DRAFT, ItemState.RETURNED, *IN_REVIEW},
+    )
 
 
 def pass_on_scan(item: Item, case: Case, actor: Actor, file: MediaFile, passes_on: bool) -> MediaFile:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from portal.domain import media as rules
 from portal.domain.actors import Actor
 from portal.domain.audit import AuditAction
-from portal.domain.enums import ItemKind, ItemState, MediaRole, Role, SourceType, TakingPart
+from portal.domain.enums import ItemKind, ItemState, MediaRole, Role, SourceType
 from portal.domain.errors import DomainError, NotAllowed
 from portal.domain.items import Item
 from portal.domain.media import ReplyCode
@@ -92,12 +92,7 @@ def _reply_target(uow: UnitOfWork, actor: Actor, code: ReplyCode) -> tuple[uuid.
 
 def _reply_draft(uow: UnitOfWork, actor: Actor, context: CaseContext, replying_to: Item) -> uuid.UUID:
     """The offline recipient's reply draft (answers to questions, else a letter), started or resumed."""
-    author_side = context.case.participant(replying_to.author_id).side
-    recipients = [
-        p
-        for p in context.case.participants
-        if p.side == author_side.other and p.taking_part == TakingPart.OFFLINE and not p.withdrawn
-    ]
+    recipients = rules.offline_recipients(context.case, replying_to)
     if not recipients:
         raise DomainError(Problem.MEDIA_NOT_OFFLINE)
     kind = rules.reply_kind(replying_to)

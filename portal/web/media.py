@@ -18,10 +18,11 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import BooleanField, HiddenField, IntegerField, MultipleFileField
 from wtforms.validators import InputRequired, Optional
 
+from portal.domain import media as media_rules
 from portal.domain import media_captions
-from portal.domain.enums import ItemState, Language, MediaKind, MediaLimit, MediaRole, Role, TakingPart
+from portal.domain.enums import Language, MediaKind, MediaLimit, MediaRole, Role
 from portal.domain.errors import DomainError
-from portal.domain.media import IN_REVIEW, LIMIT_RANGES, Limits, MediaFile
+from portal.domain.media import LIMIT_RANGES, Limits, MediaFile
 from portal.runtime import unit_of_work
 from portal.services import letters, media, reply_sheets
 from portal.services.letters import Reading
@@ -119,6 +120,7 @@ class FilesPanel:
     upload_role: MediaRole | None
     limits: Limits | None
     shown_on_device: bool  # a released recording, for a recipient taking part offline
+    choose_scans: bool  # a facilitator, before it is passed on (the writing and review pages show it)
 
     @property
     def recordings(self) -> list[MediaFile]:
@@ -145,7 +147,7 @@ class FilesPanel:
 
     @property
     def may_choose_scans(self) -> bool:
-        return self.manages and self.page in ("edit", "review")
+        return self.choose_scans and self.page in ("edit", "review")
 
 
 def _page_name() -> str:
@@ -156,27 +158,23 @@ def _page_name() -> str:
 
 
 def files_panel(reading: Reading, files: Any = ()) -> FilesPanel:
-    """The template's view of the files: who is looking, and what they may do with them."""
+    """The template's view of the files: who is looking, and what the domain lets them do."""
     item, context = reading.item, reading.context
-    editable = "edit" in reading.may and item.state in (ItemState.DRAFT, ItemState.RETURNED)
-    upload_role = media.UPLOAD_ROLE_FOR.get(item.kind)
-    author = context.case.participant(item.author_id)
-    offline_recipient = any(
-        p.side != author.side and p.taking_part == TakingPart.OFFLINE and not p.withdrawn
-        for p in context.case.participants
-    )
+    may = media_rules.choices(item, context.case, context.actor)
+    upload_role = media.UPLOAD_ROLE_FOR.get(item.kind) if may.may_add else None
     chosen = tuple(files) if isinstance(files, list | tuple) else ()
     return FilesPanel(
         files=chosen,
-        editable=editable and upload_role is not None,
+        editable=may.may_add,
         transcript_first=reading.received,
-        reviewing=context.manages and item.state in IN_REVIEW,
+        reviewing=may.reviewing,
         manages=context.manages,
         me=context.actor.user_id,
         page=_page_name(),
-        upload_role=upload_role if editable else None,
-        limits=media.limits(unit_of_work()) if editable and upload_role else None,
-        shown_on_device=context.manages and item.state == ItemState.RELEASED and offline_recipient,
+        upload_role=upload_role,
+        limits=media.limits(unit_of_work()) if upload_role else None,
+        shown_on_device=may.may_record_shown,
+        choose_scans=may.may_choose_scans,
     )
 
 

@@ -252,3 +252,18 @@ def test_reply_codes_round_trip_and_name_the_reply_kind() -> None:
     assert refused.value.problem == Problem.MEDIA_NOT_A_REPLY_SHEET
     assert media.reply_kind(item(ItemKind.QUESTION_SET)) == ItemKind.ANSWERS
     assert media.reply_kind(item(ItemKind.LETTER)) == ItemKind.LETTER
+
+
+def test_what_a_page_may_offer_for_an_items_files() -> None:
+    draft = item(ItemKind.LETTER)
+    assert media.choices(draft, CASE, H).may_add and not media.choices(draft, CASE, F1).may_add  # her draft
+    assert not media.choices(item(ItemKind.QUESTION_SET), CASE, H).may_add  # questions take no files
+    waiting = item(ItemKind.LETTER, ItemState.SUBMITTED)
+    assert media.choices(waiting, CASE, F1).reviewing and media.choices(waiting, CASE, F1).may_choose_scans
+    assert not media.choices(waiting, CASE, OTHER_FACILITATOR).reviewing
+    released = item(ItemKind.RECORDING, ItemState.RELEASED)
+    assert not media.choices(released, CASE, F1).may_record_shown  # nobody offline to show it to
+    case = make_case(HARMED, IN_PRISON)
+    shown = Item(uid(500), case.id, ItemKind.RECORDING, HARMED.id, state=ItemState.RELEASED)
+    assert media.choices(shown, case, F1).may_record_shown and not media.choices(shown, case, F1).may_choose_scans
+    assert media.offline_recipients(case, shown) == (IN_PRISON,)
