@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 import pyotp
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 
 from portal.domain.actors import Actor
 from portal.domain.audit import AuditAction, AuditOutcome
@@ -65,8 +65,12 @@ def new_session_token() -> str:
     return secrets.token_hex(32)
 
 
+# Built once: every signed-in request asks it, and building a statement costs more than running it.
+_BY_SESSION_TOKEN = select(User).where(User.session_token == bindparam("token"), User.is_active.is_(True))
+
+
 def find_by_session_token(uow: UnitOfWork, token: str) -> User | None:
-    return uow.session.scalars(select(User).where(User.session_token == token, User.is_active.is_(True))).first()
+    return uow.session.scalars(_BY_SESSION_TOKEN, {"token": token}).first()
 
 
 def find_active(uow: UnitOfWork, user_id: uuid.UUID) -> User | None:

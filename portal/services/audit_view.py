@@ -103,24 +103,15 @@ class AuditPage:
     staff: list[tuple[uuid.UUID, str]] = field(default_factory=list)
 
 
-def _supervisees(actor: Actor) -> Select[Any]:
-    """The facilitators this person supervises, while they are a senior facilitator (as
-    `casework._may_look` asks before a supervisor reads a case)."""
+def supervisees(user_id: Any) -> Select[Any]:
+    """The facilitators this person (an id, or a bound parameter) supervises, while they are a
+    senior facilitator (as `casework._may_look` asks before a supervisor reads a case)."""
     me = select(models.User.id).where(
-        models.User.id == actor.user_id, models.User.senior.is_(True), models.User.is_active.is_(True)
+        models.User.id == user_id, models.User.senior.is_(True), models.User.is_active.is_(True)
     )
     return select(models.User.id).where(
-        models.User.supervisor_id == actor.user_id, models.User.role == Role.FACILITATOR.value, me.exists()
+        models.User.supervisor_id == user_id, models.User.role == Role.FACILITATOR.value, me.exists()
     )
-
-
-def may_read(uow: UnitOfWork, actor: Actor) -> bool:
-    """Whether this person may read the audit trail at all (for the navigation): one small query."""
-    if actor.role == Role.MANAGER:
-        return True
-    if actor.role != Role.FACILITATOR:
-        return False
-    return uow.session.scalar(_supervisees(actor).limit(1)) is not None
 
 
 def reader(uow: UnitOfWork, actor: Actor) -> Reader:
@@ -128,14 +119,14 @@ def reader(uow: UnitOfWork, actor: Actor) -> Reader:
     if actor.role == Role.MANAGER:
         return Reader(actor, None)
     if actor.role == Role.FACILITATOR:
-        supervisees = frozenset(uow.session.scalars(_supervisees(actor)))
-        if supervisees:
+        supervised = frozenset(uow.session.scalars(supervisees(actor.user_id)))
+        if supervised:
             cases = frozenset(
                 uow.session.scalars(
-                    select(models.CaseFacilitator.case_id).where(models.CaseFacilitator.user_id.in_(supervisees))
+                    select(models.CaseFacilitator.case_id).where(models.CaseFacilitator.user_id.in_(supervised))
                 )
             )
-            return Reader(actor, supervisees, cases)
+            return Reader(actor, supervised, cases)
     raise NotAllowed(Problem.AUDIT_VIEW_NOT_ALLOWED)
 
 

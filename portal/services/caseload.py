@@ -478,11 +478,12 @@ def case_list(
     if filters.overdue:
         where.append(due_before(today, chosen))
     latest = [models.Case.updated_at.desc(), models.Case.id]
-    order = {
-        Sort.ACTIVITY: latest,
-        Sort.REFERRED: [models.Case.referred_on.desc(), *latest],
-        Sort.DUE: [_earliest_due(uow.dialect, chosen), *latest],
-    }[filters.sort]
+    if filters.sort == Sort.DUE:
+        order = [_earliest_due(uow.dialect, chosen), *latest]
+    elif filters.sort == Sort.REFERRED:
+        order = [models.Case.referred_on.desc(), *latest]
+    else:
+        order = latest
     return _page(uow, where, order, page, chosen, today)
 
 

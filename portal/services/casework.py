@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import aliased, joinedload
 
 from portal.crypto import CaseVault
@@ -143,6 +143,8 @@ def _audit_supervision_read(uow: UnitOfWork, context: CaseContext) -> None:
 
 # A case with its facilitators and people in one query (a handful of rows), its consents in a second.
 _WHOLE_CASE = (joinedload(models.Case.facilitators), joinedload(models.Case.participants))
+# Built once, for every page of a case: building the statement cost more than running it.
+_CASE_TO_READ = select(models.Case).where(models.Case.id == bindparam("id")).options(*_WHOLE_CASE)
 
 
 def lock_case_row(uow: UnitOfWork, case_id: uuid.UUID) -> models.Case | None:
@@ -156,7 +158,10 @@ def load(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, *, for_change: bool 
     """The case as this actor may see it. `for_change` locks its row until the unit of work
     commits, so two changes to one case, such as a withdrawal and a release, happen one after
     the other and each decides on what the other left."""
-    row = lock_case_row(uow, case_id) if for_change else uow.session.get(models.Case, case_id, options=_WHOLE_CASE)
+    if for_change:
+        row = lock_case_row(uow, case_id)
+    else:
+        row = uow.session.scalars(_CASE_TO_READ, {"id": case_id}).unique().one_or_none()
     looking = None if row is None else _may_look(uow, row, actor)
     if row is None or looking is None:
         raise CaseNotFound

@@ -10,8 +10,9 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, func, select
 from sqlalchemy.orm import aliased, defer
 
 from portal.domain import inbox as inbox_rules
@@ -314,26 +315,55 @@ class Inbox:
     to_answer: tuple[uuid.UUID, ...]  # released question sets they may start answering
 
 
-def _item_rows(uow: UnitOfWork, where: ColumnElement[bool], page: int) -> tuple[list[models.Item], int, int]:
-    """One page of items, newest first, without their sealed words: (rows, page number, total)."""
-    total = uow.session.scalar(select(func.count(models.Item.id)).where(where)) or 0
-    page = page_within(page, total)
-    rows = uow.session.scalars(
+# The count and the page of one item list.
+Listing = tuple[Select[int], Select[models.Item]]
+
+
+def _listing(where: ColumnElement[bool]) -> Listing:
+    """The count and the page of one item list, built once: newest first, without sealed words."""
+    count = select(func.count(models.Item.id)).where(where)
+    page = (
         select(models.Item)
         .options(*(defer(column, raiseload=True) for column in SEALED_COLUMNS))
         .where(where)
         .order_by(models.Item.created_at.desc(), models.Item.id)
         .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
+        .offset(bindparam("skip"))
     )
-    return list(rows), page, total
+    return count, page
+
+
+_OF_CASE = models.Item.case_id == bindparam("case_id")
+_CASE_LIST = _listing(_OF_CASE)  # a facilitator's list of every item
+_RECEIVED_LIST = _listing(  # from the other side, in the states they may read
+    and_(
+        _OF_CASE,
+        models.Item.author_id.in_(bindparam("senders", expanding=True)),
+        models.Item.state.in_(bindparam("states", expanding=True)),
+    )
+)
+_MINE_LIST = _listing(and_(_OF_CASE, models.Item.author_id == bindparam("writer")))
+
+
+def _item_rows(
+    uow: UnitOfWork, listing: Listing, params: dict[str, Any], page: int
+) -> tuple[list[models.Item], int, int]:
+    """One page of items, newest first, without their sealed words: (rows, page number, total)."""
+    count, rows = listing
+    total: int = uow.session.scalar(count, params) or 0
+    page = page_within(page, total)
+    return list(uow.session.scalars(rows, {**params, "skip": (page - 1) * PAGE_SIZE})), page, total
 
 
 def _inbox_page(
-    uow: UnitOfWork, context: CaseContext, where: ColumnElement[bool], page: int
+    uow: UnitOfWork,
+    context: CaseContext,
+    listing: Listing,
+    params: dict[str, Any],
+    page: int,
 ) -> Page[inbox_rules.InboxEntry]:
     """One page of an inbox list, newest first: the rows picked by index, then judged by the domain."""
-    rows, page, total = _item_rows(uow, and_(models.Item.case_id == context.row.id, where), page)
+    rows, page, total = _item_rows(uow, listing, {"case_id": context.row.id, **params}, page)
     items = [records.item_from_row(None, row) for row in rows]
     return Page(list(inbox_rules.inbox(context.case, items, context.actor)), page, total)
 
@@ -375,16 +405,9 @@ def inbox(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, received_page: int 
     to_answer: tuple[uuid.UUID, ...] = ()
     if me.side == Side.RESPONSIBLE and item_rules.may_start(context.case, context.actor, me, ItemKind.ANSWERS):
         to_answer = _unanswered_question_sets(uow, context)
-    received = _inbox_page(
-        uow,
-        context,
-        and_(
-            models.Item.author_id.in_(scope.senders),
-            models.Item.state.in_([state.value for state in scope.passed_on]),
-        ),
-        received_page,
-    )
-    mine = _inbox_page(uow, context, models.Item.author_id == scope.writer, mine_page)
+    senders = {"senders": list(scope.senders), "states": [state.value for state in scope.passed_on]}
+    received = _inbox_page(uow, context, _RECEIVED_LIST, senders, received_page)
+    mine = _inbox_page(uow, context, _MINE_LIST, {"writer": scope.writer}, mine_page)
     return Inbox(context, received, mine, writable, to_answer)
 
 
@@ -408,7 +431,7 @@ def case_items(uow: UnitOfWork, context: CaseContext, page: int = 1) -> Page[Ite
     a case with 2,000 items costs what its first page shows."""
     if context.me is not None:
         raise NotAllowed(Problem.LIST_FACILITATORS_ONLY)
-    rows, page, total = _item_rows(uow, models.Item.case_id == context.row.id, page)
+    rows, page, total = _item_rows(uow, _CASE_LIST, {"case_id": context.row.id}, page)
     entries = []
     for row in rows:
         item = records.item_from_row(None, row)

@@ -81,12 +81,6 @@ def receive(uow: UnitOfWork, request: SelfReferralRequest, *, once: str | None =
     return referral_id
 
 
-def new_count(uow: UnitOfWork) -> int:
-    """How many requests wait for triage: one COUNT by the status index."""
-    where = models.SelfReferral.status == SelfReferralStatus.NEW.value
-    return uow.session.scalar(select(func.count(models.SelfReferral.id)).where(where)) or 0
-
-
 # --- The triage list -----------------------------------------------------------------------------
 
 

@@ -65,8 +65,11 @@ class Database:
 
 
 def make_engine(url: str, **options: Any) -> Engine:
-    # hide_parameters: an error message must never carry what was being stored.
-    engine = create_engine(url, pool_pre_ping=True, hide_parameters=True, **options)
+    # hide_parameters: an error message must never carry what was being stored. A server's
+    # connection can die under the pool (a restart, a failover), so it is pinged when taken; a
+    # SQLite file cannot, and the ping would be one more statement on every request.
+    server = not url.startswith("sqlite")
+    engine = create_engine(url, pool_pre_ping=server, hide_parameters=True, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)

@@ -21,6 +21,7 @@ from portal.web import (
     items,
     media,
     messages,
+    navigation,
     participation,
     public,
     record,
@@ -70,6 +71,7 @@ def init_app(app: Flask) -> None:
     security.init_app(app)
     uploads.init_app(app)  # after security's hooks, before the guard and CSRF read a form
     errors.init_app(app)
+    navigation.init_app(app)
     app.before_request(guard)
     app.jinja_env.globals["once_key"] = new_once
     app.jinja_env.globals["blocker_words"] = messages.blocker

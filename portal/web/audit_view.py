@@ -7,12 +7,10 @@ import csv
 import io
 import uuid
 from collections.abc import Iterable, Iterator
-from typing import Any
 
-from flask import Blueprint, flash, g, redirect, render_template, request, stream_with_context, url_for
+from flask import Blueprint, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import force_locale, format_decimal
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -260,16 +258,3 @@ def object_words(entry: AuditEntry) -> str:
     if entry.object_id and entry.object_type not in (None, "case", audit_view.OBJECT):
         return _("%(kind)s (number ending %(tail)s)", kind=kind, tail=entry.object_id[-8:])
     return kind
-
-
-def audit_trail_readable() -> bool:
-    """For the navigation: a manager, or a facilitator who supervises someone (once per page)."""
-    if "audit_trail_readable" not in g:
-        staff = current_user.is_authenticated and current_user.role in (Role.MANAGER, Role.FACILITATOR)
-        g.audit_trail_readable = staff and audit_view.may_read(unit_of_work(), actor())
-    return bool(g.audit_trail_readable)
-
-
-@bp.app_context_processor
-def _navigation() -> dict[str, Any]:
-    return {"audit_trail_readable": audit_trail_readable}

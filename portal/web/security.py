@@ -32,6 +32,10 @@ PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 # Only the page that records a message may ask for the camera and microphone, and only for itself.
 PERMISSIONS_RECORDING = "camera=(self), microphone=(self), geolocation=(), payment=(), usb=()"
 
+# How often the session's "last seen" moves: a changed session is a new signed cookie on every
+# answer; idle limits are whole minutes, so a minute's step is never noticed.
+LAST_SEEN_STEP = 60
+
 # Characters no one types into a form: C0 controls other than tab, newline and return.
 _FORBIDDEN = {chr(c) for c in range(32) if chr(c) not in "\t\n\r"}
 
@@ -106,5 +110,6 @@ def enforce_session_lifetime() -> WerkzeugResponse | None:
         session.clear()
         flash(_("You were signed out because the page was left for a while. Please sign in again."), "info")
         return redirect(url_for("auth.sign_in"))
-    session["last_seen"] = now
+    if now - last_seen >= LAST_SEEN_STEP:
+        session["last_seen"] = now
     return None

@@ -13,10 +13,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TypeVar
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import format_timedelta
 from flask_limiter.errors import RateLimitExceeded
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from portal.domain import self_referral as rules
@@ -167,14 +166,6 @@ def too_many(_error: RateLimitExceeded) -> tuple[str, int]:
 # --- Triage --------------------------------------------------------------------------------------
 
 
-def new_requests_count() -> int:
-    """For the staff navigation: one COUNT by the status index, once per page, facilitators only."""
-    if "new_self_referrals" not in g:
-        facilitator = current_user.is_authenticated and current_user.role == Role.FACILITATOR
-        g.new_self_referrals = self_referrals.new_count(unit_of_work()) if facilitator else 0
-    return int(g.new_self_referrals)
-
-
 def opened_from_request(case_id: uuid.UUID) -> uuid.UUID | None:
     """For the case page of a self-referred case: the request it was opened from."""
     return self_referrals.opened_from(unit_of_work(), case_id)
@@ -182,7 +173,7 @@ def opened_from_request(case_id: uuid.UUID) -> uuid.UUID | None:
 
 @bp.app_context_processor
 def _navigation() -> dict[str, object]:
-    return {"new_requests_count": new_requests_count, "opened_from_request": opened_from_request}
+    return {"opened_from_request": opened_from_request}
 
 
 def _waited(received_at: datetime) -> str:

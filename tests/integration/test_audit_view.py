@@ -28,6 +28,7 @@ from portal.runtime import unit_of_work
 from portal.services import accounts, audit, audit_view, demo, letters, reviewing, supervision
 from portal.services.audit_view import AuditFilter
 from portal.services.clock import today_in_uk
+from portal.services.navigation import navigation
 from portal.storage import models
 from portal.storage.db import EXTENSION_KEY
 from portal.web.audit_view import COLUMNS
@@ -224,7 +225,11 @@ def test_a_supervisor_sees_their_facilitators_cases_and_doings_only(app, service
     sue = make_account(app, Role.FACILITATOR, name="Sue Pervisor")
     with app.app_context(), pytest.raises(NotAllowed):
         audit_view.page(unit_of_work(), actor_of(sue), AuditFilter())
+    with app.app_context():
+        assert not navigation(unit_of_work(), actor_of(sue)).reads_audit_trail
     name_as_supervisor(app, sue, service.fay)
+    with app.app_context():
+        assert navigation(unit_of_work(), actor_of(sue)).reads_audit_trail
     with app.app_context(), unit_of_work() as uow:  # Fay's own doing outside the case
         audit.record(uow, AuditAction.SIGN_OUT, actor_id=service.fay.id, object_type="user", object_id=service.fay.id)
     events = trail(app)
@@ -248,6 +253,7 @@ def test_a_supervisor_sees_their_facilitators_cases_and_doings_only(app, service
         supervision.set_senior(unit_of_work(), actor_of(make_account(app, Role.ADMIN)), sue.id, False)
         with pytest.raises(NotAllowed):
             audit_view.page(unit_of_work(), sees, AuditFilter())
+        assert not navigation(unit_of_work(), sees).reads_audit_trail
 
 
 def test_only_managers_and_supervisors_read_the_trail(app, service):
@@ -258,8 +264,8 @@ def test_only_managers_and_supervisors_read_the_trail(app, service):
                 audit_view.page(unit_of_work(), actor_of(account), AuditFilter())
             with pytest.raises(NotAllowed):
                 audit_view.export(unit_of_work(), actor_of(account), AuditFilter())
-            assert not audit_view.may_read(unit_of_work(), actor_of(account))
-        assert audit_view.may_read(unit_of_work(), actor_of(service.manager))
+            assert not navigation(unit_of_work(), actor_of(account)).reads_audit_trail
+        assert navigation(unit_of_work(), actor_of(service.manager)).reads_audit_trail
 
 
 def signed_in(app: Flask, account: Account) -> Browser:

@@ -182,6 +182,20 @@ def test_activity_keeps_a_session_alive(app, browser):
     assert browser.get("/account/").status_code == 200
 
 
+def test_the_idle_clock_moves_once_a_minute_not_on_every_page(app, browser):
+    """A page seen within a minute of the last one sends no new session cookie; one after it does."""
+    sign_in(app, browser, make_account(app, Role.PARTICIPANT))
+    browser.get("/account/")
+    assert "Set-Cookie" not in browser.get("/account/").headers
+    with browser.client.session_transaction() as session:
+        session["last_seen"] -= 61
+        moved_from = session["last_seen"]
+    response = browser.get("/account/")
+    assert "Set-Cookie" in response.headers
+    with browser.client.session_transaction() as session:
+        assert session["last_seen"] >= moved_from + 61
+
+
 def test_signing_in_starts_a_new_session(app, browser):
     account = make_account(app, Role.PARTICIPANT)
     browser.get("/sign-in")
