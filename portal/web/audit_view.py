@@ -61,7 +61,7 @@ class AuditFilterForm(PortalForm):
     )
     action = SelectField(
         _l("What was done"),
-        choices=[SelectChoice("", _l("Any action")), *(SelectChoice(a.value, LABELS[a]) for a in AuditAction)],
+        choices=[SelectChoice("", _l("Any action")), *(SelectChoice(a.value, _l(LABELS[a])) for a in AuditAction)],
         default="",
     )
     start = DateField(_l("From (a UK date)"), validators=[Optional()])
@@ -162,7 +162,7 @@ def export() -> Response:
         flash(refusal(problem), "error")
         return back
     with force_locale("en"):  # the file is in English whatever the page's language
-        english = {action.value: str(LABELS[action]) for action in AuditAction}
+        english = {action.value: _(LABELS[action]) for action in AuditAction}
     name = "audit-trail.csv"
     return Response(
         stream_with_context(_lines(rows, english)),

@@ -38,8 +38,8 @@ from portal.domain.enums import (
 from portal.domain.notifications import NotificationKind
 from portal.domain.presentation import Attribution, Label, Line, Speaker
 from portal.domain.redaction import FACILITATOR_REASON, REASON_SEPARATOR, REMOVED_MARKER, SCREENING_REASON
+from portal.web.catalogue import N_, ngettext
 from portal.web.catalogue import gettext as _
-from portal.web.catalogue import ngettext
 from portal.web.i18n import html_lang
 
 
@@ -578,42 +578,49 @@ def consent_button(consent_format: ConsentFormat, give: bool) -> str:
     }[consent_format]
 
 
+_OBJECT_NAMES = {
+    "case": N_("the case"),
+    "participant": N_("a person"),
+    "user": N_("an account"),
+    "invitation": N_("an invitation"),
+    "letter": N_("a letter"),
+    "question_set": N_("a set of questions"),
+    "answers": N_("a set of answers"),
+    "shuttle_note": N_("a note"),
+    "recording": N_("a recorded message"),
+    "item": N_("an item"),
+    "agreement": N_("the agreement"),
+    "agreement_action": N_("an agreed action"),
+    "satisfaction_answer": N_("a satisfaction answer"),
+    "settings": N_("the service's promises"),
+    "case_note": N_("a case note"),
+    "contact": N_("a contact"),
+    "meeting": N_("a meeting"),
+    "sealed-value": N_("a stored value"),
+    "kek": N_("a key"),
+    "self_referral": N_("a request for contact"),
+    "audit_trail": N_("the audit trail"),
+}
+
+
 def object_name(object_type: str | None) -> str:
     """What an audit event was about, as the case history names it."""
-    return {
-        None: "",
-        "case": _("the case"),
-        "participant": _("a person"),
-        "user": _("an account"),
-        "invitation": _("an invitation"),
-        "letter": _("a letter"),
-        "question_set": _("a set of questions"),
-        "answers": _("a set of answers"),
-        "shuttle_note": _("a note"),
-        "recording": _("a recorded message"),
-        "item": _("an item"),
-        "agreement": _("the agreement"),
-        "agreement_action": _("an agreed action"),
-        "satisfaction_answer": _("a satisfaction answer"),
-        "settings": _("the service's promises"),
-        "case_note": _("a case note"),
-        "contact": _("a contact"),
-        "meeting": _("a meeting"),
-        "sealed-value": _("a stored value"),
-        "kek": _("a key"),
-        "self_referral": _("a request for contact"),
-        "audit_trail": _("the audit trail"),
-    }.get(object_type, object_type or "")
+    words = _OBJECT_NAMES.get(object_type or "")
+    return _(words) if words else object_type or ""
+
+
+_OUTCOME_NAMES = {
+    "success": N_("Done"),
+    "failure": N_("Failed"),
+    "delayed": N_("Delayed"),
+    "blocked": N_("Blocked"),
+    "tampered": N_("Tampered with"),
+}
 
 
 def outcome_name(outcome: str) -> str:
-    return {
-        "success": _("Done"),
-        "failure": _("Failed"),
-        "delayed": _("Delayed"),
-        "blocked": _("Blocked"),
-        "tampered": _("Tampered with"),
-    }.get(outcome, outcome)
+    words = _OUTCOME_NAMES.get(outcome)
+    return _(words) if words else outcome
 
 
 def stage_label(value: str) -> str:
