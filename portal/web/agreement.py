@@ -12,7 +12,6 @@ from typing import Any
 from uuid import UUID
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import DateField, Field, HiddenField, RadioField, SelectField, StringField, TextAreaField
@@ -31,6 +30,7 @@ from portal.services.uow import UnitOfWork
 from portal.web import i18n
 from portal.web.access import roles
 from portal.web.catalogue import gettext as _
+from portal.web.catalogue import lazy_gettext as _l
 from portal.web.exchange_context import actor, case_or_404
 from portal.web.forms import ActionForm
 from portal.web.messages import refusal

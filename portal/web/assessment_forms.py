@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, RadioField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.domain.enums import AssessmentOutcome, Proceedings, RiskFlag, SupportNeed
+from portal.web.catalogue import lazy_gettext as _l
 from portal.web.forms import RISK_LEVELS, ActionForm
 
 OUTCOMES = {

@@ -10,7 +10,6 @@ from collections.abc import Iterable, Iterator
 
 from flask import Blueprint, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import force_locale, format_decimal
-from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -25,6 +24,7 @@ from portal.services.audit_view import AuditEntry, AuditFilter, ExportRow
 from portal.web.access import roles
 from portal.web.audit_labels import LABELS, audit_label
 from portal.web.catalogue import gettext as _
+from portal.web.catalogue import lazy_gettext as _l
 from portal.web.exchange_context import actor
 from portal.web.forms import PortalForm
 from portal.web.messages import refusal

@@ -7,7 +7,6 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -22,6 +21,7 @@ from portal.services import caseload, clock
 from portal.services.caseload import Filters, NeedsAction, Sort
 from portal.web.access import roles
 from portal.web.catalogue import gettext as _
+from portal.web.catalogue import lazy_gettext as _l
 from portal.web.exchange_context import actor
 from portal.web.forms import RISK_LEVELS, STAGES, PortalForm, _choices, new_once
 from portal.web.messages import refusal

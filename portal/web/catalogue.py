@@ -14,6 +14,7 @@ from typing import Any
 import flask_babel
 from babel.support import NullTranslations, Translations
 from flask import Flask, g
+from flask_babel.speaklater import LazyString
 from wtforms.i18n import messages_path
 
 _CONTEXT = "_flask_babel"  # where Flask-Babel keeps its per-request state on `g`
@@ -43,6 +44,12 @@ def N_(message: str) -> str:
 def gettext(string: str, **variables: Any) -> str:
     text = translations().ugettext(string)
     return text % variables if variables else text
+
+
+def lazy_gettext(string: str, **variables: Any) -> LazyString:
+    """Words kept in a form or a table at import time, translated each time they are shown
+    through this module's `gettext` (Flask-Babel's own looks up the catalogue afresh each time)."""
+    return LazyString(gettext, string, **variables)
 
 
 def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:

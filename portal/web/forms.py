@@ -8,7 +8,6 @@ from typing import Any
 
 import phonenumbers
 from flask_babel import format_decimal
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import (
@@ -30,6 +29,7 @@ from portal.services.passwords import MAX_LENGTH as PASSWORD_MAX
 from portal.web import widgets
 from portal.web.catalogue import WtformsTranslations
 from portal.web.catalogue import gettext as _
+from portal.web.catalogue import lazy_gettext as _l
 
 WTFORMS_TRANSLATIONS = WtformsTranslations()
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 
 from portal.extensions import login_manager
@@ -13,6 +12,7 @@ from portal.runtime import unit_of_work
 from portal.services import accounts
 from portal.services.accounts import STAFF_ROLES, Role
 from portal.storage.models import User
+from portal.web.catalogue import lazy_gettext as _l
 
 
 class SignedInUser(UserMixin):

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
-from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import BooleanField, HiddenField, IntegerField, MultipleFileField
 from wtforms.validators import InputRequired, Optional
@@ -29,6 +28,7 @@ from portal.services.letters import Reading
 from portal.services.uow import UnitOfWork
 from portal.web.access import roles
 from portal.web.catalogue import gettext as _
+from portal.web.catalogue import lazy_gettext as _l
 from portal.web.catalogue import ngettext
 from portal.web.exchange_context import actor, attempt, case_or_404
 from portal.web.forms import ActionForm, PortalForm, WritingForm, new_once

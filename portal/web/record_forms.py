@@ -7,7 +7,6 @@ the future, a venue for a meeting in person, two facilitators at a conference) a
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -23,6 +22,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from portal.domain.enums import ContactMethod, ContactPurpose, Feeling, MeetingMode
+from portal.web.catalogue import lazy_gettext as _l
 from portal.web.forms import ActionForm
 
 MAX_TEXT = 20_000

@@ -7,7 +7,6 @@ import io
 
 from flask import Blueprint, Response, render_template, request
 from flask_babel import format_decimal
-from flask_babel import lazy_gettext as _l
 from wtforms import DateField
 from wtforms.validators import Optional
 
@@ -20,6 +19,7 @@ from portal.services.clock import today_in_uk
 from portal.services.reports import ServiceReport
 from portal.web.access import roles
 from portal.web.catalogue import gettext as _
+from portal.web.catalogue import lazy_gettext as _l
 from portal.web.catalogue import ngettext
 from portal.web.exchange_context import actor
 from portal.web.forms import PortalForm

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 from wtforms import IntegerField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
@@ -16,6 +15,7 @@ from portal.runtime import unit_of_work
 from portal.services import retention
 from portal.web.access import roles
 from portal.web.catalogue import gettext as _
+from portal.web.catalogue import lazy_gettext as _l
 from portal.web.exchange_context import actor, attempt
 from portal.web.forms import ActionForm, ButtonForm
 from portal.web.messages import refusal

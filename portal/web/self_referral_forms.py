@@ -4,13 +4,13 @@ close it. Every length limit the pages show comes from here."""
 from __future__ import annotations
 
 import phonenumbers
-from flask_babel import lazy_gettext as _l
 from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from portal.domain.enums import SelfReferralCloseReason
 from portal.domain.self_referral import AskingFor, ContactWay
+from portal.web.catalogue import lazy_gettext as _l
 from portal.web.forms import (
     PARTICIPANT_ROLES,
     RISK_LEVELS,

@@ -24,7 +24,6 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -42,6 +41,7 @@ from portal.storage.types import utcnow
 from portal.web.access import roles
 from portal.web.assessment_forms import NEEDS, OUTCOMES
 from portal.web.catalogue import gettext as _
+from portal.web.catalogue import lazy_gettext as _l
 from portal.web.catalogue import ngettext
 from portal.web.exchange_context import actor
 from portal.web.forms import PortalForm, new_once

@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 
 from flask import Blueprint, abort, redirect, render_template, url_for
-from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -17,6 +16,7 @@ from portal.runtime import unit_of_work
 from portal.services import supervision
 from portal.web.access import roles
 from portal.web.catalogue import gettext as _
+from portal.web.catalogue import lazy_gettext as _l
 from portal.web.exchange_context import actor, attempt
 from portal.web.forms import ActionForm
 from portal.web.paging import page_number

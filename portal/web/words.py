@@ -8,7 +8,6 @@ where a sentence differs by kind or side, each variant is a sentence of its own.
 from __future__ import annotations
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from portal.domain.cases import Participant
@@ -40,6 +39,7 @@ from portal.domain.presentation import Attribution, Label, Line, Speaker
 from portal.domain.redaction import FACILITATOR_REASON, REASON_SEPARATOR, REMOVED_MARKER, SCREENING_REASON
 from portal.web.catalogue import N_, ngettext
 from portal.web.catalogue import gettext as _
+from portal.web.catalogue import lazy_gettext as _l
 from portal.web.i18n import html_lang
 
 
