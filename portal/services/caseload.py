@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Date, Integer, and_, case, cast, false, func, literal, or_, select
+from sqlalchemy import BindParameter, Date, Integer, and_, bindparam, case, cast, false, func, literal, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import InstrumentedAttribute, lazyload
 from sqlalchemy.sql.elements import ColumnElement
@@ -113,12 +113,19 @@ class CaseRow:
 # --- The service's promises --------------------------------------------------------------------
 
 
+# Read on every case list: four numbers, not the whole settings row.
+_PROMISES = select(
+    models.ServiceSettings.first_contact_days,
+    models.ServiceSettings.review_days,
+    models.ServiceSettings.follow_up_days,
+    models.ServiceSettings.supervision_weeks,
+).where(models.ServiceSettings.id == SETTINGS_ROW)
+
+
 def promises(uow: UnitOfWork) -> Promises:
     """The service's promises; without a settings row, the defaults (5, 5, 7 days, 12 weeks)."""
-    row = uow.session.get(models.ServiceSettings, SETTINGS_ROW)
-    if row is None:
-        return Promises()
-    return Promises(row.first_contact_days, row.review_days, row.follow_up_days, row.supervision_weeks)
+    row = uow.session.execute(_PROMISES).first()
+    return Promises() if row is None else Promises(*row)
 
 
 def set_promises(
@@ -311,58 +318,54 @@ class _Shown:
     next_step_on: date | None
 
 
+_SHOWN: BindParameter[list[uuid.UUID]] = bindparam("ids", expanding=True)
+# The four queries behind a page of cases, built once (building them cost more than running them).
+_ITEM_COUNTS = (
+    select(
+        models.Item.case_id,
+        _count(models.Item.state.in_(WAITING)),
+        _count(_shuttle_unconfirmed()),
+        _count(models.Item.state.in_(RELEASABLE)),
+        _count(models.Item.state == ItemState.ON_HOLD.value),
+        func.min(models.Item.submitted_at).filter(models.Item.state.in_(WAITING)),
+    )
+    .where(models.Item.case_id.in_(_SHOWN))
+    .group_by(models.Item.case_id)
+)
+_CONTACTS = (
+    select(
+        models.Contact.case_id,
+        func.count(models.Contact.id),
+        func.max(models.Contact.happened_on).filter(models.Contact.purpose == ContactPurpose.FOLLOW_UP.value),
+    )
+    .where(models.Contact.case_id.in_(_SHOWN))
+    .group_by(models.Contact.case_id)
+)
+_CONFERENCES_HELD = select(models.Meeting.case_id, models.Meeting.held_on).where(
+    models.Meeting.case_id.in_(_SHOWN),
+    models.Meeting.kind == MeetingKind.CONFERENCE.value,
+    models.Meeting.status == MeetingStatus.HELD.value,
+    models.Meeting.held_on.is_not(None),
+)
+_LAST_SUPERVISION = (
+    select(models.CaseNote.case_id, func.max(models.CaseNote.created_at))
+    .where(models.CaseNote.case_id.in_(_SHOWN), models.CaseNote.kind == NoteKind.SUPERVISION.value)
+    .group_by(models.CaseNote.case_id)
+)
+
+
 def _rows(uow: UnitOfWork, shown: list[_Shown], chosen: Promises, today: date) -> list[CaseRow]:
     """Counts and due dates for these cases: four queries, whatever their number."""
     if not shown:
         return []
-    ids = [case_.id for case_ in shown]
-    item = models.Item
-    counts = {
-        row[0]: row[1:]
-        for row in uow.session.execute(
-            select(
-                item.case_id,
-                _count(item.state.in_(WAITING)),
-                _count(_shuttle_unconfirmed()),
-                _count(item.state.in_(RELEASABLE)),
-                _count(item.state == ItemState.ON_HOLD.value),
-                func.min(item.submitted_at).filter(item.state.in_(WAITING)),
-            )
-            .where(item.case_id.in_(ids))
-            .group_by(item.case_id)
-        ).all()
-    }
-    contact = models.Contact
-    contacts = {
-        row[0]: row[1:]
-        for row in uow.session.execute(
-            select(
-                contact.case_id,
-                func.count(contact.id),
-                func.max(contact.happened_on).filter(contact.purpose == ContactPurpose.FOLLOW_UP.value),
-            )
-            .where(contact.case_id.in_(ids))
-            .group_by(contact.case_id)
-        ).all()
-    }
+    ids = {"ids": [case_.id for case_ in shown]}
+    counts = {row[0]: row[1:] for row in uow.session.execute(_ITEM_COUNTS, ids).all()}
+    contacts = {row[0]: row[1:] for row in uow.session.execute(_CONTACTS, ids).all()}
     held: dict[uuid.UUID, list[date]] = defaultdict(list)
-    for case_id, held_on in uow.session.execute(
-        select(models.Meeting.case_id, models.Meeting.held_on).where(
-            models.Meeting.case_id.in_(ids),
-            models.Meeting.kind == MeetingKind.CONFERENCE.value,
-            models.Meeting.status == MeetingStatus.HELD.value,
-            models.Meeting.held_on.is_not(None),
-        )
-    ).all():
+    for case_id, held_on in uow.session.execute(_CONFERENCES_HELD, ids).all():
         if held_on is not None:
             held[case_id].append(held_on)
-    supervised = dict(
-        uow.session.execute(
-            select(models.CaseNote.case_id, func.max(models.CaseNote.created_at))
-            .where(models.CaseNote.case_id.in_(ids), models.CaseNote.kind == NoteKind.SUPERVISION.value)
-            .group_by(models.CaseNote.case_id)
-        ).all()
-    )
+    supervised = dict(uow.session.execute(_LAST_SUPERVISION, ids).all())
     rows = []
     for shown_case in shown:
         waiting, confirm, release, hold, waiting_since = counts.get(shown_case.id, (0, 0, 0, 0, None))
