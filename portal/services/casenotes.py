@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from portal.domain import casenotes as rules
 from portal.domain.actors import Actor
@@ -325,27 +325,31 @@ class RecordSummary:
     next_meeting: NextMeeting | None
 
 
+def _count_of(model: type[models.CaseNote] | type[models.Contact] | type[models.Meeting]) -> Any:
+    return select(func.count(model.id)).where(model.case_id == bindparam("case_id")).scalar_subquery()
+
+
+# Built once, for every case page: what the record holds, and the next planned meeting.
+_RECORD_COUNTS = select(_count_of(models.CaseNote), _count_of(models.Contact), _count_of(models.Meeting))
+_NEXT_MEETING = (
+    select(models.Meeting.id, models.Meeting.kind, models.Meeting.mode, models.Meeting.starts_at)
+    .where(
+        models.Meeting.case_id == bindparam("case_id"),
+        models.Meeting.status == MeetingStatus.PLANNED.value,
+        models.Meeting.starts_at >= bindparam("now"),
+    )
+    .order_by(models.Meeting.starts_at, models.Meeting.id)
+    .limit(1)
+)
+
+
 def record_summary(uow: UnitOfWork, context: CaseContext) -> RecordSummary | None:
     """How much the record holds and the next planned meeting, for the case page: two queries,
     nothing opened. None for anyone who may not read the record."""
     if not can_read_record(context.case, context.actor):
         return None
-    case_id = context.row.id
-
-    def count(model: type[models.CaseNote] | type[models.Contact] | type[models.Meeting]) -> Any:
-        return select(func.count(model.id)).where(model.case_id == case_id).scalar_subquery()
-
-    counted = uow.session.execute(select(count(models.CaseNote), count(models.Contact), count(models.Meeting))).one()
-    upcoming = uow.session.execute(
-        select(models.Meeting.id, models.Meeting.kind, models.Meeting.mode, models.Meeting.starts_at)
-        .where(
-            models.Meeting.case_id == case_id,
-            models.Meeting.status == MeetingStatus.PLANNED.value,
-            models.Meeting.starts_at >= utcnow(),
-        )
-        .order_by(models.Meeting.starts_at, models.Meeting.id)
-        .limit(1)
-    ).first()
+    counted = uow.session.execute(_RECORD_COUNTS, {"case_id": context.row.id}).one()
+    upcoming = uow.session.execute(_NEXT_MEETING, {"case_id": context.row.id, "now": utcnow()}).first()
     next_meeting = (
         NextMeeting(upcoming.id, MeetingKind(upcoming.kind), MeetingMode(upcoming.mode), upcoming.starts_at)
         if upcoming is not None
