@@ -65,12 +65,29 @@ def new_session_token() -> str:
     return secrets.token_hex(32)
 
 
-# Built once: every signed-in request asks it, and building a statement costs more than running it.
-_BY_SESSION_TOKEN = select(User).where(User.session_token == bindparam("token"), User.is_active.is_(True))
+@dataclass(frozen=True)
+class SessionAccount:
+    """Who a session belongs to, as every signed-in request needs it: not the whole account."""
+
+    id: uuid.UUID
+    role: Role
+    language: str
+    session_token: str
+
+    @classmethod
+    def of(cls, user: User) -> SessionAccount:
+        return cls(user.id, Role(user.role), user.language, user.session_token)
 
 
-def find_by_session_token(uow: UnitOfWork, token: str) -> User | None:
-    return uow.session.scalars(_BY_SESSION_TOKEN, {"token": token}).first()
+# Built once, and four columns only: every signed-in request asks it.
+_BY_SESSION_TOKEN = select(User.id, User.role, User.language, User.session_token).where(
+    User.session_token == bindparam("token"), User.is_active.is_(True)
+)
+
+
+def find_by_session_token(uow: UnitOfWork, token: str) -> SessionAccount | None:
+    row = uow.session.execute(_BY_SESSION_TOKEN, {"token": token}).first()
+    return None if row is None else SessionAccount(row.id, Role(row.role), row.language, row.session_token)
 
 
 def find_active(uow: UnitOfWork, user_id: uuid.UUID) -> User | None:

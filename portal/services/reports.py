@@ -4,8 +4,9 @@ report costs the same at 10 cases as at 10,000."""
 
 from __future__ import annotations
 
+import threading
 import uuid
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from statistics import median
@@ -187,8 +188,96 @@ def _satisfaction(uow: UnitOfWork, period: Period) -> dict[Side, dict[int, int]]
 
 
 def service_report(uow: UnitOfWork, role: Role, period: Period) -> ServiceReport:
+    """The report over a period, for a manager only (asked every time, before the memo is)."""
+    _require_manager(role)
+    return _remembered(uow, role, period, _head(uow))
+
+
+def _require_manager(role: Role) -> None:
     if role != Role.MANAGER:
         raise NotAllowed(Problem.REPORTS_MANAGERS_ONLY)
+
+
+# --- The memo: a repeated report from memory while nothing it could count has changed --------------
+# It holds only what a report holds: counts, medians and the codes they are grouped by (stages,
+# sides, formats, referral sources), never a name or a word anyone wrote.
+
+MEMO_ENTRIES = 32  # per process; one entry is a few hundred bytes of counts
+
+_Key = tuple[Role, Period, int, str]
+_memo: OrderedDict[_Key, ServiceReport] = OrderedDict()
+_memo_lock = threading.Lock()  # a threaded server's requests share the memo
+
+_NEWEST_EVENT = (
+    select(models.AuditEvent.id, models.AuditEvent.hash).order_by(models.AuditEvent.id.desc()).limit(1)
+)  # the primary key's index, read from its end: one row whatever the length of the trail
+
+
+def _head(uow: UnitOfWork) -> tuple[int, str] | None:
+    """The newest audit event (id and hash), or None where the memo must not be used: inside an
+    active unit of work, or before anything was ever audited (nothing names the state then)."""
+    if uow.active:
+        return None
+    newest = uow.session.execute(_NEWEST_EVENT).first()
+    return None if newest is None else (newest[0], newest[1])
+
+
+def _remembered(uow: UnitOfWork, role: Role, period: Period, head: tuple[int, str] | None) -> ServiceReport:
+    """The report from the memo when the newest audit event is the one it was computed after;
+    otherwise computed, and remembered under that event (the least recently used entry goes).
+
+    Why it is correct: every change the portal makes is written in one unit of work with its
+    audit event (`audit.record`), and appends to the chain are serialised (PostgreSQL: an advisory
+    lock taken before the event's id is drawn and held to the commit; SQLite: the one write lock),
+    so events become visible in the order of their ids, each with the changes it records. The
+    newest event, read before the report's queries, names a state of the data, and a report
+    computed after reading it is at least as new as that state; while the newest event is still
+    that one, nothing the report counts has been changed through the portal since. The event is
+    named by id and hash: the hash chains every event before it (and its time, to the
+    microsecond), so an id drawn again for another history (a backup restored, then written to;
+    tables emptied with their sequences restarted) is not taken for the old one.
+
+    What else the figures depend on is in the key or cannot change unseen: the period and the
+    role; nothing reads today's date, the clock or a setting (a default period is the view's, and
+    is in the key); retention's tombstones change only when a case is deleted, which is audited.
+
+    Its limit: a change written without an audit event (by hand in the database, a bulk load)
+    shows at the next audited change, when the newest event moves. `head` is None, and the memo
+    unused, inside an active unit of work (its writes are uncommitted, may roll back and may not
+    be audited yet) and before anything was ever audited.
+    """
+    if head is None:
+        return _computed(uow, period)
+    key: _Key = (role, period, *head)
+    with _memo_lock:
+        found = _memo.get(key)
+        if found is not None:
+            _memo.move_to_end(key)
+    if found is not None:
+        return _copied(found)
+    report = _computed(uow, period)
+    with _memo_lock:
+        _memo[key] = report
+        _memo.move_to_end(key)
+        while len(_memo) > MEMO_ENTRIES:
+            _memo.popitem(last=False)
+    return _copied(report)
+
+
+def _copied(report: ServiceReport) -> ServiceReport:
+    """A report whose dictionaries are its own, so no caller can change a remembered one."""
+    return replace(
+        report,
+        referrals_by_source=dict(report.referrals_by_source),
+        stage_now=dict(report.stage_now),
+        days_in_stage=dict(report.days_in_stage),
+        exchanges_by_format=dict(report.exchanges_by_format),
+        withdrawals=dict(report.withdrawals),
+        satisfaction={side: dict(scores) for side, scores in report.satisfaction.items()},
+    )
+
+
+def _computed(uow: UnitOfWork, period: Period) -> ServiceReport:
     case = models.Case
     referred = (case.referred_on >= period.start, case.referred_on <= period.end)
     item = models.Item
@@ -286,8 +375,11 @@ def _with_deleted(report: ServiceReport, deleted: list[retention.Tombstone], liv
 
 
 def quarterly(uow: UnitOfWork, role: Role, period: Period) -> list[tuple[Quarter, ServiceReport]]:
-    """One report per financial quarter the period touches (each cut to the period)."""
+    """One report per financial quarter the period touches (each cut to the period), each the
+    page's own computation and so from the same memo, under one reading of the newest event."""
+    _require_manager(role)
+    head = _head(uow)
     return [
-        (quarter, service_report(uow, role, Period(max(quarter.start, period.start), min(quarter.end, period.end))))
+        (quarter, _remembered(uow, role, Period(max(quarter.start, period.start), min(quarter.end, period.end)), head))
         for quarter in period.quarters()
     ]

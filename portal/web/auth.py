@@ -71,7 +71,7 @@ def _begin(user: User) -> None:
     if chosen is not None and chosen.value != user.language:
         accounts.set_language(unit_of_work(), user, chosen)
     session.clear()
-    login_user(SignedInUser(user))
+    login_user(SignedInUser.signing_in(user))
     session.permanent = False
     start_session_clock()
 

@@ -38,7 +38,7 @@ def chosen_language() -> Language:
     try:
         if current_user.is_authenticated:
             try:
-                return Language(current_user.record.language)
+                return Language(current_user.language)
             except ValueError:
                 return Language.EN
         return _cookie_language()

@@ -4,41 +4,59 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Flask
+from flask import Flask, abort
 from flask_login import UserMixin
 
 from portal.extensions import login_manager
 from portal.runtime import unit_of_work
 from portal.services import accounts
-from portal.services.accounts import STAFF_ROLES, Role
+from portal.services.accounts import STAFF_ROLES, Role, SessionAccount
 from portal.storage.models import User
 from portal.web.catalogue import lazy_gettext as _l
 
 
 class SignedInUser(UserMixin):
-    """The account behind the current request."""
+    """The account behind the current request: the few facts every page needs, found with the
+    session token; the whole account row only for the pages that use it (`record`)."""
 
-    def __init__(self, record: User):
-        self.record = record
+    def __init__(self, account: SessionAccount, record: User | None = None):
+        self.account = account
+        self._record = record
+
+    @classmethod
+    def signing_in(cls, user: User) -> SignedInUser:
+        return cls(SessionAccount.of(user), user)
 
     def get_id(self) -> str:
-        return self.record.session_token
+        # The row's token when this request has it: rotating it ("sign out everywhere") and
+        # signing in again with the new one happen in one request.
+        return self._record.session_token if self._record is not None else self.account.session_token
 
     @property
     def id(self) -> uuid.UUID:
-        return self.record.id
+        return self.account.id
 
     @property
     def role(self) -> Role:
-        return Role(self.record.role)
+        return self.account.role
+
+    @property
+    def language(self) -> str:
+        return self.account.language
 
     @property
     def is_staff(self) -> bool:
         return self.role in STAFF_ROLES
 
     @property
-    def is_active(self) -> bool:
-        return self.record.is_active
+    def record(self) -> User:
+        """The account row, read in this request's session the first time a page asks for it."""
+        if self._record is None:
+            found = accounts.find_active(unit_of_work(), self.account.id)
+            if found is None:  # switched off since this request began
+                abort(404)
+            self._record = found
+        return self._record
 
 
 def init_app(app: Flask) -> None:
@@ -48,5 +66,5 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(session_token: str) -> SignedInUser | None:
-        record = accounts.find_by_session_token(unit_of_work(), session_token)
-        return SignedInUser(record) if record else None
+        account = accounts.find_by_session_token(unit_of_work(), session_token)
+        return SignedInUser(account) if account else None
