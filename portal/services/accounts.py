@@ -86,7 +86,7 @@ _BY_SESSION_TOKEN = select(User.id, User.role, User.language, User.session_token
 
 
 def find_by_session_token(uow: UnitOfWork, token: str) -> SessionAccount | None:
-    row = uow.session.execute(_BY_SESSION_TOKEN, {"token": token}).first()
+    row = uow.read(_BY_SESSION_TOKEN, {"token": token}).first()
     return None if row is None else SessionAccount(row.id, Role(row.role), row.language, row.session_token)
 
 

@@ -124,7 +124,7 @@ _PROMISES = select(
 
 def promises(uow: UnitOfWork) -> Promises:
     """The service's promises; without a settings row, the defaults (5, 5, 7 days, 12 weeks)."""
-    row = uow.session.execute(_PROMISES).first()
+    row = uow.read(_PROMISES).first()
     return Promises() if row is None else Promises(*row)
 
 
@@ -359,13 +359,13 @@ def _rows(uow: UnitOfWork, shown: list[_Shown], chosen: Promises, today: date) -
     if not shown:
         return []
     ids = {"ids": [case_.id for case_ in shown]}
-    counts = {row[0]: row[1:] for row in uow.session.execute(_ITEM_COUNTS, ids).all()}
-    contacts = {row[0]: row[1:] for row in uow.session.execute(_CONTACTS, ids).all()}
+    counts = {row[0]: row[1:] for row in uow.read(_ITEM_COUNTS, ids).all()}
+    contacts = {row[0]: row[1:] for row in uow.read(_CONTACTS, ids).all()}
     held: dict[uuid.UUID, list[date]] = defaultdict(list)
-    for case_id, held_on in uow.session.execute(_CONFERENCES_HELD, ids).all():
+    for case_id, held_on in uow.read(_CONFERENCES_HELD, ids).all():
         if held_on is not None:
             held[case_id].append(held_on)
-    supervised = dict(uow.session.execute(_LAST_SUPERVISION, ids).all())
+    supervised = dict(uow.read(_LAST_SUPERVISION, ids).all())
     rows = []
     for shown_case in shown:
         waiting, confirm, release, hold, waiting_since = counts.get(shown_case.id, (0, 0, 0, 0, None))
@@ -424,11 +424,11 @@ def _page(
     today: date,
 ) -> Page[CaseRow]:
     case_ = models.Case
-    total = uow.session.scalar(select(func.count(case_.id)).where(*where)) or 0
+    total = uow.read(select(func.count(case_.id)).where(*where)).scalar() or 0
     page = page_within(page, total)
     shown = [
         _Shown(row[0], row[1], Stage(row[2]), RiskLevel(row[3]), *row[4:])
-        for row in uow.session.execute(
+        for row in uow.read(
             select(
                 case_.id,
                 case_.code,

@@ -348,8 +348,8 @@ def record_summary(uow: UnitOfWork, context: CaseContext) -> RecordSummary | Non
     nothing opened. None for anyone who may not read the record."""
     if not can_read_record(context.case, context.actor):
         return None
-    counted = uow.session.execute(_RECORD_COUNTS, {"case_id": context.row.id}).one()
-    upcoming = uow.session.execute(_NEXT_MEETING, {"case_id": context.row.id, "now": utcnow()}).first()
+    counted = uow.read(_RECORD_COUNTS, {"case_id": context.row.id}).one()
+    upcoming = uow.read(_NEXT_MEETING, {"case_id": context.row.id, "now": utcnow()}).first()
     next_meeting = (
         NextMeeting(upcoming.id, MeetingKind(upcoming.kind), MeetingMode(upcoming.mode), upcoming.starts_at)
         if upcoming is not None

@@ -350,7 +350,7 @@ def _item_rows(
 ) -> tuple[list[models.Item], int, int]:
     """One page of items, newest first, without their sealed words: (rows, page number, total)."""
     count, rows = listing
-    total: int = uow.session.scalar(count, params) or 0
+    total: int = uow.read(count, params).scalar() or 0
     page = page_within(page, total)
     return list(uow.session.scalars(rows, {**params, "skip": (page - 1) * PAGE_SIZE})), page, total
 

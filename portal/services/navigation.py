@@ -36,5 +36,5 @@ def navigation(uow: UnitOfWork, actor: Actor) -> Navigation:
         return Navigation(reads_audit_trail=True, new_requests=0)
     if actor.role != Role.FACILITATOR:
         return NOTHING
-    supervises, waiting = uow.session.execute(_FACILITATOR, {"me": actor.user_id}).one()
+    supervises, waiting = uow.read(_FACILITATOR, {"me": actor.user_id}).one()
     return Navigation(reads_audit_trail=bool(supervises), new_requests=int(waiting or 0))

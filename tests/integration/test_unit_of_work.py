@@ -73,3 +73,21 @@ def test_a_unit_decides_on_the_database_as_it_is_now_not_on_rows_read_before(uow
         other.session.get(User, user.id).is_active = False
     with uow:
         assert uow.session.get(User, user.id).is_active is False
+
+
+def test_a_read_of_columns_sees_what_the_unit_has_not_yet_flushed(uow):
+    """`uow.read` skips the ORM's result machinery, not its flush: a use case reads its own writes."""
+    with uow:
+        user = _account(uow)
+        user.language = "cy"  # pending: not flushed yet
+        assert uow.read(select(User.language).where(User.id == user.id)).scalar_one() == "cy"
+        assert uow.read(select(func.count()).select_from(User)).scalar_one() == 1
+
+
+def test_a_read_of_columns_outside_a_unit_refuses_a_pending_change_as_execute_does(uow):
+    with uow:
+        user = _account(uow)
+    user.language = "cy"
+    with pytest.raises(WriteOutsideUnitOfWork):
+        uow.read(select(User.language).where(User.id == user.id))
+    uow.session.rollback()
