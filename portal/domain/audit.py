@@ -166,3 +166,21 @@ class AuditOutcome(StrEnum):
 STAGE_MOVES: dict[str, Stage] = {AuditAction.CASE_OPEN.value: Stage.REFERRAL} | {
     AuditAction.stage(stage).value: stage for stage in Stage
 }
+
+# Events that record only that something was read or signed in to: they change nothing that
+# cases, items, meetings or agreements hold (a report's memo need not start again for them).
+READINGS: frozenset[AuditAction] = frozenset(
+    {
+        AuditAction.ITEM_VIEW,
+        AuditAction.MEDIA_OPEN,
+        AuditAction.CASE_SUPERVISION_READ,
+        AuditAction.SELF_REFERRAL_VIEW,
+        AuditAction.AUDIT_VIEW,
+        AuditAction.AUDIT_EXPORT,
+        AuditAction.SUBJECT_EXPORT,
+        AuditAction.SIGN_IN,
+        AuditAction.SIGN_IN_CODE,
+        AuditAction.SIGN_OUT,
+        AuditAction.LEAVE_SITE,
+    }
+)

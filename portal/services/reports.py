@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, distinct, func, null, select
 
-from portal.domain.audit import STAGE_MOVES, AuditAction
+from portal.domain.audit import READINGS, STAGE_MOVES, AuditAction
 from portal.domain.calendar import UK
 from portal.domain.consent import FORMAT_FOR_KIND
 from portal.domain.enums import ConsentFormat, ItemKind, ItemState, MeetingKind, MeetingStatus, Role, Side, Stage
@@ -208,14 +208,20 @@ _Key = tuple[Role, Period, int, str]
 _memo: OrderedDict[_Key, ServiceReport] = OrderedDict()
 _memo_lock = threading.Lock()  # a threaded server's requests share the memo
 
+# The newest event that may have changed something a report counts: the primary key's index read
+# from its end, past the readings (a letter read, a sign-in) written since.
 _NEWEST_EVENT = (
-    select(models.AuditEvent.id, models.AuditEvent.hash).order_by(models.AuditEvent.id.desc()).limit(1)
-)  # the primary key's index, read from its end: one row whatever the length of the trail
+    select(models.AuditEvent.id, models.AuditEvent.hash)
+    .where(models.AuditEvent.action.not_in([action.value for action in READINGS]))
+    .order_by(models.AuditEvent.id.desc())
+    .limit(1)
+)
 
 
 def _head(uow: UnitOfWork) -> tuple[int, str] | None:
-    """The newest audit event (id and hash), or None where the memo must not be used: inside an
-    active unit of work, or before anything was ever audited (nothing names the state then)."""
+    """The newest audit event that is not a reading (id and hash), or None where the memo must
+    not be used: inside an active unit of work, or before anything was audited (nothing names
+    the state then)."""
     if uow.active:
         return None
     newest = uow.session.execute(_NEWEST_EVENT).first()
@@ -223,8 +229,9 @@ def _head(uow: UnitOfWork) -> tuple[int, str] | None:
 
 
 def _remembered(uow: UnitOfWork, role: Role, period: Period, head: tuple[int, str] | None) -> ServiceReport:
-    """The report from the memo when the newest audit event is the one it was computed after;
-    otherwise computed, and remembered under that event (the least recently used entry goes).
+    """The report from the memo when the newest audit event that is not a reading (`READINGS`:
+    a letter read, a sign-in, which change nothing a report counts) is the one it was computed
+    after; otherwise computed, and remembered under that event (the least recently used goes).
 
     Why it is correct: every change the portal makes is written in one unit of work with its
     audit event (`audit.record`), and appends to the chain are serialised (PostgreSQL: an advisory

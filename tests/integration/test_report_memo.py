@@ -16,12 +16,13 @@ from flask import Flask
 from sqlalchemy import event, func, select, text, update
 
 from portal import create_app
+from portal.domain.audit import AuditAction
 from portal.domain.cases import Referral
 from portal.domain.enums import ReferralSource, RiskLevel, Role, Side
 from portal.domain.errors import NotAllowed
 from portal.domain.reporting import Period
 from portal.runtime import unit_of_work
-from portal.services import casework, reports
+from portal.services import audit, casework, reports
 from portal.services.reports import ServiceReport
 from portal.storage import models
 from portal.storage.db import EXTENSION_KEY, make_engine
@@ -119,6 +120,21 @@ def test_an_audited_change_the_report_counts_shows_in_the_next_report(app):
     assert after.referrals_by_source == {"police": 2}
     again, statements = report(app)
     assert remembered(statements) and again == after
+
+
+def test_a_reading_written_since_does_not_start_the_report_again(app):
+    """A letter read or a sign-in changes nothing a report counts: the memo still answers."""
+    facilitator = make_account(app, Role.FACILITATOR)
+    refer(app, facilitator, date(2026, 9, 1))
+    first, _ = report(app)
+    with app.app_context(), unit_of_work() as uow:
+        audit.record(uow, AuditAction.ITEM_VIEW, actor_id=facilitator.id, object_type="letter", object_id="x")
+        audit.record(uow, AuditAction.SIGN_IN, actor_id=facilitator.id, object_type="user", object_id=facilitator.id)
+    second, statements = report(app)
+    assert remembered(statements) and second == first
+    with app.app_context(), unit_of_work() as uow:  # anything else may have changed a count
+        audit.record(uow, AuditAction.NOTE_ADD, actor_id=facilitator.id, object_type="case_note", object_id="y")
+    assert not remembered(report(app)[1])
 
 
 def test_two_periods_do_not_share_an_entry(app):
