@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Generic, TypeVar
 
 from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased, joinedload, lazyload
 
 from portal.crypto import CaseVault
 from portal.domain import cases as case_rules
@@ -144,7 +144,11 @@ def _audit_supervision_read(uow: UnitOfWork, context: CaseContext) -> None:
 # A case with its facilitators and people in one query (a handful of rows), its consents in a second.
 _WHOLE_CASE = (joinedload(models.Case.facilitators), joinedload(models.Case.participants))
 # Built once, for every page of a case: building the statement cost more than running it.
-_CASE_TO_READ = select(models.Case).where(models.Case.id == bindparam("id")).options(*_WHOLE_CASE)
+# Its consents are read apart as columns (records.consent_history): loading them as rows cost more
+# than the case and its people together.
+_CASE_TO_READ = (
+    select(models.Case).where(models.Case.id == bindparam("id")).options(*_WHOLE_CASE, lazyload(models.Case.consents))
+)
 
 
 def lock_case_row(uow: UnitOfWork, case_id: uuid.UUID) -> models.Case | None:
@@ -165,7 +169,7 @@ def load(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, *, for_change: bool 
     looking = None if row is None else _may_look(uow, row, actor)
     if row is None or looking is None:
         raise CaseNotFound
-    case = records.case_from_row(uow, row)
+    case = records.case_from_row(uow, row, None if for_change else records.consent_history(uow, row.id))
     if not can_see_case(case, looking):
         raise CaseNotFound
     context = CaseContext(row, case, looking, case_access(case, looking))

@@ -9,6 +9,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import asdict
 
+from sqlalchemy import bindparam, select
+
 from portal.crypto import CaseVault
 from portal.domain.cases import Case, Participant
 from portal.domain.consent import ConsentRecord
@@ -58,7 +60,31 @@ def participant_from_row(vault: CaseVault, row: models.Participant) -> Participa
     )
 
 
-def case_from_row(uow: UnitOfWork, row: models.Case) -> Case:
+# A case's consent history, oldest first, as columns: what a page reads every time it shows a case.
+_CONSENT_HISTORY = (
+    select(
+        models.Consent.participant_id,
+        models.Consent.format,
+        models.Consent.given,
+        models.Consent.recorded_at,
+        models.Consent.recorded_by_id,
+        models.Consent.by_facilitator,
+    )
+    .where(models.Consent.case_id == bindparam("case_id"))
+    .order_by(models.Consent.recorded_at)
+)
+
+
+def consent_history(uow: UnitOfWork, case_id: uuid.UUID) -> tuple[ConsentRecord, ...]:
+    """The consents of a case without loading them as rows (a page that only reads the case)."""
+    return tuple(
+        ConsentRecord(participant, ConsentFormat(format_), given, at, by, by_facilitator)
+        for participant, format_, given, at, by, by_facilitator in uow.read(_CONSENT_HISTORY, {"case_id": case_id})
+    )
+
+
+def case_from_row(uow: UnitOfWork, row: models.Case, consents: tuple[ConsentRecord, ...] | None = None) -> Case:
+    """The domain case; its consents from `row.consents` unless they were read apart (`consent_history`)."""
     vault = vault_for(uow, row)
     return Case(
         id=row.id,
@@ -66,7 +92,9 @@ def case_from_row(uow: UnitOfWork, row: models.Case) -> Case:
         risk_level=RiskLevel(row.risk_level),
         facilitator_ids=frozenset(link.user_id for link in row.facilitators),
         participants=tuple(participant_from_row(vault, p) for p in row.participants),
-        consents=tuple(
+        consents=consents
+        if consents is not None
+        else tuple(
             ConsentRecord(
                 c.participant_id, ConsentFormat(c.format), c.given, c.recorded_at, c.recorded_by_id, c.by_facilitator
             )

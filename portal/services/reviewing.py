@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 
 from portal import screening
 from portal.crypto import KeyringError, TamperedCiphertext
@@ -363,12 +363,14 @@ class QueueEntry:
     submitted_at: datetime | None
 
 
-def review_queue(uow: UnitOfWork, actor: Actor, page: int = 1) -> Page[QueueEntry]:
-    """Items waiting for review in my cases, oldest first: two queries whatever the length."""
-    if actor.role not in (Role.FACILITATOR, Role.MANAGER):
-        raise NotAllowed(Problem.LIST_STAFF_ONLY)
-    waiting = models.Item.state.in_((ItemState.SUBMITTED.value, ItemState.AWAITING_SECOND_APPROVAL.value))
-    query = (
+def _queue(mine_only: bool) -> tuple[Select[int], Select[uuid.UUID, uuid.UUID, str, str, str, datetime | None]]:
+    """The count and the page of the review queue: every waiting item, or a facilitator's own."""
+    where = [models.Item.state.in_((ItemState.SUBMITTED.value, ItemState.AWAITING_SECOND_APPROVAL.value))]
+    if mine_only:
+        mine = select(models.CaseFacilitator.case_id).where(models.CaseFacilitator.user_id == bindparam("me"))
+        where.append(models.Item.case_id.in_(mine))
+    count = select(func.count(models.Item.id)).where(*where)
+    rows = (
         select(
             models.Item.id,
             models.Item.case_id,
@@ -378,16 +380,24 @@ def review_queue(uow: UnitOfWork, actor: Actor, page: int = 1) -> Page[QueueEntr
             models.Item.submitted_at,
         )
         .join(models.Case, models.Case.id == models.Item.case_id)
-        .where(waiting)
+        .where(*where)
+        .order_by(models.Item.submitted_at, models.Item.id)
+        .limit(PAGE_SIZE)
+        .offset(bindparam("skip"))
     )
-    count = select(func.count(models.Item.id)).where(waiting)
-    if actor.role == Role.FACILITATOR:
-        mine = select(models.CaseFacilitator.case_id).where(models.CaseFacilitator.user_id == actor.user_id)
-        query = query.where(models.Item.case_id.in_(mine))
-        count = count.where(models.Item.case_id.in_(mine))
-    total = uow.session.scalar(count) or 0
+    return count, rows
+
+
+# Built once: the queue is the page a facilitator comes back to all day.
+_QUEUES = {Role.FACILITATOR: _queue(mine_only=True), Role.MANAGER: _queue(mine_only=False)}
+
+
+def review_queue(uow: UnitOfWork, actor: Actor, page: int = 1) -> Page[QueueEntry]:
+    """Items waiting for review in my cases, oldest first: two queries whatever the length."""
+    if actor.role not in _QUEUES:
+        raise NotAllowed(Problem.LIST_STAFF_ONLY)
+    count, query = _QUEUES[actor.role]
+    total = uow.read(count, {"me": actor.user_id}).scalar() or 0
     page = page_within(page, total)
-    rows = uow.session.execute(
-        query.order_by(models.Item.submitted_at, models.Item.id).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-    ).all()
+    rows = uow.read(query, {"me": actor.user_id, "skip": (page - 1) * PAGE_SIZE}).all()
     return Page([QueueEntry(r[0], r[1], r[2], ItemKind(r[3]), ItemState(r[4]), r[5]) for r in rows], page, total)
