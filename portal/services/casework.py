@@ -554,6 +554,24 @@ class TimelineEntry:
     outcome: str
 
 
+_OF_CASE_HISTORY = models.AuditEvent.case_id == bindparam("case_id")
+_HISTORY_COUNT = select(func.count(models.AuditEvent.id)).where(_OF_CASE_HISTORY)
+_HISTORY_PAGE = (  # a timeline entry's columns, newest first, by the (case_id, id) index
+    select(
+        models.AuditEvent.occurred_at,
+        models.AuditEvent.action,
+        models.AuditEvent.actor_id,
+        models.AuditEvent.object_type,
+        models.AuditEvent.object_id,
+        models.AuditEvent.outcome,
+    )
+    .where(_OF_CASE_HISTORY)
+    .order_by(models.AuditEvent.id.desc())
+    .limit(PAGE_SIZE)
+    .offset(bindparam("skip"))
+)
+
+
 def timeline(
     uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, page: int = 1
 ) -> tuple[CaseContext, Page[TimelineEntry]]:
@@ -561,20 +579,10 @@ def timeline(
     context = load(uow, actor, case_id)
     if context.me is not None:
         raise NotAllowed(Problem.HISTORY_FACILITATORS_ONLY)
-    where = models.AuditEvent.case_id == context.row.id
-    total = uow.session.scalar(select(func.count(models.AuditEvent.id)).where(where)) or 0
+    total = uow.read(_HISTORY_COUNT, {"case_id": context.row.id}).scalar() or 0
     page = page_within(page, total)
-    events = uow.session.scalars(
-        select(models.AuditEvent)
-        .where(where)
-        .order_by(models.AuditEvent.id.desc())
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    )
-    entries = [
-        TimelineEntry(e.occurred_at, e.action, e.actor_id, e.object_type, e.object_id, e.outcome) for e in events
-    ]
-    return context, Page(entries, page, total)
+    events = uow.read(_HISTORY_PAGE, {"case_id": context.row.id, "skip": (page - 1) * PAGE_SIZE})
+    return context, Page([TimelineEntry(*event) for event in events], page, total)
 
 
 def clear_sign_in_delay(
