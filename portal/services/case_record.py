@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from portal.crypto import CaseVault
 from portal.domain import assessments as rules
@@ -119,15 +119,25 @@ def assessment_row(vault: CaseVault, case_id: uuid.UUID, assessment: Assessment)
     )
 
 
+_ASSESSMENTS = (
+    select(models.Assessment)
+    .where(models.Assessment.case_id == bindparam("case_id"))
+    .order_by(models.Assessment.recorded_at, models.Assessment.id)
+)
+_FOLLOWED_UP = (
+    select(models.Contact.participant_id)
+    .where(
+        models.Contact.case_id == bindparam("case_id"),
+        models.Contact.purpose == ContactPurpose.FOLLOW_UP.value,
+        models.Contact.participant_id.is_not(None),
+    )
+    .distinct()
+)
+
+
 def assessment_rows(uow: UnitOfWork, case_id: uuid.UUID) -> list[models.Assessment]:
     """Every assessment of the case, oldest first (a case has a handful)."""
-    return list(
-        uow.session.scalars(
-            select(models.Assessment)
-            .where(models.Assessment.case_id == case_id)
-            .order_by(models.Assessment.recorded_at, models.Assessment.id)
-        )
-    )
+    return list(uow.session.scalars(_ASSESSMENTS, {"case_id": case_id}))
 
 
 def current_assessments(uow: UnitOfWork, case_row: models.Case) -> CaseAssessments:
@@ -141,17 +151,7 @@ def current_assessments(uow: UnitOfWork, case_row: models.Case) -> CaseAssessmen
 
 def followed_up(uow: UnitOfWork, case_id: uuid.UUID) -> frozenset[uuid.UUID]:
     """The participants who have had at least one follow-up contact."""
-    return frozenset(
-        uow.session.scalars(
-            select(models.Contact.participant_id)
-            .where(
-                models.Contact.case_id == case_id,
-                models.Contact.purpose == ContactPurpose.FOLLOW_UP.value,
-                models.Contact.participant_id.is_not(None),
-            )
-            .distinct()
-        )
-    )
+    return frozenset(person for person in uow.read(_FOLLOWED_UP, {"case_id": case_id}).scalars() if person)
 
 
 def case_record(uow: UnitOfWork, case_row: models.Case) -> CaseRecord:

@@ -617,19 +617,25 @@ class CasePage:
     record: CaseRecord  # what the assessments and follow-ups say about moving on
 
 
+# The notices of one case this person has not seen yet (as `me` and `case`; an UPDATE keeps
+# bind names like its columns' for itself).
+_UNSEEN = (
+    models.Notification.user_id == bindparam("me"),
+    models.Notification.case_id == bindparam("case"),
+    models.Notification.seen_at.is_(None),
+)
+_AN_UNSEEN_NOTICE = select(models.Notification.id).where(*_UNSEEN).limit(1)
+
+
 def case_page(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID) -> CasePage:
     """A case for its facilitators and managers; opening it marks its notices as seen, so it
     writes (and takes the write lock) only when there are notices to mark."""
-    unseen = (
-        models.Notification.user_id == actor.user_id,
-        models.Notification.case_id == case_id,
-        models.Notification.seen_at.is_(None),
-    )
-    if uow.session.scalar(select(models.Notification.id).where(*unseen).limit(1)) is None:
+    mine = {"me": actor.user_id, "case": case_id}
+    if uow.read(_AN_UNSEEN_NOTICE, mine).first() is None:
         return _case_page(uow, actor, case_id)
     with uow:
         page = _case_page(uow, actor, case_id)
-        uow.rows_changed(update(models.Notification).where(*unseen).values(seen_at=utcnow()))
+        uow.rows_changed(update(models.Notification).where(*_UNSEEN).values(seen_at=utcnow()), mine)
         return page
 
 

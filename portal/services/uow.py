@@ -122,9 +122,9 @@ class UnitOfWork:
             except Exception as error:  # the commit stands; what is left is ciphertext to sweep
                 log.warning("after-commit work failed", extra={"error": type(error).__name__})
 
-    def rows_changed(self, statement: Update) -> int:
+    def rows_changed(self, statement: Update, params: Params = None) -> int:
         """Run an UPDATE and count the rows it changed: a claim that lost a race changes none."""
-        result = cast("CursorResult[Any]", self.session.execute(statement))
+        result = cast("CursorResult[Any]", self.session.execute(statement, params))
         return result.rowcount
 
     def rollback(self) -> None:
