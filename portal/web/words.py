@@ -42,27 +42,32 @@ from portal.web.catalogue import gettext as _
 from portal.web.catalogue import lazy_gettext as _l
 from portal.web.i18n import html_lang
 
+_NOUN = {
+    ItemKind.LETTER: N_("letter"),
+    ItemKind.QUESTION_SET: N_("set of questions"),
+    ItemKind.ANSWERS: N_("set of answers"),
+    ItemKind.SHUTTLE_NOTE: N_("note"),
+    ItemKind.RECORDING: N_("recorded message"),
+}
+
 
 def noun(kind: ItemKind) -> str:
     """Lower case, for the middle of a sentence in English (Welsh mutations are the sentence's own)."""
-    return {
-        ItemKind.LETTER: _("letter"),
-        ItemKind.QUESTION_SET: _("set of questions"),
-        ItemKind.ANSWERS: _("set of answers"),
-        ItemKind.SHUTTLE_NOTE: _("note"),
-        ItemKind.RECORDING: _("recorded message"),
-    }[kind]
+    return _(_NOUN[kind])
+
+
+_KIND_NAME = {
+    ItemKind.LETTER: N_("Letter"),
+    ItemKind.QUESTION_SET: N_("Set of questions"),
+    ItemKind.ANSWERS: N_("Set of answers"),
+    ItemKind.SHUTTLE_NOTE: N_("Note"),
+    ItemKind.RECORDING: N_("Recorded message"),
+}
 
 
 def kind_name(kind: ItemKind) -> str:
     """As a heading or a table cell."""
-    return {
-        ItemKind.LETTER: _("Letter"),
-        ItemKind.QUESTION_SET: _("Set of questions"),
-        ItemKind.ANSWERS: _("Set of answers"),
-        ItemKind.SHUTTLE_NOTE: _("Note"),
-        ItemKind.RECORDING: _("Recorded message"),
-    }[kind]
+    return _(_KIND_NAME[kind])
 
 
 def side_name(side: Side) -> str:
@@ -101,22 +106,28 @@ def readers_description(writer_side: Side) -> str:
     }[writer_side]
 
 
+_ROLE_NAME = {
+    ParticipantRole.PRINCIPAL: N_("principal"),
+    ParticipantRole.PROXY: N_("proxy"),
+    ParticipantRole.SUPPORTER: N_("supporter"),
+}
+
+
 def role_name(role: ParticipantRole) -> str:
-    return {
-        ParticipantRole.PRINCIPAL: _("principal"),
-        ParticipantRole.PROXY: _("proxy"),
-        ParticipantRole.SUPPORTER: _("supporter"),
-    }[role]
+    return _(_ROLE_NAME[role])
+
+
+_FORMAT_NAME = {
+    ConsentFormat.LETTERS: N_("letters"),
+    ConsentFormat.QUESTIONS: N_("questions and answers"),
+    ConsentFormat.SHUTTLE: N_("messages through the facilitator"),
+    ConsentFormat.MEETING: N_("a meeting"),
+    ConsentFormat.RECORDINGS: N_("recorded messages"),
+}
 
 
 def format_name(consent_format: ConsentFormat) -> str:
-    return {
-        ConsentFormat.LETTERS: _("letters"),
-        ConsentFormat.QUESTIONS: _("questions and answers"),
-        ConsentFormat.SHUTTLE: _("messages through the facilitator"),
-        ConsentFormat.MEETING: _("a meeting"),
-        ConsentFormat.RECORDINGS: _("recorded messages"),
-    }[consent_format]
+    return _(_FORMAT_NAME[consent_format])
 
 
 def own_consent_button(consent_format: ConsentFormat, given: bool) -> str:
@@ -138,104 +149,125 @@ def own_consent_button(consent_format: ConsentFormat, given: bool) -> str:
     }[consent_format]
 
 
+_FORMAT_TITLE = {
+    ConsentFormat.LETTERS: N_("Letters"),
+    ConsentFormat.QUESTIONS: N_("Questions and answers"),
+    ConsentFormat.SHUTTLE: N_("Messages through the facilitator"),
+    ConsentFormat.MEETING: N_("A meeting"),
+    ConsentFormat.RECORDINGS: N_("Recorded messages"),
+}
+
+
 def format_title(consent_format: ConsentFormat) -> str:
-    return {
-        ConsentFormat.LETTERS: _("Letters"),
-        ConsentFormat.QUESTIONS: _("Questions and answers"),
-        ConsentFormat.SHUTTLE: _("Messages through the facilitator"),
-        ConsentFormat.MEETING: _("A meeting"),
-        ConsentFormat.RECORDINGS: _("Recorded messages"),
-    }[consent_format]
+    return _(_FORMAT_TITLE[consent_format])
+
+
+_EXPLANATION = {
+    ConsentFormat.LETTERS: N_(
+        "You write a letter to the other person. Your facilitator reads it first. "
+        "They only pass it on if it is safe. They may take out some words, like names or places. "
+        "You might get a letter back. You choose when to open it. You can stop at any time."
+    ),
+    ConsentFormat.QUESTIONS: N_(
+        "The person harmed writes down what they want to ask. "
+        "The person responsible writes an answer under each question. "
+        "Your facilitator reads everything first. They only pass on what is safe. You can stop at any time."
+    ),
+    ConsentFormat.SHUTTLE: N_(
+        "You talk to your facilitator. They write down what you want to say. "
+        "You check it says what you mean. Then they take it to the other person and bring back what they say. "
+        "You do not have to meet. You can stop at any time."
+    ),
+    ConsentFormat.MEETING: N_(
+        "You meet the other person in a safe place. Two facilitators are there all the time. "
+        "You can bring someone to support you. Your facilitator only sets up a meeting if it is safe. "
+        "You can take a break or stop at any time, even during the meeting."
+    ),
+    ConsentFormat.RECORDINGS: N_(
+        "You record a video or audio message for the other person. "
+        "Your facilitator watches or listens to every one first. They only pass it on if it is safe. "
+        "A written copy of what it says always comes with it. "
+        "You can read that instead of watching or listening. "
+        "You can say no at any time, and stop at any time."
+    ),
+}
 
 
 def explanation(consent_format: ConsentFormat) -> str:
     """What saying yes to each way of taking part means, in short plain sentences."""
-    return {
-        ConsentFormat.LETTERS: _(
-            "You write a letter to the other person. Your facilitator reads it first. "
-            "They only pass it on if it is safe. They may take out some words, like names or places. "
-            "You might get a letter back. You choose when to open it. You can stop at any time."
-        ),
-        ConsentFormat.QUESTIONS: _(
-            "The person harmed writes down what they want to ask. "
-            "The person responsible writes an answer under each question. "
-            "Your facilitator reads everything first. They only pass on what is safe. You can stop at any time."
-        ),
-        ConsentFormat.SHUTTLE: _(
-            "You talk to your facilitator. They write down what you want to say. "
-            "You check it says what you mean. Then they take it to the other person and bring back what they say. "
-            "You do not have to meet. You can stop at any time."
-        ),
-        ConsentFormat.MEETING: _(
-            "You meet the other person in a safe place. Two facilitators are there all the time. "
-            "You can bring someone to support you. Your facilitator only sets up a meeting if it is safe. "
-            "You can take a break or stop at any time, even during the meeting."
-        ),
-        ConsentFormat.RECORDINGS: _(
-            "You record a video or audio message for the other person. "
-            "Your facilitator watches or listens to every one first. They only pass it on if it is safe. "
-            "A written copy of what it says always comes with it. "
-            "You can read that instead of watching or listening. "
-            "You can say no at any time, and stop at any time."
-        ),
-    }[consent_format]
+    return _(_EXPLANATION[consent_format])
+
+
+_STAGE_NAME = {
+    Stage.REFERRAL: N_("Referral"),
+    Stage.ASSESSMENT: N_("Assessment"),
+    Stage.PREPARATION: N_("Preparation"),
+    Stage.EXCHANGE: N_("Exchange"),
+    Stage.AGREEMENT: N_("Agreement"),
+    Stage.FOLLOW_UP: N_("Follow-up"),
+    Stage.CLOSED: N_("Closed"),
+    Stage.PAUSED: N_("Paused"),
+    Stage.WITHDRAWN: N_("Withdrawn"),
+}
 
 
 def stage_name(stage: Stage) -> str:
-    return {
-        Stage.REFERRAL: _("Referral"),
-        Stage.ASSESSMENT: _("Assessment"),
-        Stage.PREPARATION: _("Preparation"),
-        Stage.EXCHANGE: _("Exchange"),
-        Stage.AGREEMENT: _("Agreement"),
-        Stage.FOLLOW_UP: _("Follow-up"),
-        Stage.CLOSED: _("Closed"),
-        Stage.PAUSED: _("Paused"),
-        Stage.WITHDRAWN: _("Withdrawn"),
-    }[stage]
+    return _(_STAGE_NAME[stage])
+
+
+_RISK_NAME = {RiskLevel.LOW: N_("Low"), RiskLevel.MEDIUM: N_("Medium"), RiskLevel.HIGH: N_("High")}
 
 
 def risk_name(risk: RiskLevel) -> str:
-    return {RiskLevel.LOW: _("Low"), RiskLevel.MEDIUM: _("Medium"), RiskLevel.HIGH: _("High")}[risk]
+    return _(_RISK_NAME[risk])
+
+
+_SOURCE_NAME = {
+    ReferralSource.POLICE: N_("Police"),
+    ReferralSource.VICTIM_SERVICE: N_("Victim service"),
+    ReferralSource.YOUTH_OFFENDING_TEAM: N_("Youth offending team"),
+    ReferralSource.PRISON: N_("Prison"),
+    ReferralSource.PROBATION: N_("Probation"),
+    ReferralSource.SELF_REFERRAL: N_("Self-referral"),
+}
 
 
 def source_name(source: ReferralSource) -> str:
-    return {
-        ReferralSource.POLICE: _("Police"),
-        ReferralSource.VICTIM_SERVICE: _("Victim service"),
-        ReferralSource.YOUTH_OFFENDING_TEAM: _("Youth offending team"),
-        ReferralSource.PRISON: _("Prison"),
-        ReferralSource.PROBATION: _("Probation"),
-        ReferralSource.SELF_REFERRAL: _("Self-referral"),
-    }[source]
+    return _(_SOURCE_NAME[source])
+
+
+_STATE_NAME = {
+    ItemState.DRAFT: N_("Draft"),
+    ItemState.SUBMITTED: N_("Waiting for review"),
+    ItemState.RETURNED: N_("Returned for changes"),
+    ItemState.AWAITING_SECOND_APPROVAL: N_("Waiting for a second approval"),
+    ItemState.APPROVED: N_("Approved"),
+    ItemState.SCHEDULED: N_("Due to be passed on"),
+    ItemState.RELEASED: N_("Passed on"),
+    ItemState.ON_HOLD: N_("On hold"),
+    ItemState.HELD_FOR_RECIPIENT: N_("Kept for the reader"),
+    ItemState.DESTROYED: N_("Removed at the reader's request"),
+    ItemState.WITHHELD: N_("Withheld"),
+    ItemState.WITHDRAWN: N_("Stopped: its writer stopped taking part"),
+}
 
 
 def state_name(state: ItemState) -> str:
     """An item's state as staff see it in lists."""
-    return {
-        ItemState.DRAFT: _("Draft"),
-        ItemState.SUBMITTED: _("Waiting for review"),
-        ItemState.RETURNED: _("Returned for changes"),
-        ItemState.AWAITING_SECOND_APPROVAL: _("Waiting for a second approval"),
-        ItemState.APPROVED: _("Approved"),
-        ItemState.SCHEDULED: _("Due to be passed on"),
-        ItemState.RELEASED: _("Passed on"),
-        ItemState.ON_HOLD: _("On hold"),
-        ItemState.HELD_FOR_RECIPIENT: _("Kept for the reader"),
-        ItemState.DESTROYED: _("Removed at the reader's request"),
-        ItemState.WITHHELD: _("Withheld"),
-        ItemState.WITHDRAWN: _("Stopped: its writer stopped taking part"),
-    }[state]
+    return _(_STATE_NAME[state])
+
+
+_ACTION_NAME = {
+    ActionKind.APOLOGY: N_("Apology"),
+    ActionKind.REPAIR: N_("Repair the damage"),
+    ActionKind.PAYMENT: N_("Payment"),
+    ActionKind.UNPAID_WORK: N_("Unpaid work"),
+    ActionKind.NO_CONTACT: N_("No contact"),
+}
 
 
 def action_name(kind: ActionKind) -> str:
-    return {
-        ActionKind.APOLOGY: _("Apology"),
-        ActionKind.REPAIR: _("Repair the damage"),
-        ActionKind.PAYMENT: _("Payment"),
-        ActionKind.UNPAID_WORK: _("Unpaid work"),
-        ActionKind.NO_CONTACT: _("No contact"),
-    }[kind]
+    return _(_ACTION_NAME[kind])
 
 
 def language_name(language: Language) -> str:
@@ -440,15 +472,18 @@ def writer_note(kind: str) -> str:
     }[kind]
 
 
+_GUIDANCE_FOR_REVIEWER = {
+    "blame": N_("This may read as blaming the person harmed for what happened."),
+    "minimising": N_("This may read as making light of the harm."),
+    "excuse": N_("This may read as an excuse rather than taking responsibility."),
+    "forgiveness": N_("This asks to be forgiven, which can feel like pressure."),
+    "pressure": N_("This presses the reader to reply or to meet, which they may not be ready for."),
+}
+
+
 def guidance_for_reviewer(kind: str) -> str:
     """Why a passage is worth raising with the writer, as the review screen explains it."""
-    return {
-        "blame": _("This may read as blaming the person harmed for what happened."),
-        "minimising": _("This may read as making light of the harm."),
-        "excuse": _("This may read as an excuse rather than taking responsibility."),
-        "forgiveness": _("This asks to be forgiven, which can feel like pressure."),
-        "pressure": _("This presses the reader to reply or to meet, which they may not be ready for."),
-    }[kind]
+    return _(_GUIDANCE_FOR_REVIEWER[kind])
 
 
 def return_message(quoted: list[tuple[str, str]]) -> str:
@@ -508,44 +543,56 @@ def writing_box_hint(kind: ItemKind, for_self: bool) -> str:
     )
 
 
+_RECEIVED_TITLE = {
+    ItemKind.LETTER: N_("A letter for you"),
+    ItemKind.QUESTION_SET: N_("Some questions for you"),
+    ItemKind.ANSWERS: N_("Answers for you"),
+    ItemKind.SHUTTLE_NOTE: N_("A message for you"),
+    ItemKind.RECORDING: N_("A recorded message for you"),
+}
+
+
 def received_title(kind: ItemKind) -> str:
-    return {
-        ItemKind.LETTER: _("A letter for you"),
-        ItemKind.QUESTION_SET: _("Some questions for you"),
-        ItemKind.ANSWERS: _("Answers for you"),
-        ItemKind.SHUTTLE_NOTE: _("A message for you"),
-        ItemKind.RECORDING: _("A recorded message for you"),
-    }[kind]
+    return _(_RECEIVED_TITLE[kind])
+
+
+_MY_ITEM = {
+    ItemKind.LETTER: N_("My letter"),
+    ItemKind.QUESTION_SET: N_("My questions"),
+    ItemKind.ANSWERS: N_("My answers"),
+    ItemKind.SHUTTLE_NOTE: N_("A note of what I said"),
+    ItemKind.RECORDING: N_("My recorded message"),
+}
 
 
 def my_item(kind: ItemKind) -> str:
-    return {
-        ItemKind.LETTER: _("My letter"),
-        ItemKind.QUESTION_SET: _("My questions"),
-        ItemKind.ANSWERS: _("My answers"),
-        ItemKind.SHUTTLE_NOTE: _("A note of what I said"),
-        ItemKind.RECORDING: _("My recorded message"),
-    }[kind]
+    return _(_MY_ITEM[kind])
+
+
+_REVIEW_TITLE = {
+    ItemKind.LETTER: N_("Review this letter"),
+    ItemKind.QUESTION_SET: N_("Review these questions"),
+    ItemKind.ANSWERS: N_("Review these answers"),
+    ItemKind.SHUTTLE_NOTE: N_("Review this note"),
+    ItemKind.RECORDING: N_("Review this recorded message"),
+}
 
 
 def review_title(kind: ItemKind) -> str:
-    return {
-        ItemKind.LETTER: _("Review this letter"),
-        ItemKind.QUESTION_SET: _("Review these questions"),
-        ItemKind.ANSWERS: _("Review these answers"),
-        ItemKind.SHUTTLE_NOTE: _("Review this note"),
-        ItemKind.RECORDING: _("Review this recorded message"),
-    }[kind]
+    return _(_REVIEW_TITLE[kind])
+
+
+_RELEASE_TITLE = {
+    ItemKind.LETTER: N_("Pass on this letter"),
+    ItemKind.QUESTION_SET: N_("Pass on these questions"),
+    ItemKind.ANSWERS: N_("Pass on these answers"),
+    ItemKind.SHUTTLE_NOTE: N_("Pass on this note"),
+    ItemKind.RECORDING: N_("Pass on this recorded message"),
+}
 
 
 def release_title(kind: ItemKind) -> str:
-    return {
-        ItemKind.LETTER: _("Pass on this letter"),
-        ItemKind.QUESTION_SET: _("Pass on these questions"),
-        ItemKind.ANSWERS: _("Pass on these answers"),
-        ItemKind.SHUTTLE_NOTE: _("Pass on this note"),
-        ItemKind.RECORDING: _("Pass on this recorded message"),
-    }[kind]
+    return _(_RELEASE_TITLE[kind])
 
 
 def review_link(kind: ItemKind, case_code: str) -> str:
@@ -668,17 +715,20 @@ WRITING_REMINDER = _l(
 SATISFACTION_QUESTION = _l("How do you feel about taking part? Choose from 1 (not happy at all) to 5 (very happy).")
 
 
+_NOTIFICATION_KIND_NAME = {
+    NotificationKind.NEW_TO_READ: N_("Something new to read"),
+    NotificationKind.RETURNED: N_("An item returned for changes"),
+    NotificationKind.INVITATION: N_("An invitation"),
+    NotificationKind.PASSWORD_RESET: N_("A link to choose a new password"),
+    NotificationKind.PARTICIPANT_STOPPED: N_("Someone stopped taking part"),
+    NotificationKind.DIGEST: N_("A facilitator's daily digest"),
+    NotificationKind.ACCOUNT_CHANGED: N_("An account change"),
+}
+
+
 def notification_kind_name(kind: NotificationKind) -> str:
     """What a notification was for, on the admin's page of failed messages."""
-    return {
-        NotificationKind.NEW_TO_READ: _("Something new to read"),
-        NotificationKind.RETURNED: _("An item returned for changes"),
-        NotificationKind.INVITATION: _("An invitation"),
-        NotificationKind.PASSWORD_RESET: _("A link to choose a new password"),
-        NotificationKind.PARTICIPANT_STOPPED: _("Someone stopped taking part"),
-        NotificationKind.DIGEST: _("A facilitator's daily digest"),
-        NotificationKind.ACCOUNT_CHANGED: _("An account change"),
-    }[kind]
+    return _(_NOTIFICATION_KIND_NAME[kind])
 
 
 def transport_failure_name(code: str | None) -> str:
@@ -710,73 +760,96 @@ def note_kind_name(kind: NoteKind) -> str:
     return {NoteKind.NOTE: _("Case note"), NoteKind.SUPERVISION: _("Supervision")}[kind]
 
 
+_CONTACT_METHOD_NAME = {
+    ContactMethod.PHONE: N_("Phone call"),
+    ContactMethod.VISIT: N_("Visit"),
+    ContactMethod.PRISON_VISIT: N_("Prison visit"),
+    ContactMethod.VIDEO: N_("Video call"),
+    ContactMethod.EMAIL: N_("Email"),
+    ContactMethod.LETTER_SENT: N_("Letter sent"),
+    ContactMethod.LETTER_RECEIVED: N_("Letter received"),
+}
+
+
 def contact_method_name(method: ContactMethod) -> str:
-    return {
-        ContactMethod.PHONE: _("Phone call"),
-        ContactMethod.VISIT: _("Visit"),
-        ContactMethod.PRISON_VISIT: _("Prison visit"),
-        ContactMethod.VIDEO: _("Video call"),
-        ContactMethod.EMAIL: _("Email"),
-        ContactMethod.LETTER_SENT: _("Letter sent"),
-        ContactMethod.LETTER_RECEIVED: _("Letter received"),
-    }[method]
+    return _(_CONTACT_METHOD_NAME[method])
+
+
+_CONTACT_PURPOSE_NAME = {
+    ContactPurpose.GENERAL: N_("General"),
+    ContactPurpose.PREPARATION: N_("Preparation"),
+    ContactPurpose.FOLLOW_UP: N_("Follow-up"),
+}
 
 
 def contact_purpose_name(purpose: ContactPurpose) -> str:
-    return {
-        ContactPurpose.GENERAL: _("General"),
-        ContactPurpose.PREPARATION: _("Preparation"),
-        ContactPurpose.FOLLOW_UP: _("Follow-up"),
-    }[purpose]
+    return _(_CONTACT_PURPOSE_NAME[purpose])
+
+
+_FEELING_NAME = {
+    Feeling.BETTER: N_("Better"),
+    Feeling.SAME: N_("About the same"),
+    Feeling.WORSE: N_("Worse"),
+    Feeling.NOT_SAID: N_("They didn't say"),
+}
 
 
 def feeling_name(feeling: Feeling) -> str:
-    return {
-        Feeling.BETTER: _("Better"),
-        Feeling.SAME: _("About the same"),
-        Feeling.WORSE: _("Worse"),
-        Feeling.NOT_SAID: _("They didn't say"),
-    }[feeling]
+    return _(_FEELING_NAME[feeling])
 
 
 def meeting_kind_name(kind: MeetingKind) -> str:
     return {MeetingKind.PREPARATION: _("Preparation meeting"), MeetingKind.CONFERENCE: _("Conference")}[kind]
 
 
+_MEETING_MODE_NAME = {
+    MeetingMode.IN_PERSON: N_("In person"),
+    MeetingMode.VIDEO: N_("By video"),
+    MeetingMode.PHONE: N_("By phone"),
+}
+
+
 def meeting_mode_name(mode: MeetingMode) -> str:
-    return {MeetingMode.IN_PERSON: _("In person"), MeetingMode.VIDEO: _("By video"), MeetingMode.PHONE: _("By phone")}[
-        mode
-    ]
+    return _(_MEETING_MODE_NAME[mode])
+
+
+_MEETING_STATUS_NAME = {
+    MeetingStatus.PLANNED: N_("Planned"),
+    MeetingStatus.HELD: N_("Held"),
+    MeetingStatus.CANCELLED: N_("Cancelled"),
+}
 
 
 def meeting_status_name(status: MeetingStatus) -> str:
-    return {
-        MeetingStatus.PLANNED: _("Planned"),
-        MeetingStatus.HELD: _("Held"),
-        MeetingStatus.CANCELLED: _("Cancelled"),
-    }[status]
+    return _(_MEETING_STATUS_NAME[status])
 
 
 # --- Self-referral: requests for contact and their triage ---
 
 
+_SELF_REFERRAL_STATUS_NAME = {
+    SelfReferralStatus.NEW: N_("New"),
+    SelfReferralStatus.OPENED: N_("Case opened"),
+    SelfReferralStatus.CLOSED: N_("Closed"),
+}
+
+
 def self_referral_status_name(status: SelfReferralStatus) -> str:
-    return {
-        SelfReferralStatus.NEW: _("New"),
-        SelfReferralStatus.OPENED: _("Case opened"),
-        SelfReferralStatus.CLOSED: _("Closed"),
-    }[status]
+    return _(_SELF_REFERRAL_STATUS_NAME[status])
+
+
+_CLOSE_REASON_NAME = {
+    SelfReferralCloseReason.NOT_ELIGIBLE: N_("Not something the service can help with"),
+    SelfReferralCloseReason.NO_RESPONSE: N_("We could not reach them"),
+    SelfReferralCloseReason.DUPLICATE: N_("The same request was sent twice"),
+    SelfReferralCloseReason.CHANGED_MIND: N_("They decided not to go ahead"),
+    SelfReferralCloseReason.REFERRED_ELSEWHERE: N_("Passed to another service"),
+    SelfReferralCloseReason.OTHER: N_("Another reason"),
+}
 
 
 def close_reason_name(reason: SelfReferralCloseReason) -> str:
-    return {
-        SelfReferralCloseReason.NOT_ELIGIBLE: _("Not something the service can help with"),
-        SelfReferralCloseReason.NO_RESPONSE: _("We could not reach them"),
-        SelfReferralCloseReason.DUPLICATE: _("The same request was sent twice"),
-        SelfReferralCloseReason.CHANGED_MIND: _("They decided not to go ahead"),
-        SelfReferralCloseReason.REFERRED_ELSEWHERE: _("Passed to another service"),
-        SelfReferralCloseReason.OTHER: _("Another reason"),
-    }[reason]
+    return _(_CLOSE_REASON_NAME[reason])
 
 
 # --- The caseload: due dates and who stopped (portal.web.caseload) ------------------------------
@@ -802,14 +875,17 @@ def _overdue_words(kind: DueKind, days: int) -> str:
     }[kind]
 
 
+__DUE_TODAY_WORDS = {
+    DueKind.FIRST_CONTACT: N_("Due today: first contact"),
+    DueKind.REVIEW: N_("Due today: review of what was sent"),
+    DueKind.FOLLOW_UP: N_("Due today: follow-up after a meeting"),
+    DueKind.NEXT_STEP: N_("Due today: next step"),
+    DueKind.SUPERVISION: N_("Due today: case supervision"),
+}
+
+
 def _due_today_words(kind: DueKind) -> str:
-    return {
-        DueKind.FIRST_CONTACT: _("Due today: first contact"),
-        DueKind.REVIEW: _("Due today: review of what was sent"),
-        DueKind.FOLLOW_UP: _("Due today: follow-up after a meeting"),
-        DueKind.NEXT_STEP: _("Due today: next step"),
-        DueKind.SUPERVISION: _("Due today: case supervision"),
-    }[kind]
+    return _(__DUE_TODAY_WORDS[kind])
 
 
 def _due_later_words(kind: DueKind, days: int) -> str:
@@ -837,15 +913,18 @@ def due_words(due: Due) -> str:
     return _due_today_words(due.kind) if due.days == 0 else _due_later_words(due.kind, due.days)
 
 
+_DUE_KIND_NAME = {
+    DueKind.FIRST_CONTACT: N_("First contact after the referral"),
+    DueKind.REVIEW: N_("Review of a letter, questions, answers, a note or a recorded message sent for review"),
+    DueKind.FOLLOW_UP: N_("Follow-up after a meeting"),
+    DueKind.NEXT_STEP: N_("The next step the latest contact set"),
+    DueKind.SUPERVISION: N_("Case supervision"),
+}
+
+
 def due_kind_name(kind: DueKind) -> str:
     """As a table heading or a label: what the service has promised."""
-    return {
-        DueKind.FIRST_CONTACT: _("First contact after the referral"),
-        DueKind.REVIEW: _("Review of a letter, questions, answers, a note or a recorded message sent for review"),
-        DueKind.FOLLOW_UP: _("Follow-up after a meeting"),
-        DueKind.NEXT_STEP: _("The next step the latest contact set"),
-        DueKind.SUPERVISION: _("Case supervision"),
-    }[kind]
+    return _(_DUE_KIND_NAME[kind])
 
 
 def stopped_notice(side: Side | None, role: ParticipantRole | None, code: str) -> str:
