@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 EXTENSION_KEY = "portal.database"
@@ -64,11 +64,11 @@ class Database:
             log.warning("closing the database session failed: %s", type(error).__name__)
 
 
-def make_engine(url: str, **options: Any) -> Engine:
+def make_engine(url: str | URL, **options: Any) -> Engine:
     # hide_parameters: an error message must never carry what was being stored. A server's
     # connection can die under the pool (a restart, a failover), so it is pinged when taken; a
     # SQLite file cannot, and the ping would be one more statement on every request.
-    server = not url.startswith("sqlite")
+    server = make_url(url).get_backend_name() != "sqlite"
     engine = create_engine(url, pool_pre_ping=server, hide_parameters=True, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_connect)
