@@ -55,8 +55,9 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> str:
     return str(path)
 
 
-@pytest.fixture
-def database_url(migrated_template: str, tmp_path: Path) -> str:
+def empty_database(migrated_template: str, path: Path) -> str:
+    """A migrated database with nothing in it: on PostgreSQL the test database emptied with its
+    sequences restarted, on SQLite a copy of the migrated file at `path`."""
     if POSTGRES_URL:
         engine = make_engine(POSTGRES_URL)
         tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
@@ -64,9 +65,13 @@ def database_url(migrated_template: str, tmp_path: Path) -> str:
             connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         engine.dispose()
         return POSTGRES_URL
-    path = tmp_path / "portal.db"
     shutil.copy(migrated_template, path)
     return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def database_url(migrated_template: str, tmp_path: Path) -> str:
+    return empty_database(migrated_template, tmp_path / "portal.db")
 
 
 @pytest.fixture(scope="session")

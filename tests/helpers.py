@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -13,11 +15,13 @@ from urllib.parse import urlsplit
 import pyotp
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import event
 from werkzeug.test import TestResponse
 
 from portal.runtime import unit_of_work
 from portal.services import accounts, keys
 from portal.services.accounts import Role
+from portal.storage.db import EXTENSION_KEY
 from portal.storage.models import User
 
 PASSWORD = "correct horse battery staple"
@@ -149,3 +153,19 @@ def sign_in(app: Flask, browser: Browser, account: Account) -> TestResponse:
         response = browser.submit("/sign-in/code", {"code": fresh_code(app, account)})
     assert response.status_code == 302 and response.location.endswith("/"), browser.text()[:500]
     return response
+
+
+@contextmanager
+def counting(app: Flask) -> Iterator[list[str]]:
+    """Every statement sent to the database meanwhile, transaction control included."""
+    engine = app.extensions[EXTENSION_KEY].kw["bind"]
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)

@@ -5,15 +5,13 @@ memo computes it again. Who may see a report is asked every time, before the mem
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import event, func, select, text, update
+from sqlalchemy import func, select, update
 
 from portal import create_app
 from portal.domain.audit import AuditAction
@@ -25,31 +23,13 @@ from portal.runtime import unit_of_work
 from portal.services import audit, casework, reports
 from portal.services.reports import ServiceReport
 from portal.storage import models
-from portal.storage.db import EXTENSION_KEY, make_engine
-from portal.storage.models import Base
-from tests.conftest import POSTGRES_URL
+from portal.storage.db import EXTENSION_KEY
+from tests.conftest import empty_database
 from tests.factories import actor_of
-from tests.helpers import Account, Browser, make_account, sign_in
+from tests.helpers import Account, Browser, counting, make_account, sign_in
 
 QUARTER = Period(date(2026, 7, 1), date(2026, 9, 30))
 NEXT_QUARTER = Period(date(2026, 10, 1), date(2026, 12, 31))
-
-
-@contextmanager
-def counting(app: Flask) -> Iterator[list[str]]:
-    """Every statement sent to the database meanwhile (a transaction's BEGIN is not a query)."""
-    engine = app.extensions[EXTENSION_KEY].kw["bind"]
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args) -> None:
-        if statement.strip().upper() != "BEGIN":
-            statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def report(app: Flask, period: Period = QUARTER) -> tuple[ServiceReport, list[str]]:
@@ -61,8 +41,10 @@ def report(app: Flask, period: Period = QUARTER) -> tuple[ServiceReport, list[st
 
 
 def remembered(statements: list[str]) -> bool:
-    """Whether a report came from the memo: the newest audit event read, and nothing else."""
-    return len(statements) == 1 and "audit_events" in statements[0]
+    """Whether a report came from the memo: the newest audit event read, and nothing else (a
+    transaction's BEGIN is not a query)."""
+    queries = [statement for statement in statements if statement.strip().upper() != "BEGIN"]
+    return len(queries) == 1 and "audit_events" in queries[0]
 
 
 def refer(app: Flask, facilitator: Account, on: date) -> None:
@@ -244,17 +226,7 @@ def another_database(migrated_template: str, settings: dict, tmp_path: Path) -> 
     made: list[Flask] = []
 
     def build() -> Flask:
-        if POSTGRES_URL:
-            engine = make_engine(POSTGRES_URL)
-            tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
-            with engine.begin() as connection:
-                connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-            engine.dispose()
-            url = POSTGRES_URL
-        else:
-            path = tmp_path / "another.db"
-            shutil.copy(migrated_template, path)
-            url = f"sqlite:///{path}"
+        url = empty_database(migrated_template, tmp_path / "another.db")
         made.append(create_app({**settings, "DATABASE_URL": url}))
         return made[-1]
 

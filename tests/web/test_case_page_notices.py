@@ -6,8 +6,7 @@ from __future__ import annotations
 from portal.runtime import unit_of_work
 from portal.services import casework
 from tests.factories import actor_of, exchange_case
-from tests.helpers import Browser, sign_in
-from tests.web.test_query_counts import counting
+from tests.helpers import Browser, counting, sign_in
 
 STOPPED = "Someone stopped taking part"
 

@@ -16,9 +16,8 @@ from portal.services import casework
 from portal.services.clock import today_in_uk
 from portal.storage import models
 from tests.factories import actor_of, add_person, exchange_case, new_case
-from tests.helpers import Browser, make_account, sign_in
+from tests.helpers import Browser, counting, make_account, sign_in
 from tests.integration.test_caseload import bulk_cases
-from tests.web.test_query_counts import counting
 
 CODE = re.compile(r">(RX-[A-Z0-9]+)</a></td>")
 

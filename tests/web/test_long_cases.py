@@ -8,8 +8,7 @@ from portal.runtime import unit_of_work
 from portal.services import letters
 from portal.services.casework import PAGE_SIZE
 from tests.factories import actor_of, exchange_case
-from tests.helpers import Browser, sign_in
-from tests.web.test_query_counts import counting
+from tests.helpers import Browser, counting, sign_in
 
 MORE = PAGE_SIZE + 3
 

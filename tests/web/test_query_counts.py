@@ -1,29 +1,9 @@
 """Lists cost the same number of queries whatever the number of rows they show."""
 
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
 from portal.domain.enums import Role
-from portal.storage.db import EXTENSION_KEY
 from tests.factories import exchange_case, new_case
-from tests.helpers import Browser, make_account, sign_in
+from tests.helpers import Browser, counting, make_account, sign_in
 from tests.web.exchange_steps import start, write
-
-
-@contextmanager
-def counting(app):
-    engine = app.extensions[EXTENSION_KEY].kw["bind"]
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def _queries(app, browser, path) -> int:

@@ -16,8 +16,7 @@ from portal.domain.enums import Role, SelfReferralStatus
 from portal.runtime import unit_of_work
 from portal.services import keys
 from portal.storage import models
-from tests.helpers import Browser, make_account, sign_in
-from tests.web.test_query_counts import counting
+from tests.helpers import Browser, counting, make_account, sign_in
 
 ASK = "/ask-for-contact"
 ANSWERS = {
