@@ -635,7 +635,9 @@ def case_page(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID) -> CasePage:
         return _case_page(uow, actor, case_id)
     with uow:
         page = _case_page(uow, actor, case_id)
-        uow.rows_changed(update(models.Notification).where(*_UNSEEN).values(seen_at=utcnow()), mine)
+        # "fetch": rows already loaded are matched by their keys (bound names cannot be evaluated in Python)
+        seen = update(models.Notification).where(*_UNSEEN).values(seen_at=utcnow())
+        uow.rows_changed(seen.execution_options(synchronize_session="fetch"), mine)
         return page
 
 

@@ -175,7 +175,9 @@ def set_up_authenticator():
 @bp.route("/sign-out", methods=["POST"])
 @signed_in
 def sign_out():
-    accounts.record_sign_out(unit_of_work(), current_user.record)
+    account = current_user.found()
+    if account is not None:
+        accounts.record_sign_out(unit_of_work(), account)
     logout_user()
     session.clear()
     flash(_("You have signed out. If this is a shared computer, close the browser too."), "success")
@@ -203,7 +205,9 @@ def leave():
     if current_user.is_authenticated:
         if request.method == "POST":
             save_on_leaving()
-        accounts.record_sign_out(unit_of_work(), current_user.record, left_site=True)
+        account = current_user.found()
+        if account is not None:  # leaving ends the session whatever became of the account
+            accounts.record_sign_out(unit_of_work(), account, left_site=True)
         logout_user()
     session.clear()
     response = redirect(current_app.config["LEAVE_SITE_URL"], 303) if request.method == "GET" else ("", 204)

@@ -25,6 +25,8 @@ class SignedInUser(UserMixin):
 
     @classmethod
     def signing_in(cls, user: User) -> SignedInUser:
+        if not user.is_active:  # every way in checks this first; Flask-Login's own check is ours to keep
+            raise ValueError("a switched-off account cannot sign in")
         return cls(SessionAccount.of(user), user)
 
     def get_id(self) -> str:
@@ -48,15 +50,19 @@ class SignedInUser(UserMixin):
     def is_staff(self) -> bool:
         return self.role in STAFF_ROLES
 
+    def found(self) -> User | None:
+        """The account row, read in this request's session the first time a page asks for it
+        (switched off meanwhile or not: this request began signed in); None only if it is gone."""
+        if self._record is None:
+            self._record = unit_of_work().session.get(User, self.account.id)
+        return self._record
+
     @property
     def record(self) -> User:
-        """The account row, read in this request's session the first time a page asks for it."""
-        if self._record is None:
-            found = accounts.find_active(unit_of_work(), self.account.id)
-            if found is None:  # switched off since this request began
-                abort(404)
-            self._record = found
-        return self._record
+        found = self.found()
+        if found is None:
+            abort(404)
+        return found
 
 
 def init_app(app: Flask) -> None:

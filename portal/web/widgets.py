@@ -29,13 +29,13 @@ def _quoted(value: Any) -> str:
 
 def attributes(kw: Attrs) -> str:
     """``html_params`` without Markup: sorted by name; True a bare name, False left out (None is "None")."""
-    parts = []
+    parts: list[str] = []
     for key in sorted(kw):
-        value = kw[key]
+        value, name = kw[key], escape(key)  # names come from templates, escaped all the same (as WTForms)
         if value is True:
-            parts.append(key)
+            parts.append(name)
         elif value is not False:
-            parts.append(f'{key}="{_quoted(value)}"')
+            parts.append(f'{name}="{_quoted(value)}"')
     return " ".join(parts)
 
 

@@ -259,3 +259,23 @@ def test_signing_out_other_devices_does_not_extend_the_absolute_limit(app, brows
         session["signed_in_at"] -= 11 * 60  # 8 hours and 1 minute since signing in
         session["last_seen"] = session["last_seen"]
     assert browser.get("/account/").status_code == 302
+
+
+def test_a_request_that_began_signed_in_keeps_its_account_row_even_if_switched_off_meanwhile(app):
+    """Leaving and signing out must always end the session: the row a request began with is
+    still found (and its token rotated) if an admin switched the account off halfway, and no
+    switched-off account can start a session."""
+    from portal.services.accounts import SessionAccount
+    from portal.web.identity import SignedInUser
+
+    account = make_account(app, Role.PARTICIPANT)
+    with app.test_request_context("/"):
+        uow = unit_of_work()
+        row = uow.session.get(User, account.id)
+        signed_in = SignedInUser(SessionAccount.of(row))
+        with uow:
+            row.is_active = False
+        uow.session.expunge_all()
+        assert signed_in.found() is not None and signed_in.record.id == account.id
+        with pytest.raises(ValueError):
+            SignedInUser.signing_in(signed_in.record)
