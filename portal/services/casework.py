@@ -169,7 +169,7 @@ def load(uow: UnitOfWork, actor: Actor, case_id: uuid.UUID, *, for_change: bool 
     looking = None if row is None else _may_look(uow, row, actor)
     if row is None or looking is None:
         raise CaseNotFound
-    case = records.case_from_row(uow, row, None if for_change else records.consent_history(uow, row.id))
+    case = records.case_from_row(uow, row)
     if not can_see_case(case, looking):
         raise CaseNotFound
     context = CaseContext(row, case, looking, case_access(case, looking))

@@ -76,15 +76,15 @@ _CONSENT_HISTORY = (
 
 
 def consent_history(uow: UnitOfWork, case_id: uuid.UUID) -> tuple[ConsentRecord, ...]:
-    """The consents of a case without loading them as rows (a page that only reads the case)."""
+    """The consents of a case, oldest first, without loading them as rows."""
     return tuple(
         ConsentRecord(participant, ConsentFormat(format_), given, at, by, by_facilitator)
         for participant, format_, given, at, by, by_facilitator in uow.read(_CONSENT_HISTORY, {"case_id": case_id})
     )
 
 
-def case_from_row(uow: UnitOfWork, row: models.Case, consents: tuple[ConsentRecord, ...] | None = None) -> Case:
-    """The domain case; its consents from `row.consents` unless they were read apart (`consent_history`)."""
+def case_from_row(uow: UnitOfWork, row: models.Case) -> Case:
+    """The domain case; its consents read as columns (`consent_history`), after any pending one is flushed."""
     vault = vault_for(uow, row)
     return Case(
         id=row.id,
@@ -92,14 +92,7 @@ def case_from_row(uow: UnitOfWork, row: models.Case, consents: tuple[ConsentReco
         risk_level=RiskLevel(row.risk_level),
         facilitator_ids=frozenset(link.user_id for link in row.facilitators),
         participants=tuple(participant_from_row(vault, p) for p in row.participants),
-        consents=consents
-        if consents is not None
-        else tuple(
-            ConsentRecord(
-                c.participant_id, ConsentFormat(c.format), c.given, c.recorded_at, c.recorded_by_id, c.by_facilitator
-            )
-            for c in row.consents
-        ),
+        consents=consent_history(uow, row.id),
         paused_from=Stage(row.paused_from) if row.paused_from else None,
     )
 
