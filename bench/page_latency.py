@@ -5,17 +5,20 @@ Seed a database first, then point this at it with the same settings the app uses
     export PORTAL_ENV=development PORTAL_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench
     export PORTAL_KEYS_FILE=/tmp/bench/keys.json
     .venv/bin/flask --app wsgi db upgrade && .venv/bin/flask --app wsgi bench seed
-    .venv/bin/python bench/page_latency.py [--runs 40]
+    .venv/bin/python bench/page_latency.py [--runs 40] [--only case] [--profile] [--sort tottime]
 
 Each page is requested in turn through the app (Flask's test client: the whole request, the
 session check, the queries, sealing and the template, without the network), and the p50 and
 p95 in milliseconds printed (after three requests to warm up), with the queries each request
-ran and the size of its HTML.
+ran and the size of its HTML. `--only` keeps the pages whose label holds the word; `--profile`
+prints cProfile's top functions for each page kept.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import pstats
 import statistics
 import sys
 import time
@@ -49,7 +52,12 @@ def sign_in(client, email: str, staff: bool) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=40)
-    runs = parser.parse_args().runs
+    parser.add_argument("--only", help="only the pages whose label holds this")
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--sort", default="cumulative")
+    parser.add_argument("--top", type=int, default=40)
+    args = parser.parse_args()
+    runs = args.runs
     config = load_config()
     config["RATELIMIT_ENABLED"] = False
     app = create_app(config)
@@ -87,6 +95,9 @@ def main() -> None:
     }
     print(f"{'page':34} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'KB':>6}")
     for email, wanted in pages.items():
+        wanted = [(label, path) for label, path in wanted if not args.only or args.only in label]
+        if not wanted:
+            continue
         client = app.test_client()
         # The manager signs in with a code too; a code works once, so wait for the next step.
         time.sleep(max(0.0, 30 - time.time() % 30) if email != "facilitator1@bench.example" else 0)
@@ -105,6 +116,13 @@ def main() -> None:
             p95 = timings[int(len(timings) * 0.95) - 1]
             size = len(response.get_data()) / 1024
             print(f"{label:34} {statistics.median(timings):8.1f} {p95:8.1f} {queries[0]:8d} {size:6.0f}")
+            if args.profile:
+                profile = cProfile.Profile()
+                profile.enable()
+                for _ in range(runs):
+                    client.get(path)
+                profile.disable()
+                pstats.Stats(profile).sort_stats(args.sort).print_stats(args.top)
 
 
 if __name__ == "__main__":

@@ -62,7 +62,8 @@ def _median_days(uow: UnitOfWork, start: Any, end: Any, where: Any, group: Any =
     Python takes the median."""
     key = group if group is not None else null()
     if uow.dialect == "postgresql":
-        days = func.extract("epoch", end - start) / 86400
+        # date_part is a double; EXTRACT is numeric since PostgreSQL 14, and took twice as long.
+        days = func.date_part("epoch", end - start) / 86400
         query = select(key, func.percentile_cont(0.5).within_group(days), func.count()).where(where)
         rows = uow.session.execute(query.group_by(key) if group is not None else query)
         return {k: (round(float(value), 1), count) for k, value, count in rows if value is not None}

@@ -209,6 +209,7 @@ class Item(Base):
     __tablename__ = "items"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    # Alone, for the case list's counts of a page of cases: narrower than the page index below.
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
     state: Mapped[str] = mapped_column(String(32), index=True)
@@ -238,8 +239,10 @@ class Item(Base):
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
+        # A page of a case's items, newest first (id breaks ties), read from the index in order.
+        Index("ix_items_case_created", "case_id", "created_at", "id"),
         # A participant's inbox: their own items, and the other side's passed on, newest first.
-        Index("ix_items_case_author", "case_id", "author_id", "created_at"),
+        Index("ix_items_case_author", "case_id", "author_id", "created_at", "id"),
         # The report's time to release and exchanges by format, read from the index alone.
         Index(
             "ix_items_released",

@@ -29,6 +29,8 @@ COOKIE = "rx_language"
 COOKIE_SECONDS = 365 * 24 * 3600
 UK = "Europe/London"
 HTML_LANG = {Language.EN: "en-GB", Language.CY: "cy"}
+_LANGUAGES = {language.value: language for language in Language}
+_BABEL_STATE = "_flask_babel"  # where Flask-Babel keeps its per-request state on `g`
 
 
 def chosen_language() -> Language:
@@ -64,7 +66,14 @@ def cookie_choice() -> Language | None:
 
 
 def current_language() -> Language:
-    return Language(str(get_locale() or Language.EN))
+    """The language the page speaks now (Flask-Babel's locale, `force_locale` included), read
+    from the slot Flask-Babel keeps it in on `g` once found: a list asks for it for every date."""
+    try:
+        state = g._get_current_object().get(_BABEL_STATE)
+    except RuntimeError:  # outside any app context
+        return Language.EN
+    locale = getattr(state, "babel_locale", None) or get_locale()
+    return _LANGUAGES.get(locale.language, Language.EN) if locale else Language.EN
 
 
 def html_lang(language: Language | str | None = None) -> str:

@@ -81,9 +81,15 @@ def test_lists_and_history_use_indexes_not_sequential_scans(app):
             uow.rollback()
     touching = [(s, p) for s, p in captured if any(f" {table}" in s for table in GROWING)]
     assert len(touching) >= 10
+    pages = 0
     with engine.connect() as connection:
         for statement, parameters in touching:
             plan = connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {statement}", parameters).scalar()
             plan = json.loads(plan) if isinstance(plan, str) else plan
             scans = _scans(plan[0]["Plan"])
             assert not [s for s in scans if s[0] == "Seq Scan" and s[1] in GROWING], (statement, scans)
+            if "ORDER BY items.created_at DESC" in statement and "author_id IN" not in statement:
+                # A page of a case's items (or of one writer's) is read in order from its index.
+                assert not [node for node, _ in scans if "Sort" in node], (statement, scans)
+                pages += 1
+    assert pages == 2  # the case's page of items, and what the reader wrote
