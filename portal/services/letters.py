@@ -326,7 +326,7 @@ def _listing(where: ColumnElement[bool]) -> Listing:
         select(models.Item)
         .options(*(defer(column, raiseload=True) for column in SEALED_COLUMNS))
         .where(where)
-        .order_by(models.Item.created_at.desc(), models.Item.id.desc())  # ix_items_case_created, backwards
+        .order_by(models.Item.created_at.desc(), models.Item.id.desc())  # an index read backwards
         .limit(PAGE_SIZE)
         .offset(bindparam("skip"))
     )
