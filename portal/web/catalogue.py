@@ -9,12 +9,17 @@ language and a language switched mid-request still get the right words.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import flask_babel
 from babel.support import NullTranslations, Translations
 from flask import Flask, g
 from flask_babel.speaklater import LazyString
+from jinja2.ext import Extension
+from jinja2.lexer import Token, TokenStream
+from markupsafe import Markup
 from wtforms.i18n import messages_path
 
 _CONTEXT = "_flask_babel"  # where Flask-Babel keeps its per-request state on `g`
@@ -75,6 +80,69 @@ class WtformsTranslations:
         return self._catalogue().ungettext(singular, plural, n)
 
 
+class _Table(dict[str, Markup]):
+    """One catalogue's words as a template shows them, each looked up the first time it is asked."""
+
+    def __init__(self, catalogue: NullTranslations):
+        super().__init__()
+        self.catalogue = catalogue
+
+    def __missing__(self, message: str) -> Markup:
+        # What Jinja's newstyle gettext returns in an autoescaped template: Markup, formatted.
+        words = self[message] = Markup(self.catalogue.ugettext(message)) % {}  # noqa: S704 - our catalogue
+        return words
+
+
+_TABLES: WeakKeyDictionary[NullTranslations, _Table] = WeakKeyDictionary()
+
+
+class PageWords:
+    """`_('…')` with no variables in a template, as `TemplateWords` compiles it: the words from a
+    table per catalogue (so per language, and `force_locale` included), kept for the process.
+    A page has a hundred such words, and Jinja's call of `_` cost five times this look-up."""
+
+    def __getitem__(self, message: str) -> Markup:
+        catalogue = translations()
+        table = _TABLES.get(catalogue)
+        if table is None:
+            table = _TABLES[catalogue] = _Table(catalogue)
+        return table[message]
+
+
+class TemplateWords(Extension):
+    """Compiles `_('words')`, a call with one string and nothing else, into `_page_words['words']`
+    in autoescaped templates (every page). Extraction reads the templates' source, so the words
+    are still found by `make translations-update`; calls with variables, `ngettext` and text
+    (not autoescaped) templates are left as Jinja's i18n compiles them."""
+
+    def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
+        escaping = self.environment.autoescape
+        if callable(escaping):
+            escaping = escaping(stream.name)
+        tokens = list(stream)
+        at = 0
+        while at < len(tokens):
+            window = tokens[at : at + 4]
+            if (
+                escaping
+                and [token.type for token in window] == ["name", "lparen", "string", "rparen"]
+                and window[0].value == "_"
+                and (at == 0 or tokens[at - 1].type != "dot")
+            ):
+                name, opening, words, closing = window
+                yield Token(name.lineno, "name", PAGE_WORDS)
+                yield Token(opening.lineno, "lbracket", "[")
+                yield words
+                yield Token(closing.lineno, "rbracket", "]")
+                at += 4
+            else:
+                yield tokens[at]
+                at += 1
+
+
+PAGE_WORDS = "_page_words"
+
+
 def init_app(app: Flask) -> None:
     """Templates use these too (after Flask-Babel has installed its own)."""
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
@@ -82,3 +150,5 @@ def init_app(app: Flask) -> None:
         ngettext=lambda singular, plural, n: translations().ungettext(singular, plural, n),
         newstyle=True,
     )
+    app.jinja_env.add_extension(TemplateWords)
+    app.jinja_env.globals[PAGE_WORDS] = PageWords()
