@@ -96,17 +96,23 @@ class _Table(dict[str, Markup]):
 _TABLES: WeakKeyDictionary[NullTranslations, _Table] = WeakKeyDictionary()
 
 
+def words_table() -> _Table:
+    """The table of this request's catalogue (so of its language, `force_locale` included)."""
+    catalogue = translations()
+    table = _TABLES.get(catalogue)
+    if table is None:
+        table = _TABLES[catalogue] = _Table(catalogue)
+    return table
+
+
 class PageWords:
     """`_('…')` with no variables in a template, as `TemplateWords` compiles it: the words from a
-    table per catalogue (so per language, and `force_locale` included), kept for the process.
-    A page has a hundred such words, and Jinja's call of `_` cost five times this look-up."""
+    table per catalogue, kept for the process. A page's own template gets the table itself with
+    the page (a context processor: a look-up is then one dict's); macros imported without the
+    page's context find this instead, which finds the table for each word."""
 
     def __getitem__(self, message: str) -> Markup:
-        catalogue = translations()
-        table = _TABLES.get(catalogue)
-        if table is None:
-            table = _TABLES[catalogue] = _Table(catalogue)
-        return table[message]
+        return words_table()[message]
 
 
 class TemplateWords(Extension):
@@ -152,3 +158,4 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.add_extension(TemplateWords)
     app.jinja_env.globals[PAGE_WORDS] = PageWords()
+    app.context_processor(lambda: {PAGE_WORDS: words_table()})

@@ -4,7 +4,7 @@ language and inside `force_locale`, with everything else left to Jinja's i18n.""
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, render_template_string
 from flask_babel import force_locale
 from markupsafe import Markup
 
@@ -28,14 +28,19 @@ def test_a_template_looks_its_plain_words_up_instead_of_calling_gettext(app: Fla
 
 
 def test_the_words_are_gettext_s_in_each_language_and_inside_force_locale(app: Flask):
+    """Both ways a template finds the table: with the page (render_template's context) and,
+    for a macro imported without it, the global that finds it for each word."""
     source = "{{ _('Skip to main content') }}|{{ _('Open case %(code)s', code='<b>') }}"
     with app.test_request_context("/"):
         english = _render(app, source)
+        assert render_template_string(source) == english
         with force_locale("cy"):
             welsh = _render(app, source)
+            assert render_template_string(source) == welsh
             welsh_words = catalogue.gettext(WORDS)
             assert _render(app, "{{ _('Skip to main content') }}") == welsh_words
         assert _render(app, "{{ _('Skip to main content') }}") == WORDS  # back in English after
+        assert render_template_string("{{ _('Skip to main content') }}") == WORDS
     assert welsh_words != WORDS
     assert english == f"{WORDS}|Open case &lt;b&gt;"
     assert welsh.startswith(f"{welsh_words}|") and "&lt;b&gt;" in welsh
