@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, func, select
-from sqlalchemy.orm import aliased, defer
+from sqlalchemy import ColumnElement, Row, Select, and_, bindparam, exists, func, select
+from sqlalchemy.orm import aliased
 
 from portal.domain import inbox as inbox_rules
 from portal.domain import items as item_rules
@@ -46,24 +46,14 @@ def _clean_parts(kind: ItemKind, parts: Sequence[str]) -> tuple[str, ...]:
     return cleaned
 
 
-# The sealed words of an item: never loaded for a list that will not open them.
-SEALED_COLUMNS = (
-    models.Item.parts_sealed,
-    models.Item.redactions_sealed,
-    models.Item.message_sealed,
-    models.Item.review_note_sealed,
+def _case_item_rows(uow: UnitOfWork, context: CaseContext) -> Sequence[Row[Any]]:
+    """Every item of the case, oldest first, as columns without the sealed words."""
+    return uow.read(_WHOLE_CASE_ITEMS, {"case_id": context.row.id}).all()
+
+
+_WHOLE_CASE_ITEMS = (
+    select(*records.ITEM_FACTS).where(models.Item.case_id == bindparam("case_id")).order_by(models.Item.created_at)
 )
-
-
-def _case_item_rows(uow: UnitOfWork, context: CaseContext) -> list[models.Item]:
-    return list(
-        uow.session.scalars(
-            select(models.Item)
-            .options(*(defer(column, raiseload=True) for column in SEALED_COLUMNS))
-            .where(models.Item.case_id == context.row.id)
-            .order_by(models.Item.created_at)
-        )
-    )
 
 
 # --- Writing -------------------------------------------------------------------------------------
@@ -316,15 +306,15 @@ class Inbox:
 
 
 # The count and the page of one item list.
-Listing = tuple[Select[int], Select[models.Item]]
+Listing = tuple[Select[int], Select[Any]]
 
 
 def _listing(where: ColumnElement[bool]) -> Listing:
-    """The count and the page of one item list, built once: newest first, without sealed words."""
+    """The count and the page of one item list, built once: newest first, as columns without the
+    sealed words (no ORM rows: a page judges each item and keeps none)."""
     count = select(func.count(models.Item.id)).where(where)
     page = (
-        select(models.Item)
-        .options(*(defer(column, raiseload=True) for column in SEALED_COLUMNS))
+        select(*records.ITEM_FACTS)
         .where(where)
         .order_by(models.Item.created_at.desc(), models.Item.id.desc())  # an index read backwards
         .limit(PAGE_SIZE)
@@ -347,12 +337,12 @@ _MINE_LIST = _listing(and_(_OF_CASE, models.Item.author_id == bindparam("writer"
 
 def _item_rows(
     uow: UnitOfWork, listing: Listing, params: dict[str, Any], page: int
-) -> tuple[list[models.Item], int, int]:
+) -> tuple[Sequence[Row[Any]], int, int]:
     """One page of items, newest first, without their sealed words: (rows, page number, total)."""
     count, rows = listing
     total: int = uow.read(count, params).scalar() or 0
     page = page_within(page, total)
-    return list(uow.session.scalars(rows, {**params, "skip": (page - 1) * PAGE_SIZE})), page, total
+    return uow.read(rows, {**params, "skip": (page - 1) * PAGE_SIZE}).all(), page, total
 
 
 def _inbox_page(

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict
+from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Row, bindparam, select
 
 from portal.crypto import CaseVault
 from portal.domain.cases import Case, Participant
@@ -107,8 +108,15 @@ def write_case(row: models.Case, case: Case) -> None:
         row.closed_at = row.updated_at
 
 
-def item_from_row(vault: CaseVault | None, row: models.Item) -> Item:
-    """The domain item; with no vault its words stay sealed (for decisions about state only)."""
+# An item's columns without its sealed words: what a list reads (as columns, never as rows) to
+# let the domain judge each item it shows.
+SEALED_ITEM_COLUMNS = ("parts_sealed", "redactions_sealed", "message_sealed", "review_note_sealed")
+ITEM_FACTS = tuple(column for column in models.Item.__table__.columns if column.key not in SEALED_ITEM_COLUMNS)
+
+
+def item_from_row(vault: CaseVault | None, row: models.Item | Row[Any]) -> Item:
+    """The domain item, from its row or from its `ITEM_FACTS` read as columns; with no vault its
+    words stay sealed (for decisions about state only)."""
     parts: tuple[str, ...] = ("",)
     redactions: tuple[Redaction, ...] = ()
     message = review_note = ""
