@@ -108,10 +108,9 @@ def write_case(row: models.Case, case: Case) -> None:
         row.closed_at = row.updated_at
 
 
-# An item's columns without its sealed words: what a list reads (as columns, never as rows) to
-# let the domain judge each item it shows.
-SEALED_ITEM_COLUMNS = ("parts_sealed", "redactions_sealed", "message_sealed", "review_note_sealed")
-ITEM_FACTS = tuple(column for column in models.Item.__table__.columns if column.key not in SEALED_ITEM_COLUMNS)
+# An item's columns without its sealed words (every `…_sealed` column, one added later too): what
+# a list reads (as columns, never as rows) to let the domain judge each item it shows.
+ITEM_FACTS = tuple(column for column in models.Item.__table__.columns if not column.key.endswith("_sealed"))
 
 
 def item_from_row(vault: CaseVault | None, row: models.Item | Row[Any]) -> Item:

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, ref
 
 import flask_babel
 from babel.support import NullTranslations, Translations
-from flask import Flask, g
+from flask import Flask, g, has_app_context
 from flask_babel.speaklater import LazyString
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
@@ -80,16 +80,28 @@ class WtformsTranslations:
         return self._catalogue().ungettext(singular, plural, n)
 
 
+class UnreadableWords(RuntimeError):
+    """Words that cannot be formatted (a `%(name)s` with no value, a stray `%` in a translation).
+    Not a LookupError or TypeError: Jinja's `getitem` would swallow those and draw nothing."""
+
+
 class _Table(dict[str, Markup]):
     """One catalogue's words as a template shows them, each looked up the first time it is asked."""
 
     def __init__(self, catalogue: NullTranslations):
         super().__init__()
-        self.catalogue = catalogue
+        self._catalogue = ref(catalogue)  # not a strong one: the catalogue is this table's key
 
     def __missing__(self, message: str) -> Markup:
-        # What Jinja's newstyle gettext returns in an autoescaped template: Markup, formatted.
-        words = self[message] = Markup(self.catalogue.ugettext(message)) % {}  # noqa: S704 - our catalogue
+        catalogue = self._catalogue()
+        if catalogue is None:  # unreachable: Flask-Babel keeps its catalogues for the process
+            raise UnreadableWords(message)
+        try:
+            # What Jinja's newstyle gettext returns in an autoescaped template: Markup, formatted.
+            words = Markup(catalogue.ugettext(message)) % {}  # noqa: S704 - our catalogue
+        except (KeyError, TypeError, ValueError) as error:
+            raise UnreadableWords(message) from error
+        self[message] = words
         return words
 
 
@@ -97,8 +109,11 @@ _TABLES: WeakKeyDictionary[NullTranslations, _Table] = WeakKeyDictionary()
 
 
 def words_table() -> _Table:
-    """The table of this request's catalogue (so of its language, `force_locale` included)."""
+    """The table of this request's catalogue (so of its language, `force_locale` included);
+    outside an app context, a table for this once (Flask-Babel makes a new catalogue each time)."""
     catalogue = translations()
+    if not has_app_context():
+        return _Table(catalogue)
     table = _TABLES.get(catalogue)
     if table is None:
         table = _TABLES[catalogue] = _Table(catalogue)
@@ -119,7 +134,9 @@ class TemplateWords(Extension):
     """Compiles `_('words')`, a call with one string and nothing else, into `_page_words['words']`
     in autoescaped templates (every page). Extraction reads the templates' source, so the words
     are still found by `make translations-update`; calls with variables, `ngettext` and text
-    (not autoescaped) templates are left as Jinja's i18n compiles them."""
+    (not autoescaped) templates are left as Jinja's i18n compiles them. It reads tokens, not
+    scopes: a template must never bind `_` itself nor turn autoescaping off in a block
+    (`tests/web/test_template_words.py` looks for both)."""
 
     def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
         escaping = self.environment.autoescape
