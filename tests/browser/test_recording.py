@@ -128,7 +128,9 @@ def test_pictures_scans_and_limits_pages_work_and_pass_axe(portal: Portal, tmp_p
     notice(harmed, "1 picture or page is added.")
     picture = harmed.get_by_role("img", name="Picture 1 of 1 with this letter")
     expect(picture).to_be_visible()
-    assert picture.evaluate("img => img.complete && img.naturalWidth") == 480  # turned upright by its EXIF
+    # Visible is not loaded: on a busy machine the picture's bytes may still be on their way.
+    harmed.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=picture.element_handle())
+    assert picture.evaluate("img => img.naturalWidth") == 480  # turned upright by its EXIF
     portal.check(harmed, "Letter draft with a picture")
 
     staff = portal.person()
