@@ -22,7 +22,7 @@ from jinja2.lexer import Token, TokenStream
 from markupsafe import Markup
 from wtforms.i18n import messages_path
 
-_CONTEXT = "_flask_babel"  # where Flask-Babel keeps its per-request state on `g`
+BABEL_STATE = "_flask_babel"  # where Flask-Babel keeps its per-request state on `g`
 _WTFORMS: dict[str, NullTranslations] = {}
 
 
@@ -33,10 +33,10 @@ def translations() -> NullTranslations:
         here = g._get_current_object()
     except RuntimeError:  # outside any app context
         return flask_babel.get_translations()
-    cached = getattr(here.get(_CONTEXT), "babel_translations", None)
+    cached = getattr(here.get(BABEL_STATE), "babel_translations", None)
     if cached is None:
         cached = flask_babel.get_translations()
-        here.get(_CONTEXT).babel_translations = cached  # made by get_translations above
+        here.get(BABEL_STATE).babel_translations = cached  # made by get_translations above
     return cached
 
 
@@ -78,6 +78,9 @@ class WtformsTranslations:
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self._catalogue().ungettext(singular, plural, n)
+
+
+PAGE_WORDS = "_page_words"  # the name `_('…')` is compiled to (TemplateWords)
 
 
 class UnreadableWords(RuntimeError):
@@ -161,9 +164,6 @@ class TemplateWords(Extension):
             else:
                 yield tokens[at]
                 at += 1
-
-
-PAGE_WORDS = "_page_words"
 
 
 def init_app(app: Flask) -> None:

@@ -23,6 +23,7 @@ from portal.extensions import babel
 from portal.runtime import unit_of_work
 from portal.services import accounts
 from portal.web.access import public
+from portal.web.catalogue import BABEL_STATE
 
 bp = Blueprint("language", __name__)
 COOKIE = "rx_language"
@@ -30,7 +31,6 @@ COOKIE_SECONDS = 365 * 24 * 3600
 UK = "Europe/London"
 HTML_LANG = {Language.EN: "en-GB", Language.CY: "cy"}
 _LANGUAGES = {language.value: language for language in Language}
-_BABEL_STATE = "_flask_babel"  # where Flask-Babel keeps its per-request state on `g`
 
 
 def chosen_language() -> Language:
@@ -69,7 +69,7 @@ def current_language() -> Language:
     """The language the page speaks now (Flask-Babel's locale, `force_locale` included), read
     from the slot Flask-Babel keeps it in on `g` once found: a list asks for it for every date."""
     try:
-        state = g._get_current_object().get(_BABEL_STATE)
+        state = g._get_current_object().get(BABEL_STATE)
     except RuntimeError:  # outside any app context
         return Language.EN
     locale = getattr(state, "babel_locale", None) or get_locale()
